@@ -1,0 +1,31 @@
+# Everyday targets. `make test` is the README's test command.
+GO ?= go
+
+.PHONY: test bench lint fuzz build demo accuracy
+
+build:
+	$(GO) build -o earshot ./cmd/earshot
+
+demo:
+	$(GO) run ./cmd/earshot demo
+
+test:
+	bash scripts/test.sh
+
+# Benchmarks write their figures to stdout; BENCHMARKS.md records them
+# with the command that produced them.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./...
+
+lint:
+	gofmt -l . | tee /dev/stderr | (! read)
+	$(GO) vet ./...
+
+# Short fuzzing of every fuzz target (seeds always run as part of `make test`).
+FUZZTIME ?= 15s
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done

@@ -1,0 +1,141 @@
+package alerts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/earshot/earshot/models"
+)
+
+// deliverBatch is how many due notifications one round loads.
+const deliverBatch = 200
+
+// Deliver sends the due notifications of the outbox and reports how many
+// their channel accepted. Each is claimed first (so two replicas never
+// send the same one at once), marked sent only after the channel accepted
+// it, and otherwise retried with exponential backoff until
+// alerts.retry.max_attempts, then marked failed. It returns an error only
+// when the outbox itself cannot be read or written; delivery failures are
+// logged and retried.
+func (a *Alerter) Deliver(ctx context.Context) (int, error) {
+	var sent atomic.Int64
+	seen := map[int64]bool{}
+	for {
+		now := a.clock.Now()
+		due, err := a.st.DueNotifications(ctx, now, deliverBatch)
+		if err != nil {
+			return int(sent.Load()), fmt.Errorf("alerts: deliver: %w", err)
+		}
+		var todo []models.Notification
+		for _, n := range due {
+			if !seen[n.ID] {
+				seen[n.ID] = true
+				todo = append(todo, n)
+			}
+		}
+		if len(todo) == 0 {
+			return int(sent.Load()), nil
+		}
+		work := make(chan models.Notification)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		var storeErr error
+		for range a.workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for n := range work {
+					ok, err := a.deliverOne(ctx, n)
+					if ok {
+						sent.Add(1)
+					}
+					if err != nil {
+						mu.Lock()
+						storeErr = errors.Join(storeErr, err)
+						mu.Unlock()
+					}
+				}
+			}()
+		}
+	feed:
+		for _, n := range todo {
+			select {
+			case work <- n:
+			case <-ctx.Done():
+				break feed
+			}
+		}
+		close(work)
+		wg.Wait()
+		if storeErr != nil {
+			return int(sent.Load()), storeErr
+		}
+		if err := ctx.Err(); err != nil {
+			return int(sent.Load()), err
+		}
+	}
+}
+
+// deliverOne sends one notification; the error is for outbox failures
+// only.
+func (a *Alerter) deliverOne(ctx context.Context, n models.Notification) (bool, error) {
+	now := a.clock.Now()
+	won, err := a.st.ClaimNotification(ctx, n.ID, n.Attempts, now.Add(a.lease))
+	if err != nil || !won {
+		return false, err
+	}
+	attempt := n.Attempts + 1
+	log := a.log.With("notification", n.ID, "kind", n.Kind, "channel", n.Channel, "attempt", attempt)
+	notifier, ok := a.notifiers[n.Channel]
+	if !ok {
+		msg := fmt.Sprintf("no channel named %q in the config; add it under `channels:`", n.Channel)
+		log.Error("notification dropped", "error", msg)
+		a.m.failed.WithLabelValues(n.Channel, n.Kind, "true").Inc()
+		return false, a.st.MarkNotificationFailed(ctx, n.ID, msg)
+	}
+	sendCtx, cancel := context.WithTimeout(ctx, a.lease/2)
+	retryable, sendErr := notifier.Notify(sendCtx, n)
+	cancel()
+	if sendErr == nil {
+		sentAt := a.clock.Now()
+		if err := a.st.MarkNotificationSent(ctx, n.ID, sentAt); err != nil {
+			// Accepted but not recorded: the lease expires and it is sent
+			// again, with the same Message-ID / Idempotency-Key.
+			return true, err
+		}
+		a.m.sent.WithLabelValues(n.Channel, n.Kind).Inc()
+		if n.MentionStoredAt != nil {
+			a.m.latency.WithLabelValues(n.Channel).Observe(sentAt.Sub(*n.MentionStoredAt).Seconds())
+		}
+		log.Debug("notification sent")
+		return true, nil
+	}
+	if ctx.Err() != nil {
+		// Shutting down: give the notification back for the next start.
+		return false, a.st.MarkNotificationRetry(context.WithoutCancel(ctx), n.ID, now, sendErr.Error())
+	}
+	if retryable && attempt < a.cfg.Alerts.Retry.MaxAttempts {
+		next := now.Add(a.backoff(attempt))
+		log.Warn("notification not delivered; will retry", "error", sendErr, "next_attempt", next)
+		a.m.failed.WithLabelValues(n.Channel, n.Kind, "false").Inc()
+		return false, a.st.MarkNotificationRetry(ctx, n.ID, next, sendErr.Error())
+	}
+	log.Error("notification failed; giving up", "error", sendErr, "retryable", retryable)
+	a.m.failed.WithLabelValues(n.Channel, n.Kind, "true").Inc()
+	return false, a.st.MarkNotificationFailed(ctx, n.ID, sendErr.Error())
+}
+
+// backoff is the wait after the given attempt: Backoff, doubled each
+// attempt, at most MaxBackoff.
+func (a *Alerter) backoff(attempt int) time.Duration {
+	d := a.cfg.Alerts.Retry.Backoff.D()
+	max := a.cfg.Alerts.Retry.MaxBackoff.D()
+	for i := 1; i < attempt && d < max; i++ {
+		d *= 2
+	}
+	return min(d, max)
+}

@@ -1,0 +1,273 @@
+package alerts
+
+import (
+	"fmt"
+	"strings"
+	"text/template"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/earshot/earshot/config"
+	"github.com/earshot/earshot/models"
+)
+
+// DraftData is what a reply-draft template sees. Templates are written by
+// the operator (alerts.templates in the config); every field is plain
+// text, and drafts are plain text too: they are posted to platforms, not
+// rendered as HTML.
+type DraftData struct {
+	// Customer is the name to greet: the author's first name, or their
+	// @handle on social networks, or "there" when unknown.
+	Customer string
+	// Business is the business's display name.
+	Business string
+	// Issues are the complaint's problems in plain words ("the slow
+	// service", "the cold food"), for acknowledging each one.
+	Issues []string
+	// Social is true for posts on social networks.
+	Social bool
+	// Contact is the private channel to invite the customer to.
+	Contact string
+	// Kind is the source kind (twitter, mastodon, trustpilot...).
+	Kind string
+	// Stars is the rating, 0 for posts without one.
+	Stars int
+	// Short asks for the shortest version: set on the second try when the
+	// first draft exceeds the platform's length limit.
+	Short bool
+}
+
+// DefaultReviewDraft apologises for each issue, offers no compensation
+// and invites the customer to get in touch.
+const DefaultReviewDraft = `Hi {{.Customer}}, thank you for telling us about your experience
+{{- if .Issues}}, and we're sorry about {{and .Issues}}{{end}}.
+{{- if .Short}} We have passed this on to the team.{{else}} That is not what we want for anyone at {{.Business}}, and we have shared your feedback with the team so it does not happen again.{{end}}
+{{- if .Short}} Please get in touch so we can help.{{else}} We would like to hear more and put this right: please get in touch with us directly.{{end}}`
+
+// DefaultSocialDraft is shorter and invites the customer to a private
+// channel, where details belong.
+const DefaultSocialDraft = `{{if .Short}}Sorry, {{.Customer}}{{else}}Hi {{.Customer}}, we're sorry{{end}}
+{{- if .Issues}} about {{and .Issues}}{{end}}.
+{{- if .Short}} Could you {{.Contact}}?{{else}} That's not the experience we want at {{.Business}}. Could you {{.Contact}} so we can put this right?{{end}}`
+
+// drafter renders reply drafts from the configured templates.
+type drafter struct {
+	review, social *template.Template
+	byKind         map[string]*template.Template
+	limits         map[string]int
+	contact        string
+}
+
+// sampleDraft exercises every field, so a template that names a field
+// that does not exist fails at start.
+var sampleDraft = DraftData{Customer: "Dana", Business: "Rosie's Diner", Issues: []string{"the slow service", "the cold food"},
+	Social: true, Contact: config.DefaultContact, Kind: "trustpilot", Stars: 1}
+
+func newDrafter(cfg *config.Config) (*drafter, error) {
+	a := cfg.Alerts
+	d := &drafter{byKind: map[string]*template.Template{}, limits: a.ReplyLimits, contact: a.Contact}
+	parse := func(path, src, def string) (*template.Template, error) {
+		if src == "" {
+			src = def
+		}
+		t, err := template.New(path).Funcs(config.DraftFuncs()).Option("missingkey=error").Parse(src)
+		if err != nil {
+			return nil, fmt.Errorf("alerts: %w: %w", cfg.ErrorAt(path, "malformed template: %s", config.CleanTemplateErr(err, path)), ErrTemplate)
+		}
+		for _, short := range []bool{false, true} {
+			data := sampleDraft
+			data.Short = short
+			if err := t.Execute(new(strings.Builder), data); err != nil {
+				return nil, fmt.Errorf("alerts: %w: %w", cfg.ErrorAt(path, "template fails on a sample complaint: %s", config.CleanTemplateErr(err, path)), ErrTemplate)
+			}
+		}
+		return t, nil
+	}
+	var err error
+	if d.review, err = parse("alerts.templates.draft", a.Templates.Draft, DefaultReviewDraft); err != nil {
+		return nil, err
+	}
+	if d.social, err = parse("alerts.templates.social", a.Templates.Social, DefaultSocialDraft); err != nil {
+		return nil, err
+	}
+	for k, src := range a.Templates.ByKind {
+		if d.byKind[k], err = parse("alerts.templates.by_kind."+k, src, ""); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// Draft writes the reply for a complaint, within the platform's limit:
+// if the full draft is too long it is rendered again in its Short form,
+// and if that is still too long it is cut at the last sentence or word
+// that fits.
+func (d *drafter) Draft(biz models.Business, m models.Mention, a models.Analysis) (string, error) {
+	data := DraftData{
+		Customer: customerName(m),
+		Business: displayName(biz),
+		Issues:   IssueWords(a),
+		Social:   PolicyChannel(m) == ChannelSocial,
+		Contact:  d.contact,
+		Kind:     m.SourceKind,
+	}
+	if m.Rating != nil {
+		data.Stars = int(*m.Rating + 0.5)
+	}
+	t := d.review
+	if data.Social {
+		t = d.social
+	}
+	if k, ok := d.byKind[m.SourceKind]; ok {
+		t = k
+	}
+	limit := d.limits[m.SourceKind]
+	var out string
+	for _, short := range []bool{false, true} {
+		data.Short = short
+		var b strings.Builder
+		if err := t.Execute(&b, data); err != nil {
+			return "", fmt.Errorf("alerts: draft for mention %d with %s: %w: %w", m.ID, t.Name(), ErrTemplate, err)
+		}
+		out = strings.TrimSpace(b.String())
+		if limit <= 0 || utf8.RuneCountInString(out) <= limit {
+			return out, nil
+		}
+	}
+	return Fit(out, limit), nil
+}
+
+// Fit shortens s to at most limit characters, at the end of a sentence
+// when one fits in the second half, else at a word, marking the cut.
+func Fit(s string, limit int) string {
+	r := []rune(s)
+	if len(r) <= limit {
+		return s
+	}
+	cut := string(r[:limit])
+	if i := strings.LastIndexAny(cut, ".!?"); i >= 0 && utf8.RuneCountInString(cut[:i+1]) >= limit/2 {
+		return cut[:i+1]
+	}
+	cut = string(r[:limit-1])
+	if i := strings.LastIndexFunc(cut, unicode.IsSpace); i > 0 {
+		cut = cut[:i]
+	}
+	return strings.TrimRightFunc(cut, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) }) + "…"
+}
+
+// IssueWords turns the negative aspects of an analysis into plain words,
+// each once and at most three: "the slow service", "the cold food",
+// "being charged twice". A term that contains or is contained in one
+// already chosen ("table" and "table tonight") is dropped.
+func IssueWords(a models.Analysis) []string {
+	var out, bare []string
+	for _, x := range a.Issues() {
+		w := strings.TrimSpace(x.Term)
+		if w == "" {
+			w = strings.TrimSpace(x.Category)
+		}
+		w = strings.ToLower(strings.Join(strings.Fields(w), " "))
+		if w == "" || w == "other" {
+			continue
+		}
+		dup := false
+		for _, b := range bare {
+			if strings.Contains(" "+b+" ", " "+w+" ") || strings.Contains(" "+w+" ", " "+b+" ") {
+				dup = true
+			}
+		}
+		if dup {
+			continue
+		}
+		bare = append(bare, w)
+		switch {
+		case strings.HasSuffix(w, "ed") && !strings.Contains(w, " "):
+			// A verb ("charged"): quote the customer's short phrase.
+			out = append(out, "being "+phraseFrom(x.Evidence, w))
+		case strings.HasPrefix(w, "the ") || strings.HasPrefix(w, "your ") || strings.HasPrefix(w, "our "):
+			out = append(out, w)
+		default:
+			out = append(out, "the "+w)
+		}
+		if len(out) == 3 {
+			break
+		}
+	}
+	return out
+}
+
+// phraseFrom returns word w of the evidence with up to two words that
+// follow it, stopping at a small word ("charged twice" from "I was
+// charged twice for the same meal"), or w alone.
+func phraseFrom(evidence, w string) string {
+	words := strings.FieldsFunc(strings.ToLower(evidence), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\''
+	})
+	for i, x := range words {
+		if x != w {
+			continue
+		}
+		out := []string{x}
+		for _, next := range words[i+1:] {
+			if len(out) == 3 || stopWords[next] {
+				break
+			}
+			out = append(out, next)
+		}
+		return strings.Join(out, " ")
+	}
+	return w
+}
+
+var stopWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("a an the and or but for of to in on at by with from when while as so that this it is was were be " +
+		"i me my we us our you your he him his she her they them their") {
+		stopWords[w] = true
+	}
+}
+
+// IssueKey is the issue complaints are grouped by in a burst: the first
+// negative aspect's category and term.
+func IssueKey(a models.Analysis) string {
+	for _, x := range a.Issues() {
+		k := strings.ToLower(strings.TrimSpace(x.Category))
+		if t := strings.ToLower(strings.TrimSpace(x.Term)); t != "" {
+			k += "/" + t
+		}
+		if k != "" && k != "/" {
+			return k
+		}
+	}
+	return ""
+}
+
+// customerName picks how to greet the author: their first name on review
+// sites, the @handle on social networks.
+func customerName(m models.Mention) string {
+	name := strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, m.Author))
+	if name == "" || strings.EqualFold(name, "anonymous") || strings.EqualFold(name, "a customer") {
+		return "there"
+	}
+	if PolicyChannel(m) == ChannelSocial && strings.HasPrefix(name, "@") {
+		return strings.Fields(name)[0]
+	}
+	f := strings.Fields(name)[0]
+	if r := []rune(f); len(r) > 40 {
+		f = string(r[:40])
+	}
+	return f
+}
+
+func displayName(b models.Business) string {
+	if b.DisplayName != "" {
+		return b.DisplayName
+	}
+	return b.Name
+}

@@ -1,0 +1,199 @@
+package alerts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/earshot/earshot/models"
+	"github.com/earshot/earshot/store"
+)
+
+// step is one escalation step: at Percent of the time to the deadline,
+// tell the people with Role (the assignee when Role is empty).
+type step struct {
+	Percent int
+	Role    string
+}
+
+func (a *Alerter) steps() []step {
+	e := a.cfg.Alerts.Escalation
+	if e.Disabled {
+		return nil
+	}
+	var out []step
+	for _, s := range []step{{e.Assignee, ""}, {e.Manager, models.RoleManager}, {e.Owner, models.RoleOwner}} {
+		if s.Percent > 0 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// CheckDeadlines sends escalation reminders for open tasks whose
+// deadline nears or passed (each step at most once per task: when the
+// clock jumps past several steps, only the highest is sent), and moves
+// replied tasks whose follow-up date came to follow-up due.
+func (a *Alerter) CheckDeadlines(ctx context.Context) error {
+	now := a.clock.Now().UTC()
+	open, err := a.st.Tasks(ctx, store.TaskFilter{Kind: models.TaskApology, States: []string{models.TaskOpen, models.TaskAcknowledged}})
+	if err != nil {
+		return fmt.Errorf("alerts: check deadlines: %w", err)
+	}
+	var errs []error
+	steps := a.steps()
+	for _, t := range open {
+		var due *step
+		for i := range steps {
+			s := steps[i]
+			if s.Percent > t.Escalation && reached(t, now, s.Percent) {
+				due = &s
+			}
+		}
+		if due == nil {
+			continue
+		}
+		if err := a.st.Tx(ctx, func(tx *store.Store) error { return a.escalate(ctx, tx, t, *due, now) }); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	follow, err := a.st.Tasks(ctx, store.TaskFilter{Kind: models.TaskApology, States: []string{models.TaskReplied}, DueBy: now})
+	if err != nil {
+		return fmt.Errorf("alerts: check follow-ups: %w", err)
+	}
+	for _, t := range follow {
+		if err := a.st.Tx(ctx, func(tx *store.Store) error { return a.followUp(ctx, tx, t, now) }); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// reached says whether pct percent of the time from opening to deadline
+// has passed.
+func reached(t models.Task, now time.Time, pct int) bool {
+	span := t.DueAt.Sub(t.OpenedAt)
+	at := t.OpenedAt.Add(time.Duration(float64(span) * float64(pct) / 100))
+	return !now.Before(at)
+}
+
+func (a *Alerter) escalate(ctx context.Context, tx *store.Store, t models.Task, s step, now time.Time) error {
+	won, err := tx.AdvanceEscalation(ctx, t.ID, t.Escalation, s.Percent)
+	if err != nil || !won {
+		return err
+	}
+	biz, err := tx.Business(ctx, t.BusinessID)
+	if err != nil {
+		return fmt.Errorf("alerts: escalate task %d: %w", t.ID, err)
+	}
+	users, err := tx.Users(ctx, t.BusinessID)
+	if err != nil {
+		return fmt.Errorf("alerts: escalate task %d: %w", t.ID, err)
+	}
+	m, err := tx.Mention(ctx, t.MentionID)
+	if err != nil {
+		return fmt.Errorf("alerts: escalate task %d: %w", t.ID, err)
+	}
+	var targets []target
+	var who []string
+	for _, u := range users {
+		if (s.Role == "" && u.Name == t.Assignee) || (s.Role != "" && u.Role == s.Role) {
+			targets = append(targets, a.personTarget(u)...)
+			who = append(who, u.Name)
+		}
+	}
+	if len(targets) == 0 {
+		src, err := tx.Source(ctx, m.SourceID)
+		if err != nil {
+			return fmt.Errorf("alerts: escalate task %d: %w", t.ID, err)
+		}
+		targets = a.routeTargets(biz, src, t.Severity)
+	}
+	state := Remaining(now, t.DueAt)
+	subj := fmt.Sprintf("[earshot] Reminder: task %d is %s", t.ID, state)
+	if s.Percent >= 100 {
+		subj = fmt.Sprintf("[earshot] Overdue: task %d, a complaint from %s, is unanswered", t.ID, oneLine(m.Author, 60))
+	}
+	msg := message{
+		Subject: subj,
+		Lead: fmt.Sprintf("The complaint below, assigned to %s, has not been answered and is %s. %d%% of its time to answer has passed.",
+			orNobody(t.Assignee), state, s.Percent),
+		Items: []item{{Heading: strings.TrimSpace(oneLine(m.Author, 60) + " " + stars(m.Rating)), Quote: excerpt(m.Text, 600),
+			Lines: []string{"Draft reply:", t.Draft, "", fmt.Sprintf("earshot tasks reply %d%s", t.ID, postHint(m))}, Link: safeLink(m.URL)}},
+		Data: map[string]any{"task_id": t.ID, "step": s.Percent, "due_at": t.DueAt, "assignee": t.Assignee},
+	}
+	n, err := msg.notification(models.Notification{BusinessID: t.BusinessID, TaskID: &t.ID, MentionID: &t.MentionID, Kind: "reminder"})
+	if err != nil {
+		return err
+	}
+	key := fmt.Sprintf("escalate:%d:%d:%d", t.ID, t.OpenedAt.Unix(), s.Percent)
+	if _, err := a.enqueue(ctx, tx, n, key, targets, false); err != nil {
+		return err
+	}
+	return tx.AddTaskEvent(ctx, models.TaskEvent{TaskID: t.ID, Actor: "earshot", Action: "escalated",
+		Note: fmt.Sprintf("%d%% of the time to the deadline: reminded %s", s.Percent, orNobody(joinNames(who))), At: now})
+}
+
+func joinNames(xs []string) string {
+	switch len(xs) {
+	case 0:
+		return ""
+	case 1:
+		return xs[0]
+	}
+	out := xs[0]
+	for _, x := range xs[1:] {
+		out += ", " + x
+	}
+	return out
+}
+
+// followUp moves a replied task to follow-up due and reminds its assignee
+// to check that the customer's problem is really fixed.
+func (a *Alerter) followUp(ctx context.Context, tx *store.Store, t models.Task, now time.Time) error {
+	t.State = models.TaskFollowUpDue
+	if err := tx.UpdateTask(ctx, t, models.TaskReplied, "state"); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return nil
+		}
+		return fmt.Errorf("alerts: follow-up of task %d: %w", t.ID, err)
+	}
+	if err := tx.AddTaskEvent(ctx, models.TaskEvent{TaskID: t.ID, Actor: "earshot", Action: "follow_up_due", At: now}); err != nil {
+		return err
+	}
+	m, err := tx.Mention(ctx, t.MentionID)
+	if err != nil {
+		return fmt.Errorf("alerts: follow-up of task %d: %w", t.ID, err)
+	}
+	users, err := tx.Users(ctx, t.BusinessID)
+	if err != nil {
+		return fmt.Errorf("alerts: %w", err)
+	}
+	var targets []target
+	for _, u := range users {
+		if u.Name == t.Assignee {
+			targets = append(targets, a.personTarget(u)...)
+		}
+	}
+	if len(targets) == 0 {
+		return nil // nobody to remind by name; the task list shows it
+	}
+	msg := message{
+		Subject: fmt.Sprintf("[earshot] Follow up: is %s's problem fixed? (task %d)", oneLine(m.Author, 60), t.ID),
+		Lead:    "You answered this complaint a while ago. Check that the problem is really fixed, then resolve the task.",
+		Items: []item{{Heading: strings.TrimSpace(oneLine(m.Author, 60) + " " + stars(m.Rating)), Quote: excerpt(m.Text, 600),
+			Lines: []string{"Your reply: " + excerpt(t.ReplyText, 600), "", fmt.Sprintf("earshot tasks resolve %d", t.ID)}, Link: safeLink(m.URL)}},
+	}
+	n, err := msg.notification(models.Notification{BusinessID: t.BusinessID, TaskID: &t.ID, MentionID: &t.MentionID, Kind: "follow_up"})
+	if err != nil {
+		return err
+	}
+	var replied int64
+	if t.RepliedAt != nil {
+		replied = t.RepliedAt.Unix()
+	}
+	_, err = a.enqueue(ctx, tx, n, fmt.Sprintf("followup:%d:%d", t.ID, replied), targets, false)
+	return err
+}

@@ -1,0 +1,192 @@
+package alerts
+
+import (
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/earshot/earshot/models"
+)
+
+// message is what one alert says, rendered to text, HTML and JSON.
+// Everything scraped (author, text, title) is hostile: the HTML part goes
+// through html/template (contextual escaping), the subject through
+// oneLine, and the JSON through encoding/json.
+type message struct {
+	Subject string
+	Lead    string
+	Items   []item
+	Footer  []string
+	Data    any
+}
+
+type item struct {
+	Heading string
+	Quote   string
+	Lines   []string
+	Link    string
+}
+
+var htmlTmpl = template.Must(template.New("alert").Parse(`<!doctype html>
+<html><body style="font-family:sans-serif;max-width:640px">
+<p>{{.Lead}}</p>
+{{range .Items}}<div style="border-left:3px solid #c33;padding-left:12px;margin:16px 0">
+<h3 style="margin:0 0 6px">{{.Heading}}</h3>
+{{if .Quote}}<blockquote style="margin:0 0 8px;color:#333">{{.Quote}}</blockquote>{{end}}
+{{range .Lines}}<div>{{.}}</div>{{end}}
+{{if .Link}}<p><a href="{{.Link}}">Open the review</a></p>{{end}}
+</div>{{end}}
+{{range .Footer}}<p style="color:#666;font-size:90%">{{.}}</p>{{end}}
+</body></html>`))
+
+func (m message) text() string {
+	var b strings.Builder
+	b.WriteString(m.Lead + "\n")
+	for _, it := range m.Items {
+		b.WriteString("\n== " + it.Heading + " ==\n")
+		if it.Quote != "" {
+			for _, l := range strings.Split(it.Quote, "\n") {
+				b.WriteString("> " + l + "\n")
+			}
+		}
+		for _, l := range it.Lines {
+			b.WriteString(l + "\n")
+		}
+		if it.Link != "" {
+			b.WriteString("Review: " + it.Link + "\n")
+		}
+	}
+	for _, f := range m.Footer {
+		b.WriteString("\n" + f + "\n")
+	}
+	return b.String()
+}
+
+func (m message) html() (string, error) {
+	var b strings.Builder
+	if err := htmlTmpl.Execute(&b, m); err != nil {
+		return "", fmt.Errorf("alerts: render HTML of %q: %w", m.Subject, err)
+	}
+	return b.String(), nil
+}
+
+// notification fills the content fields of n from m.
+func (m message) notification(n models.Notification) (models.Notification, error) {
+	n.Subject = oneLine(m.Subject, 160)
+	n.Body = m.text()
+	h, err := m.html()
+	if err != nil {
+		return n, err
+	}
+	n.HTMLBody = h
+	if m.Data != nil {
+		n.Payload, err = json.Marshal(m.Data)
+		if err != nil {
+			return n, fmt.Errorf("alerts: encode payload of %q: %w", m.Subject, err)
+		}
+	}
+	return n, nil
+}
+
+// oneLine flattens text for a subject or heading: no control characters
+// (no header injection), no runs of spaces, at most max characters.
+func oneLine(s string, max int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, s)
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > max {
+		s = string(r[:max-1]) + "…"
+	}
+	return s
+}
+
+// excerpt keeps a review's text readable in an alert.
+func excerpt(s string, max int) string {
+	s = strings.Map(func(r rune) rune {
+		if r != '\n' && unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, strings.TrimSpace(s))
+	if r := []rune(s); len(r) > max {
+		s = string(r[:max-1]) + "…"
+	}
+	return s
+}
+
+func stars(r *float64) string {
+	if r == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*r, 'f', -1, 64) + "★"
+}
+
+// Remaining says in words how long is left until due, or how overdue a
+// task is: "due in 3 hours 20 minutes", "overdue by 2 days 4 hours".
+func Remaining(now, due time.Time) string {
+	d := due.Sub(now)
+	if d >= 0 {
+		return "due in " + words(d)
+	}
+	return "overdue by " + words(-d)
+}
+
+func words(d time.Duration) string {
+	d = d.Round(time.Minute)
+	if d < time.Minute {
+		return "less than a minute"
+	}
+	days := int(d / (24 * time.Hour))
+	hours := int(d % (24 * time.Hour) / time.Hour)
+	mins := int(d % time.Hour / time.Minute)
+	unit := func(n int, s string) string {
+		if n == 1 {
+			return "1 " + s
+		}
+		return strconv.Itoa(n) + " " + s + "s"
+	}
+	var parts []string
+	switch {
+	case days > 0:
+		parts = append(parts, unit(days, "day"))
+		if hours > 0 {
+			parts = append(parts, unit(hours, "hour"))
+		}
+	case hours > 0:
+		parts = append(parts, unit(hours, "hour"))
+		if mins > 0 {
+			parts = append(parts, unit(mins, "minute"))
+		}
+	default:
+		parts = append(parts, unit(mins, "minute"))
+	}
+	return strings.Join(parts, " ")
+}
+
+// alertData is the JSON payload of complaint alerts (webhook "data").
+type alertData struct {
+	TaskID    int64     `json:"task_id"`
+	Business  string    `json:"business"`
+	Source    string    `json:"source"`
+	Author    string    `json:"author"`
+	Rating    *float64  `json:"rating,omitempty"`
+	Severity  int       `json:"severity"`
+	Issues    []string  `json:"issues,omitempty"`
+	Text      string    `json:"text"`
+	URL       string    `json:"url,omitempty"`
+	DueAt     time.Time `json:"due_at"`
+	Draft     string    `json:"draft"`
+	Reasons   []string  `json:"reasons,omitempty"`
+	Assignee  string    `json:"assignee,omitempty"`
+	Incident  *int64    `json:"incident_id,omitempty"`
+	Reopened  bool      `json:"reopened,omitempty"`
+	MentionID int64     `json:"mention_id"`
+}

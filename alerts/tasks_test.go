@@ -1,0 +1,194 @@
+package alerts
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/earshot/earshot/alerts/post"
+	"github.com/earshot/earshot/models"
+	"github.com/earshot/earshot/store"
+)
+
+func TestAssignAndList(t *testing.T) {
+	f := newFixture(t, fixtureOpts{})
+	social := f.process(complaint{source: "mastodon", id: "1", author: "@kim", severity: 2, text: "Cold coffee"})
+	review := f.process(complaint{id: "r1", author: "Dana", rating: rating(1), severity: 3, text: "Rude waiter\x1b[31m"})
+	if _, err := Assign(f.ctx, f.st, f.task(review.ID).ID, "max", "Rosie"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Assign(f.ctx, f.st, f.task(review.ID).ID, "Zed", "Rosie")
+	if !errors.Is(err, ErrUnknownUser) || !strings.Contains(err.Error(), "Rosie, Max, Sam") {
+		t.Fatalf("assigning to a stranger: %v", err)
+	}
+	if _, err := Ack(f.ctx, f.st, 999, "Sam"); !IsNotFound(err) {
+		t.Fatalf("ack of a missing task: %v", err)
+	}
+
+	f.clock.Advance(90 * time.Minute)
+	cases := []struct {
+		name string
+		o    ListOptions
+		want []int64
+	}{
+		{"everything needing work, soonest deadline first", ListOptions{}, []int64{social.ID, review.ID}},
+		{"overdue only", ListOptions{Overdue: true}, []int64{social.ID}},
+		{"by assignee", ListOptions{Assignee: "Max"}, []int64{review.ID}},
+		{"by business", ListOptions{Business: "rosies"}, []int64{social.ID, review.ID}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			views, err := ListTasks(f.ctx, f.st, f.clock.Now(), c.o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []int64
+			for _, v := range views {
+				got = append(got, v.MentionID)
+			}
+			if len(got) != len(c.want) {
+				t.Fatalf("mentions %v, want %v", got, c.want)
+			}
+			for i := range got {
+				if got[i] != c.want[i] {
+					t.Fatalf("mentions %v, want %v", got, c.want)
+				}
+			}
+		})
+	}
+	views, _ := ListTasks(f.ctx, f.st, f.clock.Now(), ListOptions{})
+	if views[0].Remaining != "overdue by 30 minutes" || !views[0].Overdue {
+		t.Errorf("social task: %q", views[0].Remaining)
+	}
+	if strings.ContainsRune(views[1].Excerpt, '\x1b') {
+		t.Errorf("excerpt keeps a terminal escape: %q", views[1].Excerpt)
+	}
+	if _, err := ListTasks(f.ctx, f.st, f.clock.Now(), ListOptions{Business: "nope"}); !IsNotFound(err) {
+		t.Errorf("unknown business: %v", err)
+	}
+}
+
+func TestReplyWithPost(t *testing.T) {
+	var mu sync.Mutex
+	var forms []url.Values
+	status := http.StatusOK
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		v, _ := url.ParseQuery(string(body))
+		mu.Lock()
+		forms = append(forms, v)
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		io.WriteString(w, `{"id":"2","url":"https://mastodon.example/@rosies/2"}`)
+	}))
+	defer srv.Close()
+	f := newFixture(t, fixtureOpts{env: map[string]string{post.EnvMastodonAccessToken: "tok"}})
+	f.setAPIBase("mastodon", srv.URL)
+	m := f.process(complaint{source: "mastodon", id: "109", author: "@dana", severity: 2, text: "Cold coffee", issues: []string{"drinks/cold coffee"}})
+	task := f.task(m.ID)
+	if !strings.Contains(task.Draft, "direct message") || len([]rune(task.Draft)) > 500 {
+		t.Fatalf("social draft %q should invite a DM within Mastodon's limit", task.Draft)
+	}
+
+	status = http.StatusBadGateway
+	if _, err := f.al.Reply(f.ctx, task.ID, ReplyOptions{Post: true, Actor: "Sam"}); err == nil {
+		t.Fatal("a failed post must fail the reply")
+	}
+	if got, _ := f.st.Task(f.ctx, task.ID); got.State != models.TaskOpen {
+		t.Fatalf("a failed post changed the task to %s", got.State)
+	}
+	status = http.StatusOK
+	got, err := f.al.Reply(f.ctx, task.ID, ReplyOptions{Post: true, Actor: "Sam"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.State != models.TaskReplied || got.ReplyText != task.Draft {
+		t.Errorf("task after post: %+v", got)
+	}
+	last := forms[len(forms)-1]
+	if last.Get("in_reply_to_id") != "109" || last.Get("status") != task.Draft {
+		t.Errorf("posted %v", last)
+	}
+
+	// Sites without an API: the error says what to do instead.
+	rm := f.process(complaint{id: "r1", author: "Dana", rating: rating(1), severity: 3, text: "Cold food."})
+	_, err = f.al.Reply(f.ctx, f.task(rm.ID).ID, ReplyOptions{Post: true})
+	if !errors.Is(err, ErrNoPoster) || !strings.Contains(err.Error(), rm.URL) {
+		t.Errorf("post to trustpilot: %v", err)
+	}
+	// Too long for X: refused before anything is sent.
+	xm := f.process(complaint{source: "x", id: "1850000000000000001", author: "@lee", severity: 2, text: "meh"})
+	_, err = f.al.Reply(f.ctx, f.task(xm.ID).ID, ReplyOptions{Post: true, Text: strings.Repeat("sorry ", 60)})
+	if err == nil || !strings.Contains(err.Error(), "280") {
+		t.Errorf("overlong tweet: %v", err)
+	}
+}
+
+// setAPIBase points a configured source at a test server.
+func (f *fixture) setAPIBase(source, base string) {
+	f.t.Helper()
+	for i, s := range f.cfg.Businesses[0].Sources {
+		if s.Name == source {
+			f.cfg.Businesses[0].Sources[i].APIBase = base
+		}
+	}
+	f.sync()
+}
+
+func TestTwoReplicasOpenOneTask(t *testing.T) {
+	f := newFixture(t, fixtureOpts{})
+	c := complaint{id: "r1", author: "Dana", rating: rating(1), severity: 3, text: "Cold food.", issues: []string{"food/cold food"}}
+	res, err := f.st.SaveMentions(f.ctx, f.src["trustpilot"], []models.Mention{c.mention()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := f.st.Mention(f.ctx, res.NewIDs[0])
+	// A second process with its own connection pool on the same file.
+	st2, err := store.Open(f.ctx, store.Options{Path: f.cfg.Database.Path, Clock: f.clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st2.Close()
+	al2, err := New(f.cfg, st2, Options{Clock: f.clock, Console: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i, pair := range []struct {
+		st *store.Store
+		al *Alerter
+	}{{f.st, f.al}, {st2, al2}} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a := c.analysis(m)
+			errs[i] = pair.st.Tx(context.Background(), func(tx *store.Store) error { return pair.al.OnAnalysis(context.Background(), tx, m, a) })
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(f.tasks()); n != 1 {
+		t.Fatalf("%d tasks, want 1", n)
+	}
+	// Both replicas deliver at once: one email.
+	wg.Add(2)
+	go func() { defer wg.Done(); f.al.Deliver(f.ctx) }()
+	go func() { defer wg.Done(); al2.Deliver(f.ctx) }()
+	wg.Wait()
+	if n := f.sink.Count(); n != 1 {
+		t.Fatalf("%d emails, want 1", n)
+	}
+}

@@ -1,0 +1,62 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/earshot/earshot/models"
+	"github.com/earshot/earshot/store"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// Metrics are the app's Prometheus series, on a registry of its own so
+// two apps in one test process do not collide.
+type Metrics struct {
+	reg            *prometheus.Registry
+	jobsRun        *prometheus.CounterVec
+	jobFailures    *prometheus.CounterVec
+	mentionsStored *prometheus.CounterVec
+	scrapeErrors   *prometheus.CounterVec
+	analyzed       prometheus.Counter
+}
+
+func newMetrics() *Metrics {
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		jobsRun: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "earshot_jobs_run_total", Help: "Scheduled job runs, by job.",
+		}, []string{"job"}),
+		jobFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "earshot_job_failures_total", Help: "Scheduled job runs that failed, by job.",
+		}, []string{"job"}),
+		mentionsStored: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "earshot_mentions_stored_total", Help: "New mentions stored, by source kind.",
+		}, []string{"kind"}),
+		scrapeErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "earshot_scrape_errors_total", Help: "Failed scrapes, by source kind and error class.",
+		}, []string{"kind", "class"}),
+		analyzed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "earshot_mentions_analyzed_total", Help: "Mention versions analyzed.",
+		}),
+	}
+	m.reg.MustRegister(m.jobsRun, m.jobFailures, m.mentionsStored, m.scrapeErrors, m.analyzed,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// registerStore adds gauges read from the database at scrape time, so
+// every replica reports the same truth.
+func (m *Metrics) registerStore(st *store.Store) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "earshot_tasks_open", Help: "Tasks not yet resolved.",
+	}, func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		n, err := st.CountTasks(ctx, models.TaskOpen, models.TaskAcknowledged, models.TaskFollowUpDue)
+		if err != nil {
+			return -1
+		}
+		return float64(n)
+	}))
+}

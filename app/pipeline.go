@@ -1,0 +1,254 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/earshot/earshot/models"
+	"github.com/earshot/earshot/scrapers"
+	"github.com/earshot/earshot/store"
+)
+
+// ScrapeOptions tune one scrape run.
+type ScrapeOptions struct {
+	Backfill bool
+	MaxPages int
+	Progress func(source string, pages, mentions int)
+}
+
+// RunReport is the outcome of one scrape of one source.
+type RunReport struct {
+	Source   models.Source
+	Business string
+	Run      models.SourceRun
+	Err      error
+}
+
+// ScrapeAll scrapes every configured source whose "business/source" name
+// matches one of only (all when only is empty), one after the other.
+func (a *App) ScrapeAll(ctx context.Context, opts ScrapeOptions, only ...string) ([]RunReport, error) {
+	var out []RunReport
+	for _, j := range a.sources {
+		if len(only) > 0 && !matchesAny(j, only) {
+			continue
+		}
+		if ctx.Err() != nil {
+			return out, ctx.Err()
+		}
+		out = append(out, a.scrape(ctx, j, opts))
+	}
+	if len(only) > 0 && len(out) == 0 {
+		return nil, fmt.Errorf("app: %w: %s (configured: %s)", ErrNoSuchSource, strings.Join(only, ", "), strings.Join(a.sourceNames(), ", "))
+	}
+	return out, nil
+}
+
+func matchesAny(j *sourceJob, names []string) bool {
+	for _, n := range names {
+		if n == j.Name() || n == j.src.Name || n == j.biz.Name {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *App) sourceNames() []string {
+	var out []string
+	for _, j := range a.sources {
+		out = append(out, j.Name())
+	}
+	return out
+}
+
+// scrape runs one source: fetch, store what was read (even when a later
+// page failed), mark replied tasks, record health, and tell the owner once
+// when the source has failed BrokenAfter times in a row.
+func (a *App) scrape(ctx context.Context, j *sourceJob, opts ScrapeOptions) RunReport {
+	log := a.Log.With("source", j.Name(), "kind", j.src.Kind)
+	start := a.Clock.Now().UTC()
+	run := models.SourceRun{SourceID: j.src.ID, StartedAt: start}
+	rep := RunReport{Source: j.src, Business: j.biz.Name}
+	seen, err := a.Store.SeenFunc(ctx, j.src.ID)
+	if err != nil {
+		rep.Err = err
+		return rep
+	}
+	cur, err := a.Store.Source(ctx, j.src.ID)
+	if err == nil {
+		j.src = cur
+	}
+	req := scrapers.Request{Target: j.src.Target, APIBase: j.src.APIBase, Cursor: j.src.Cursor, Seen: seen, Backfill: opts.Backfill, MaxPages: opts.MaxPages}
+	if opts.Progress != nil {
+		req.Progress = func(p, m int) { opts.Progress(j.Name(), p, m) }
+	}
+	res, ferr := j.scraper.Fetch(ctx, req)
+	run.Pages, run.Parsed = res.Pages, len(res.Mentions)
+	var saved store.SaveResult
+	serr := a.Store.Tx(ctx, func(tx *store.Store) error {
+		var err error
+		saved, err = tx.SaveMentions(ctx, j.src, res.Mentions)
+		if err != nil {
+			return err
+		}
+		if len(saved.Replied) > 0 {
+			return a.Alerter.OnReplies(ctx, tx, saved.Replied)
+		}
+		return nil
+	})
+	if serr != nil {
+		// The database failed, not the site: nothing is recorded against
+		// the source's health, and the next run tries again.
+		log.Error("saving mentions failed", "err", serr)
+		a.Metrics.jobFailures.WithLabelValues("scrape").Inc()
+		rep.Err = serr
+		return rep
+	}
+	run.New, run.Updated = saved.New, saved.Updated
+	a.Metrics.mentionsStored.WithLabelValues(j.src.Kind).Add(float64(saved.New))
+	if ferr != nil {
+		run.ErrorClass = scrapers.Classify(ferr)
+		run.Error = ferr.Error()
+		rep.Err = ferr
+		a.Metrics.scrapeErrors.WithLabelValues(j.src.Kind, run.ErrorClass).Inc()
+		log.Warn("scrape failed", "class", run.ErrorClass, "err", ferr, "parsed", run.Parsed)
+	} else {
+		log.Info("scraped", "pages", run.Pages, "parsed", run.Parsed, "new", run.New, "updated", run.Updated)
+	}
+	fin := a.Clock.Now().UTC()
+	run.FinishedAt = &fin
+	cursor := ""
+	if ferr == nil {
+		cursor = res.Cursor
+	}
+	src, err := a.Store.RecordRun(ctx, run, cursor)
+	if err != nil {
+		log.Error("recording run failed", "err", err)
+		rep.Err = err
+		return rep
+	}
+	j.src = src
+	rep.Source, rep.Run = src, run
+	if src.ConsecutiveFailures >= a.Config.Scraping.BrokenAfter && src.BrokenAlertedAt == nil {
+		err := a.Store.Tx(ctx, func(tx *store.Store) error {
+			if err := a.Alerter.OnSourceBroken(ctx, tx, src); err != nil {
+				return err
+			}
+			return tx.MarkSourceBrokenAlerted(ctx, src.ID)
+		})
+		if err != nil {
+			log.Error("queueing broken-source alert failed", "err", err)
+		} else {
+			log.Warn("source broken; owner alerted", "failures", src.ConsecutiveFailures)
+		}
+	}
+	return rep
+}
+
+// AnalyzeReport counts what one analyze pass did.
+type AnalyzeReport struct {
+	Analyzed   int
+	Complaints int
+}
+
+// analyzeBatch is how many mentions share one transaction: large enough
+// to amortise commits, small enough that a crash redoes little.
+const analyzeBatch = 200
+
+// AnalyzePending analyzes every mention version not yet analyzed. Each
+// batch's analyses, tasks and alerts commit in one transaction, so a
+// crash leaves either all of them or none, and the next pass redoes the
+// rest.
+func (a *App) AnalyzePending(ctx context.Context) (AnalyzeReport, error) {
+	var rep AnalyzeReport
+	for {
+		ms, err := a.Store.PendingAnalysis(ctx, analyzeBatch)
+		if err != nil {
+			return rep, err
+		}
+		if len(ms) == 0 {
+			return rep, nil
+		}
+		as := make([]models.Analysis, len(ms))
+		for i, m := range ms {
+			as[i] = a.Analyzer.Analyze(ctx, m, a.businesses[m.BusinessID].Domain)
+			as[i].MentionID, as[i].MentionVersion, as[i].BusinessID = m.ID, m.Version, m.BusinessID
+		}
+		batch := AnalyzeReport{}
+		err = a.Store.Tx(ctx, func(tx *store.Store) error {
+			batch = AnalyzeReport{}
+			for i := range as {
+				saved, err := tx.SaveAnalysis(ctx, &as[i])
+				if err != nil {
+					return err
+				}
+				if !saved {
+					continue
+				}
+				batch.Analyzed++
+				if as[i].Complaint {
+					batch.Complaints++
+				}
+				if err := a.Alerter.OnAnalysis(ctx, tx, ms[i], as[i]); err != nil {
+					return fmt.Errorf("app: alert on mention %d: %w", ms[i].ID, err)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return rep, err
+		}
+		rep.Analyzed += batch.Analyzed
+		rep.Complaints += batch.Complaints
+		a.Metrics.analyzed.Add(float64(batch.Analyzed))
+		if batch.Analyzed == 0 {
+			// Another replica took this batch; its rows are no longer
+			// pending on the next read.
+			continue
+		}
+	}
+}
+
+// Report summarises one pass of the whole pipeline.
+type Report struct {
+	Runs      []RunReport
+	Analyze   AnalyzeReport
+	Delivered int
+	Took      time.Duration
+}
+
+// RunOnce runs the pipeline once over every source: scrape, analyze,
+// check deadlines, deliver notifications. A failing source does not stop
+// the others; its error is in its RunReport.
+func (a *App) RunOnce(ctx context.Context, opts ScrapeOptions) (Report, error) {
+	start := time.Now()
+	var rep Report
+	runs, err := a.ScrapeAll(ctx, opts)
+	rep.Runs = runs
+	if err != nil {
+		return rep, err
+	}
+	if rep.Analyze, err = a.AnalyzePending(ctx); err != nil {
+		return rep, err
+	}
+	if err := a.Alerter.CheckDeadlines(ctx); err != nil {
+		return rep, err
+	}
+	if rep.Delivered, err = a.Alerter.Deliver(ctx); err != nil {
+		a.Log.Warn("delivery incomplete; the outbox retries", "err", err)
+	}
+	rep.Took = time.Since(start)
+	return rep, nil
+}
+
+func (a *App) logJob(name string, err error) {
+	a.Metrics.jobsRun.WithLabelValues(name).Inc()
+	if err != nil {
+		a.Metrics.jobFailures.WithLabelValues(name).Inc()
+		a.Log.Error("job failed", "job", name, "err", err)
+	}
+}
+
+var _ = slog.LevelInfo

@@ -1,0 +1,85 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/earshot/earshot/scrapers/health"
+	"github.com/earshot/earshot/scrapers/registry"
+)
+
+// runSources lists the configured sources with their health (last
+// success, last error, counts), or with `kinds` the source kinds earshot
+// can read.
+func runSources(ctx context.Context, e *Env, args []string) error {
+	fs := e.FlagSet("sources", "[-config FILE] [-format table|json] [kinds]", `
+List every configured source with its health: status (ok, failing,
+broken, never run), when it last succeeded, consecutive failures, mentions
+stored, what its last run collected, and its last error with the error
+class (blocked, http, parse, timeout, network, config).
+
+`+"`earshot sources kinds`"+` lists the source kinds and what each needs.`)
+	e.ConfigFlag(fs)
+	format := fs.String("format", "table", "output: table or json")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *format != "table" && *format != "json" {
+		return fmt.Errorf("%w: -format %q: use table or json", ErrUsage, *format)
+	}
+	switch fs.NArg() {
+	case 0:
+	case 1:
+		if fs.Arg(0) != "kinds" {
+			return fmt.Errorf("%w: unknown argument %q (did you mean `earshot sources kinds`?)", ErrUsage, fs.Arg(0))
+		}
+		for _, k := range registry.Kinds() {
+			kind := "review"
+			if k.Social {
+				kind = "social"
+			}
+			fmt.Fprintf(e.Stdout, "%-12s %-7s %s\n", k.Name, kind, k.Summary)
+		}
+		return nil
+	default:
+		return fmt.Errorf("%w: unexpected arguments %s", ErrUsage, strings.Join(fs.Args()[1:], " "))
+	}
+	_, st, err := e.OpenStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	sources, err := st.Sources(ctx)
+	if err != nil {
+		return err
+	}
+	businesses, err := st.Businesses(ctx)
+	if err != nil {
+		return err
+	}
+	names := map[int64]string{}
+	for _, b := range businesses {
+		names[b.ID] = b.Name
+	}
+	rows := make([]health.Row, 0, len(sources))
+	for _, s := range sources {
+		row := health.Row{Business: names[s.BusinessID], Source: s}
+		runs, err := st.SourceRuns(ctx, s.ID, 1)
+		if err != nil {
+			return err
+		}
+		if len(runs) > 0 {
+			row.LastRun = &runs[0]
+		}
+		rows = append(rows, row)
+	}
+	if *format == "json" {
+		return health.WriteJSON(e.Stdout, rows)
+	}
+	if len(rows) == 0 {
+		fmt.Fprintln(e.Stdout, "No sources configured yet: add them under a business's `sources:` in the config and run `earshot scrape`.")
+		return nil
+	}
+	return health.WriteTable(e.Stdout, rows, e.Clock.Now())
+}

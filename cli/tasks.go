@@ -1,0 +1,254 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/earshot/earshot/alerts"
+	"github.com/earshot/earshot/alerts/console"
+)
+
+const tasksHelp = `
+Work on the apology and follow-up tasks earshot opens for complaints.
+
+  list [--overdue] [--assignee NAME] [--business NAME] [--all] [--json]
+                          tasks needing work, soonest deadline first
+  show ID                 the complaint, the draft reply and the history
+  ack ID                  say you are on it
+  reply ID [--text TEXT] [--post]
+                          record your reply (the draft unless --text); with
+                          --post, publish it on X, Mastodon or Google
+  resolve ID [--note TEXT]
+                          the customer's problem is fixed
+  assign ID USER          give the task to a user of its business
+
+--as NAME records who acted (default $USER).`
+
+// runTasks is a thin wrapper around the task operations of package
+// alerts: it parses flags, opens the store and prints.
+func runTasks(ctx context.Context, e *Env, args []string) error {
+	fs := e.FlagSet("tasks", "list|show|ack|reply|resolve|assign [flags] [ID] [USER]", tasksHelp)
+	e.ConfigFlag(fs)
+	overdue := fs.Bool("overdue", false, "list: only tasks past their deadline or follow-up")
+	assignee := fs.String("assignee", "", "list: only tasks assigned to NAME")
+	business := fs.String("business", "", "list: only tasks of one business")
+	all := fs.Bool("all", false, "list: include resolved tasks")
+	asJSON := fs.Bool("json", false, "list, show: print JSON")
+	text := fs.String("text", "", "reply: the reply text (default: the task's draft)")
+	postIt := fs.Bool("post", false, "reply: publish the reply through the platform's API")
+	note := fs.String("note", "", "resolve: a note for the history")
+	actor := fs.String("as", "", "who is acting (default $USER)")
+	if err := parse(fs, interspersed(fs, args)); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return fmt.Errorf("%w: say what to do: list, show, ack, reply, resolve or assign", ErrUsage)
+	}
+	verb, rest := fs.Arg(0), fs.Args()[1:]
+	who := *actor
+	if who == "" {
+		who = e.Getenv("USER")
+	}
+	if who == "" {
+		who = "cli"
+	}
+	want := map[string]int{"list": 0, "show": 1, "ack": 1, "reply": 1, "resolve": 1, "assign": 2}
+	n, ok := want[verb]
+	if !ok {
+		fs.Usage()
+		return fmt.Errorf("%w: unknown tasks command %q", ErrUsage, verb)
+	}
+	if len(rest) != n {
+		return fmt.Errorf("%w: tasks %s takes %d argument(s), got %d", ErrUsage, verb, n, len(rest))
+	}
+	var id int64
+	if n > 0 {
+		var err error
+		if id, err = strconv.ParseInt(rest[0], 10, 64); err != nil || id <= 0 {
+			return fmt.Errorf("%w: %q is not a task ID (a number, see `earshot tasks list`)", ErrUsage, rest[0])
+		}
+	}
+
+	cfg, st, err := e.OpenStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	now := e.Clock.Now()
+	switch verb {
+	case "list":
+		views, err := alerts.ListTasks(ctx, st, now, alerts.ListOptions{Business: *business, Assignee: *assignee, Overdue: *overdue, All: *all})
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSON(e, views)
+		}
+		printTaskList(e, views)
+		return nil
+	case "show":
+		d, err := alerts.ShowTask(ctx, st, now, id)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSON(e, d)
+		}
+		printTask(e, d)
+		return nil
+	case "ack":
+		if _, err := alerts.Ack(ctx, st, id, who); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "Task %d acknowledged by %s.\n", id, who)
+	case "resolve":
+		if _, err := alerts.Resolve(ctx, st, id, who, *note); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "Task %d resolved.\n", id)
+	case "assign":
+		t, err := alerts.Assign(ctx, st, id, rest[1], who)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "Task %d assigned to %s.\n", id, t.Assignee)
+	case "reply":
+		al, err := alerts.New(cfg, st, alerts.Options{Logger: e.Logger, Clock: e.Clock, Getenv: e.Getenv, Console: e.Stdout})
+		if err != nil {
+			return err
+		}
+		t, err := al.Reply(ctx, id, alerts.ReplyOptions{Text: *text, Post: *postIt, Actor: who})
+		if err != nil {
+			return err
+		}
+		how := "recorded"
+		if *postIt {
+			how = "posted"
+		}
+		fmt.Fprintf(e.Stdout, "Reply to task %d %s. Follow-up %s (%s).\n", id, how,
+			strings.TrimPrefix(alerts.Remaining(now, t.DueAt), "due "), t.DueAt.Local().Format("Mon 2 Jan 15:04"))
+	}
+	return nil
+}
+
+// interspersed moves flags after positional arguments to the front, so
+// `tasks reply 12 --post` works like `tasks reply --post 12`.
+func interspersed(fs *flag.FlagSet, args []string) []string {
+	var flags, pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			pos = append(pos, args[i+1:]...)
+			break
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			pos = append(pos, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		if f := fs.Lookup(name); f != nil {
+			if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+				continue
+			}
+			if i+1 < len(args) {
+				i++
+				flags = append(flags, args[i])
+			}
+		}
+	}
+	return append(flags, pos...)
+}
+
+func writeJSON(e *Env, v any) error {
+	enc := json.NewEncoder(e.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func printTaskList(e *Env, views []alerts.TaskView) {
+	if len(views) == 0 {
+		fmt.Fprintln(e.Stdout, "No tasks need work.")
+		return
+	}
+	w := tabwriter.NewWriter(e.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tSTATE\tDEADLINE\tASSIGNEE\tSOURCE\tAUTHOR\tRATING\tCOMPLAINT")
+	for _, v := range views {
+		r := ""
+		if v.Rating != nil {
+			r = strconv.FormatFloat(*v.Rating, 'f', -1, 64) + "★"
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.ID, v.State, v.Remaining, dash(v.Assignee),
+			console.Clean(v.Source), cell(v.Author, 24), r, cell(v.Excerpt, 60))
+	}
+	w.Flush()
+}
+
+func printTask(e *Env, d alerts.TaskDetail) {
+	out := e.Stdout
+	fmt.Fprintf(out, "Task %d (%s) — %s, %s\n", d.ID, d.Kind, d.State, d.Remaining)
+	fmt.Fprintf(out, "Business: %s   Assignee: %s   Severity: %d   Deadline: %s\n", d.Business, dash(d.Assignee), d.Severity,
+		d.DueAt.Local().Format(time.RFC1123))
+	if d.IncidentID != nil {
+		fmt.Fprintf(out, "Incident: %d (several complaints about %s)\n", *d.IncidentID, d.Issue)
+	}
+	fmt.Fprintf(out, "\n%s on %s", console.Clean(d.Mention.Author), d.Mention.SourceKind)
+	if d.Mention.Rating != nil {
+		fmt.Fprintf(out, ", %s★", strconv.FormatFloat(*d.Mention.Rating, 'f', -1, 64))
+	}
+	if !d.Mention.PostedAt.IsZero() {
+		fmt.Fprintf(out, ", %s", d.Mention.PostedAt.Local().Format("Mon 2 Jan 2006 15:04"))
+	}
+	fmt.Fprintln(out)
+	for _, l := range strings.Split(console.Clean(strings.TrimSpace(d.Mention.Text)), "\n") {
+		fmt.Fprintf(out, "  > %s\n", l)
+	}
+	if d.Link != "" {
+		fmt.Fprintf(out, "Review: %s\n", console.Clean(d.Link))
+	}
+	if d.ReplyText != "" {
+		fmt.Fprintf(out, "\nReply:\n  %s\n", console.Clean(d.ReplyText))
+	} else {
+		fmt.Fprintf(out, "\nDraft reply:\n  %s\n", console.Clean(d.Draft))
+		if d.CanPost {
+			fmt.Fprintf(out, "\nPost it: earshot tasks reply %d --post [--text ...]\n", d.ID)
+		} else {
+			fmt.Fprintf(out, "\nAnswer at the link above, then: earshot tasks reply %d [--text ...]\n", d.ID)
+		}
+	}
+	fmt.Fprintln(out, "\nHistory:")
+	for _, ev := range d.Events {
+		note := ""
+		if ev.Note != "" {
+			note = " — " + console.Clean(ev.Note)
+		}
+		fmt.Fprintf(out, "  %s  %-8s %s%s\n", ev.At.Local().Format("2006-01-02 15:04"), console.Clean(ev.Actor), ev.Action, note)
+	}
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// cell fits scraped text in a table cell: one line, no control
+// characters, at most n characters.
+func cell(s string, n int) string {
+	s = strings.Join(strings.Fields(console.Clean(s)), " ")
+	if r := []rune(s); len(r) > n {
+		s = string(r[:n-1]) + "…"
+	}
+	return s
+}

@@ -1,0 +1,41 @@
+// Command accuracy measures earshot's sentiment analyzer against govader
+// on the public human-rated datasets, with k-fold cross-validation, and
+// prints each metric beside govader's and the target of GitHub issue 4.
+//
+//	go run ./cmd/accuracy [-data ../shared/datasets] [-folds 5]
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+
+	"github.com/earshot/earshot/sentiment/accuracy"
+	"github.com/earshot/earshot/sentiment/train"
+)
+
+func main() {
+	data := flag.String("data", "../shared/datasets", "datasets folder holding vader/ and semeval14/")
+	folds := flag.Int("folds", 5, "cross-validation folds")
+	quiet := flag.Bool("q", false, "no progress lines on stderr")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	d, err := train.Load(*data)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "accuracy:", err)
+		os.Exit(1)
+	}
+	progress := os.Stderr
+	if *quiet {
+		progress = nil
+	}
+	rep, err := accuracy.Evaluate(ctx, d, *folds, progress)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "accuracy:", err)
+		os.Exit(1)
+	}
+	rep.Print(os.Stdout)
+}

@@ -1,0 +1,316 @@
+package config
+
+import (
+	"fmt"
+	"net/mail"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Defaults for values the file leaves out.
+const (
+	DefaultDBPath          = "earshot.db"
+	DefaultListen          = "127.0.0.1:8080"
+	DefaultSourceInterval  = 15 * time.Minute
+	DefaultAnalyzeInterval = time.Minute
+	DefaultDeadlineCheck   = time.Minute
+	DefaultDeliverInterval = 15 * time.Second
+	DefaultBrokenAfter     = 3
+	DefaultMinInterval     = 30 * time.Second
+)
+
+func (c *Config) applyDefaults() {
+	if c.Database.Driver == "" {
+		c.Database.Driver = "sqlite"
+		if c.Database.DSNEnv != "" {
+			c.Database.Driver = "postgres"
+		}
+	}
+	if c.Database.Driver == "sqlite" && c.Database.Path == "" {
+		c.Database.Path = DefaultDBPath
+	}
+	if c.Server.Listen == "" {
+		c.Server.Listen = DefaultListen
+	}
+	if c.Server.BaseURL == "" {
+		c.Server.BaseURL = "http://" + c.Server.Listen
+	}
+	if c.Scraping.BrokenAfter == 0 {
+		c.Scraping.BrokenAfter = DefaultBrokenAfter
+	}
+	if c.Scraping.DefaultInterval == 0 {
+		c.Scraping.DefaultInterval = Duration(DefaultSourceInterval)
+	}
+	if c.Schedule.Analyze == 0 {
+		c.Schedule.Analyze = Duration(DefaultAnalyzeInterval)
+	}
+	if c.Schedule.Deadlines == 0 {
+		c.Schedule.Deadlines = Duration(DefaultDeadlineCheck)
+	}
+	if c.Schedule.Deliver == 0 {
+		c.Schedule.Deliver = Duration(DefaultDeliverInterval)
+	}
+	if c.SMTP.TLS == "" {
+		c.SMTP.TLS = "starttls"
+		if c.SMTP.PasswordEnv == "" {
+			c.SMTP.TLS = "none"
+		}
+	}
+	if c.SMTP.Port == 0 && c.SMTP.Host != "" {
+		c.SMTP.Port = 587
+		if c.SMTP.TLS == "tls" {
+			c.SMTP.Port = 465
+		}
+	}
+	if c.SMTP.From == "" {
+		c.SMTP.From = "earshot@localhost"
+	}
+	for i := range c.Businesses {
+		b := &c.Businesses[i]
+		if b.DisplayName == "" {
+			b.DisplayName = b.Name
+		}
+		if b.Domain == "" {
+			b.Domain = "general"
+		}
+		if b.TimeZone == "" {
+			b.TimeZone = "UTC"
+		}
+		if len(b.Hours.Days) == 0 {
+			b.Hours.Days = []string{"mon", "tue", "wed", "thu", "fri"}
+		}
+		if b.Hours.Open == "" {
+			b.Hours.Open = "09:00"
+		}
+		if b.Hours.Close == "" {
+			b.Hours.Close = "17:00"
+		}
+		if b.Digest.Day == "" {
+			b.Digest.Day = "monday"
+		}
+		if b.Digest.Time == "" {
+			b.Digest.Time = "08:00"
+		}
+		for j := range b.Sources {
+			s := &b.Sources[j]
+			if s.Name == "" {
+				s.Name = s.Kind
+			}
+			if s.Interval == 0 {
+				s.Interval = c.Scraping.DefaultInterval
+			}
+		}
+	}
+	c.Alerts.applyDefaults()
+}
+
+// resolveSecrets reads every credential from the environment. A missing
+// variable is reported by validate, naming the variable, never a value.
+func (c *Config) resolveSecrets(getenv func(string) string) {
+	if c.Database.DSNEnv != "" {
+		c.Database.DSN = Secret(getenv(c.Database.DSNEnv))
+	}
+	if c.SMTP.PasswordEnv != "" {
+		c.SMTP.Password = Secret(getenv(c.SMTP.PasswordEnv))
+	}
+	if c.Server.PasswordEnv != "" {
+		c.Server.Password = Secret(getenv(c.Server.PasswordEnv))
+	}
+	for i := range c.Channels {
+		ch := &c.Channels[i]
+		if ch.URLEnv != "" {
+			ch.URL = Secret(getenv(ch.URLEnv))
+		}
+		if ch.SecretEnv != "" {
+			ch.Secret = Secret(getenv(ch.SecretEnv))
+		}
+	}
+}
+
+var (
+	nameRE  = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*$`)
+	clockRE = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d$`)
+	envRE   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+)
+
+// Domains are the sentiment taxonomy packs a business can use.
+var Domains = []string{"general", "restaurant", "hospitality", "retail", "software"}
+
+var weekdays = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+
+// DigestDays are the accepted digest days.
+var DigestDays = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+
+// validator collects problems with their lines.
+type validator struct {
+	c    *Config
+	errs Errors
+}
+
+func (v *validator) errf(path, format string, args ...any) {
+	v.errs = append(v.errs, &FieldError{File: v.c.File, Line: v.c.Line(path), Path: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (v *validator) envVar(path, name, what string) {
+	if name == "" {
+		return
+	}
+	if !envRE.MatchString(name) {
+		v.errf(path, "%q is not an environment variable name; put the NAME of the variable holding %s here, never the value itself", name, what)
+	}
+}
+
+func (v *validator) secret(path, envName string, val Secret, what string) {
+	v.envVar(path, envName, what)
+	if envName != "" && envRE.MatchString(envName) && val == "" {
+		v.errf(path, "environment variable %s (%s) is not set; export it before starting earshot", envName, what)
+	}
+}
+
+func (c *Config) validate() Errors {
+	v := &validator{c: c}
+	switch c.Database.Driver {
+	case "sqlite":
+	case "postgres":
+		if c.Database.DSNEnv == "" {
+			v.errf("database.dsn_env", "postgres needs dsn_env: the name of an environment variable holding the DSN (for example EARSHOT_DATABASE_DSN)")
+		}
+	default:
+		v.errf("database.driver", "unknown driver %q; use sqlite or postgres", c.Database.Driver)
+	}
+	v.secret("database.dsn_env", c.Database.DSNEnv, c.Database.DSN, "the PostgreSQL DSN")
+	v.secret("smtp.password_env", c.SMTP.PasswordEnv, c.SMTP.Password, "the SMTP password")
+	v.secret("server.password_env", c.Server.PasswordEnv, c.Server.Password, "the web inbox password")
+	if !slices.Contains([]string{"starttls", "tls", "none"}, c.SMTP.TLS) {
+		v.errf("smtp.tls", "unknown TLS mode %q; use starttls, tls or none", c.SMTP.TLS)
+	}
+	if _, err := mail.ParseAddress(c.SMTP.From); err != nil {
+		v.errf("smtp.from", "%q is not an email address", c.SMTP.From)
+	}
+	channelNames := map[string]bool{}
+	for i, ch := range c.Channels {
+		p := fmt.Sprintf("channels[%d]", i)
+		if ch.Name == "" {
+			v.errf(p, "a channel needs a name (other settings refer to it)")
+		} else if channelNames[ch.Name] {
+			v.errf(p+".name", "channel name %q is used twice", ch.Name)
+		}
+		channelNames[ch.Name] = true
+		switch ch.Type {
+		case "email":
+			if len(ch.To) == 0 {
+				v.errf(p, "an email channel needs `to:` with at least one address")
+			}
+			for j, a := range ch.To {
+				if _, err := mail.ParseAddress(a); err != nil {
+					v.errf(fmt.Sprintf("%s.to[%d]", p, j), "%q is not an email address", a)
+				}
+			}
+		case "slack", "webhook":
+			if ch.URLEnv == "" {
+				v.errf(p, "a %s channel needs url_env: the name of the variable holding its URL", ch.Type)
+			}
+			v.secret(p+".url_env", ch.URLEnv, ch.URL, "the "+ch.Type+" URL")
+			v.secret(p+".secret_env", ch.SecretEnv, ch.Secret, "the webhook signing key")
+		case "console":
+		case "":
+			v.errf(p, "a channel needs type: email, slack, webhook or console")
+		default:
+			v.errf(p+".type", "unknown channel type %q; use email, slack, webhook or console", ch.Type)
+		}
+	}
+	if len(c.Businesses) == 0 {
+		v.errf("businesses", "no businesses configured; add at least one under `businesses:` (see `earshot init`)")
+	}
+	seen := map[string]bool{}
+	for i := range c.Businesses {
+		b := &c.Businesses[i]
+		p := fmt.Sprintf("businesses[%d]", i)
+		switch {
+		case b.Name == "":
+			v.errf(p, "a business needs a name (lowercase letters, digits, - or _), for example rosies-diner")
+		case !nameRE.MatchString(b.Name):
+			v.errf(p+".name", "%q is not a valid name; use lowercase letters, digits, '-', '_' or '.', for example rosies-diner", b.Name)
+		case seen[b.Name]:
+			v.errf(p+".name", "business %q is configured twice", b.Name)
+		}
+		seen[b.Name] = true
+		if !slices.Contains(Domains, b.Domain) {
+			v.errf(p+".domain", "unknown domain %q; use one of %s", b.Domain, strings.Join(Domains, ", "))
+		}
+		if _, err := time.LoadLocation(b.TimeZone); err != nil {
+			v.errf(p+".time_zone", "unknown time zone %q; use an IANA name such as Europe/London or America/New_York", b.TimeZone)
+		}
+		for j, d := range b.Hours.Days {
+			if !slices.Contains(weekdays, strings.ToLower(d)) {
+				v.errf(fmt.Sprintf("%s.business_hours.days[%d]", p, j), "unknown day %q; use mon, tue, wed, thu, fri, sat or sun", d)
+			}
+		}
+		for _, hc := range []struct{ key, val string }{{"open", b.Hours.Open}, {"close", b.Hours.Close}} {
+			if !clockRE.MatchString(hc.val) {
+				v.errf(p+".business_hours."+hc.key, "%q is not a time of day; write it like 09:00", hc.val)
+			}
+		}
+		if clockRE.MatchString(b.Hours.Open) && clockRE.MatchString(b.Hours.Close) && b.Hours.Close <= b.Hours.Open {
+			v.errf(p+".business_hours", "close (%s) must be after open (%s)", b.Hours.Close, b.Hours.Open)
+		}
+		if !slices.Contains(DigestDays, strings.ToLower(b.Digest.Day)) {
+			v.errf(p+".digest.day", "unknown day %q; use monday … sunday", b.Digest.Day)
+		}
+		if !clockRE.MatchString(b.Digest.Time) {
+			v.errf(p+".digest.time", "%q is not a time of day; write it like 08:00", b.Digest.Time)
+		}
+		for j, r := range b.Digest.Recipients {
+			if _, err := mail.ParseAddress(r); err != nil {
+				v.errf(fmt.Sprintf("%s.digest.recipients[%d]", p, j), "%q is not an email address", r)
+			}
+		}
+		for j, u := range b.Users {
+			up := fmt.Sprintf("%s.users[%d]", p, j)
+			if u.Name == "" {
+				v.errf(up, "a user needs a name")
+			}
+			if u.Email != "" {
+				if _, err := mail.ParseAddress(u.Email); err != nil {
+					v.errf(up+".email", "%q is not an email address", u.Email)
+				}
+			}
+			if !slices.Contains([]string{"owner", "manager", "staff"}, u.Role) {
+				v.errf(up+".role", "unknown role %q; use owner, manager or staff", u.Role)
+			}
+		}
+		srcNames := map[string]bool{}
+		for j, s := range b.Sources {
+			sp := fmt.Sprintf("%s.sources[%d]", p, j)
+			if s.Kind == "" {
+				v.errf(sp, "a source needs kind: (for example trustpilot, jsonld, rss, mastodon); `earshot scrape -h` lists them")
+				continue
+			}
+			if srcNames[s.Name] {
+				v.errf(sp+".name", "source name %q is used twice in business %q; give each source its own name", s.Name, b.Name)
+			}
+			srcNames[s.Name] = true
+			if s.URL == "" && s.Query == "" {
+				v.errf(sp, "a source needs url: (review pages, feeds) or query: (social searches)")
+			}
+			if s.URL != "" {
+				if u, err := url.Parse(s.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+					v.errf(sp+".url", "%q is not an http(s) URL", s.URL)
+				}
+			}
+			if s.APIBase != "" {
+				if u, err := url.Parse(s.APIBase); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+					v.errf(sp+".api_base", "%q is not an http(s) URL", s.APIBase)
+				}
+			}
+			if s.Interval.D() < DefaultMinInterval {
+				v.errf(sp+".interval", "interval %s is too short; sites block scrapers that poll faster than every %s", s.Interval.D(), DefaultMinInterval)
+			}
+		}
+	}
+	c.Alerts.validate(v)
+	return v.errs
+}

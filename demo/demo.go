@@ -1,0 +1,249 @@
+package demo
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/earshot/earshot/app"
+	"github.com/earshot/earshot/config"
+	"github.com/earshot/earshot/internal/mailsink"
+	"github.com/jonboulle/clockwork"
+)
+
+// Options for one demo run.
+type Options struct {
+	// Dir receives the database, config and mailbox; empty means a new
+	// temporary folder, kept after the run so the user can look inside.
+	Dir    string
+	Stdout io.Writer
+	Logger *slog.Logger
+	Clock  clockwork.Clock
+}
+
+// Result says where everything went and what the pipeline did.
+type Result struct {
+	Dir, ConfigPath, DBPath, Mailbox string
+	DigestPath                       string
+	Report                           app.Report
+	Emails                           []mailsink.Message
+	Mentions                         int64
+	Complaints                       int
+	Tasks                            int64
+}
+
+// BusinessName is the demo business's config name.
+const BusinessName = "rosies-diner"
+
+// ConfigYAML is the demo's config: the demo site's review page (jsonld)
+// and social feed (rss), the local SMTP server, and the owner.
+func ConfigYAML(dir, siteBase string, smtpPort int) string {
+	return fmt.Sprintf(`# Written by earshot demo. Reuse it: earshot -config %[1]s tasks list
+database:
+  path: %[2]s
+server:
+  listen: 127.0.0.1:0
+scraping:
+  user_agent: "earshot-demo/1.0"
+  request_delay: 100ms
+  timeout: 10s
+smtp:
+  host: 127.0.0.1
+  port: %[3]d
+  tls: none
+  from: "earshot <alerts@rosies-diner.example>"
+  mailbox: %[4]s
+channels:
+  - name: owner-email
+    type: email
+    to: ["rosie@rosies-diner.example"]
+businesses:
+  - name: %[5]s
+    display_name: "Rosie's Diner"
+    domain: restaurant
+    time_zone: Europe/London
+    keywords: ["rosies diner", "rosie's diner"]
+    handles: ["@rosiesdiner"]
+    business_hours: {days: [mon, tue, wed, thu, fri, sat, sun], open: "08:00", close: "22:00"}
+    users:
+      - {name: Rosie, email: rosie@rosies-diner.example, role: owner}
+      - {name: Max, email: max@rosies-diner.example, role: manager}
+      - {name: Sam, email: sam@rosies-diner.example, role: staff}
+    digest:
+      recipients: ["rosie@rosies-diner.example"]
+    sources:
+      - name: reviews
+        kind: jsonld
+        url: %[6]s/reviews
+        interval: 1m
+      - name: social
+        kind: rss
+        url: %[6]s/social/feed.xml
+        interval: 1m
+`, filepath.Join(dir, "earshot.yaml"), filepath.Join(dir, "earshot.db"), smtpPort, filepath.Join(dir, "mailbox"), BusinessName, siteBase)
+}
+
+// Run starts the demo site and mail server, runs the pipeline once and
+// prints a summary.
+func Run(ctx context.Context, o Options) (*Result, error) {
+	if o.Stdout == nil {
+		o.Stdout = io.Discard
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Clock == nil {
+		o.Clock = clockwork.NewRealClock()
+	}
+	dir := o.Dir
+	if dir == "" {
+		d, err := os.MkdirTemp("", "earshot-demo-")
+		if err != nil {
+			return nil, fmt.Errorf("demo: create folder: %w", err)
+		}
+		dir = d
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("demo: create %s: %w", dir, err)
+	}
+	res := &Result{Dir: dir, ConfigPath: filepath.Join(dir, "earshot.yaml"), DBPath: filepath.Join(dir, "earshot.db"), Mailbox: filepath.Join(dir, "mailbox")}
+
+	site, err := StartSite(o.Clock.Now)
+	if err != nil {
+		return nil, err
+	}
+	defer site.Close()
+	sink, err := mailsink.Start("127.0.0.1:0", res.Mailbox)
+	if err != nil {
+		return nil, fmt.Errorf("demo: start local mail server: %w", err)
+	}
+	defer sink.Close()
+
+	yml := ConfigYAML(dir, site.URL(""), sink.Port())
+	if err := os.WriteFile(res.ConfigPath, []byte(yml), 0o644); err != nil {
+		return nil, fmt.Errorf("demo: write config: %w", err)
+	}
+	cfg, err := config.Parse([]byte(yml), res.ConfigPath, os.Getenv)
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	a, err := app.New(ctx, cfg, app.Options{Logger: o.Logger, Clock: o.Clock})
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	defer a.Close()
+	res.Report, err = a.RunOnce(ctx, app.ScrapeOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("demo: pipeline: %w", err)
+	}
+	for _, r := range res.Report.Runs {
+		if r.Err != nil {
+			return nil, fmt.Errorf("demo: scraping %s/%s failed: %w", r.Business, r.Source.Name, r.Err)
+		}
+	}
+	res.Emails = sink.Messages()
+	if err := writeDigest(ctx, a, res); err != nil {
+		return nil, fmt.Errorf("demo: digest preview: %w", err)
+	}
+	if err := writeSummary(ctx, o.Stdout, a, res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func writeSummary(ctx context.Context, w io.Writer, a *app.App, res *Result) error {
+	st := a.Store
+	biz, err := st.BusinessByName(ctx, BusinessName)
+	if err != nil {
+		return err
+	}
+	loc := time.UTC
+	if l, err := time.LoadLocation(biz.TimeZone); err == nil {
+		loc = l
+	}
+	counts, err := st.MentionCounts(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "earshot demo: %s (%s, %s)\n\n", biz.DisplayName, biz.Domain, biz.TimeZone)
+	fmt.Fprintln(w, "Mentions collected")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, r := range res.Report.Runs {
+		var total int64
+		for _, c := range counts {
+			if c.SourceID == r.Source.ID {
+				total = c.Mentions
+			}
+		}
+		res.Mentions += total
+		fmt.Fprintf(tw, "  %s\t%s\t%d stored\t(%d new, %d pages)\t%s\n", r.Source.Name, r.Source.Kind, total, r.Run.New, r.Run.Pages, r.Source.Target)
+	}
+	tw.Flush()
+
+	complaints, err := st.Complaints(ctx, biz.ID, 100)
+	if err != nil {
+		return err
+	}
+	res.Complaints = len(complaints)
+	fmt.Fprintf(w, "\nComplaints found: %d of %d mentions\n", len(complaints), res.Mentions)
+	for _, c := range complaints {
+		var issues []string
+		for _, x := range c.Analysis.Issues() {
+			issues = append(issues, x.Term)
+		}
+		stars := "     "
+		if c.Mention.Rating != nil {
+			stars = fmt.Sprintf("%.0f/5 ", *c.Mention.Rating)
+		}
+		fmt.Fprintf(w, "  severity %d  %s %-12s %s\n", c.Analysis.Severity, stars, clip(c.Mention.Author, 12), clip(c.Mention.Text, 70))
+		if len(issues) > 0 {
+			fmt.Fprintf(w, "              issues: %s\n", strings.Join(issues, ", "))
+		}
+	}
+	if err := writeTasks(ctx, w, a, res, loc); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nAlert emails accepted by the local SMTP server: %d\n", len(res.Emails))
+	sort.Slice(res.Emails, func(i, j int) bool { return res.Emails[i].File < res.Emails[j].File })
+	for _, m := range res.Emails {
+		fmt.Fprintf(w, "  %s  to %s: %s\n", filepath.Base(m.File), strings.Join(m.To, ", "), subject(m.Data))
+	}
+	fmt.Fprintf(w, "\nDatabase: %s\nConfig:   %s\nMailbox:  %s\n", res.DBPath, res.ConfigPath, res.Mailbox)
+	if res.DigestPath != "" {
+		fmt.Fprintf(w, "Digest:   %s\n", res.DigestPath)
+	}
+	fmt.Fprintf(w, "\nNext: earshot -config %s tasks list\n", res.ConfigPath)
+	fmt.Fprintf(w, "Finished in %s.\n", res.Report.Took.Round(time.Millisecond))
+	return nil
+}
+
+// subject decodes an email's Subject header (folded, RFC 2047 encoded).
+func subject(data []byte) string {
+	msg, err := mail.ReadMessage(bytes.NewReader(data))
+	if err != nil {
+		return ""
+	}
+	dec := new(mime.WordDecoder)
+	sub, err := dec.DecodeHeader(msg.Header.Get("Subject"))
+	if err != nil {
+		return msg.Header.Get("Subject")
+	}
+	return sub
+}
+
+func clip(s string, n int) string {
+	r := []rune(strings.Join(strings.Fields(s), " "))
+	if len(r) <= n {
+		return string(r)
+	}
+	return string(r[:n-1]) + "…"
+}

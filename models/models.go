@@ -1,0 +1,328 @@
+// Package models holds the plain data types that flow through earshot's
+// pipeline: scheduled scrapers produce Mentions, the sentiment stage turns
+// them into Analyses with Aspects, and the alerter opens Tasks and queues
+// Notifications. The structs carry gorm struct tags so the storage package
+// can map them, but this package imports nothing from the storage layer:
+// every other package can use these types without pulling in a database.
+package models
+
+import "time"
+
+// Business is a brand or a single location that earshot watches. Keywords
+// and Handles let social sources recognise mentions that do not tag the
+// business directly; TimeZone drives business hours for response deadlines
+// and the weekly digest's send time.
+type Business struct {
+	ID          int64     `gorm:"primaryKey" json:"id"`
+	Name        string    `gorm:"uniqueIndex;not null" json:"name"`
+	DisplayName string    `json:"display_name"`
+	Domain      string    `json:"domain"` // sentiment taxonomy pack: restaurant, hospitality, retail, software, general
+	Keywords    []string  `gorm:"serializer:json" json:"keywords"`
+	Handles     []string  `gorm:"serializer:json" json:"handles"`
+	TimeZone    string    `json:"time_zone"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+// Source is one place earshot collects mentions from for one business: a
+// review page, a search query on a social network, a feed. It also carries
+// the source's health, because a scraper that silently returns nothing
+// after a site redesign is the failure owners fear most.
+type Source struct {
+	ID         int64  `gorm:"primaryKey" json:"id"`
+	BusinessID int64  `gorm:"not null;uniqueIndex:idx_sources_business_name" json:"business_id"`
+	Name       string `gorm:"not null;uniqueIndex:idx_sources_business_name" json:"name"`
+	Kind       string `gorm:"not null" json:"kind"`
+	// Target is the page URL for review sites or the query for social kinds.
+	Target string `json:"target"`
+	// APIBase overrides the API endpoint of social kinds (self-hosted
+	// instances, compatible services, tests).
+	APIBase         string `json:"api_base"`
+	IntervalSeconds int64  `json:"interval_seconds"`
+	// Cursor is opaque to everything but the scraper of this kind: a page
+	// token, a since-id or a timestamp that makes the next run incremental.
+	Cursor              string     `json:"cursor"`
+	LastRunAt           *time.Time `json:"last_run_at"`
+	LastSuccessAt       *time.Time `json:"last_success_at"`
+	LastError           string     `json:"last_error"`
+	LastErrorClass      string     `json:"last_error_class"`
+	ConsecutiveFailures int        `json:"consecutive_failures"`
+	// BrokenAlertedAt is set when the owner was told this source is broken,
+	// and cleared by the next success, so the alert is sent once per outage.
+	BrokenAlertedAt *time.Time `json:"broken_alerted_at"`
+	TotalMentions   int64      `json:"total_mentions"`
+	CreatedAt       time.Time  `json:"created_at"`
+	UpdatedAt       time.Time  `json:"updated_at"`
+}
+
+// Error classes recorded on a SourceRun. They are coarse on purpose: an
+// owner needs to know whether a site blocked us, changed its layout or was
+// simply down, not the Go error chain.
+const (
+	ErrorClassNone    = ""
+	ErrorClassBlocked = "blocked" // captcha, bot wall, 403 or 429 that persisted
+	ErrorClassHTTP    = "http"    // other non-2xx status
+	ErrorClassParse   = "parse"   // page fetched but reviews could not be read
+	ErrorClassTimeout = "timeout"
+	ErrorClassNetwork = "network" // DNS, refused connection, TLS
+	ErrorClassConfig  = "config"  // missing credentials, bad target
+	ErrorClassOther   = "other"
+)
+
+// SourceRun records one scrape of one source, the raw material for source
+// health reports and the digest's "sources that failed this week".
+type SourceRun struct {
+	ID         int64      `gorm:"primaryKey" json:"id"`
+	SourceID   int64      `gorm:"index;not null" json:"source_id"`
+	StartedAt  time.Time  `json:"started_at"`
+	FinishedAt *time.Time `json:"finished_at"`
+	Pages      int        `json:"pages"`
+	Parsed     int        `json:"parsed"`
+	New        int        `json:"new"`
+	Updated    int        `json:"updated"`
+	ErrorClass string     `json:"error_class"`
+	Error      string     `json:"error"`
+}
+
+// Mention is one review or social post. It is unique on (SourceID,
+// ExternalID): scraping the same page twice never stores it twice. When
+// the author edits the text or the rating, the mention is updated in place,
+// Version is incremented and the previous content is kept as a
+// MentionVersion, so a downgraded review can reopen a task.
+type Mention struct {
+	ID         int64  `gorm:"primaryKey" json:"id"`
+	BusinessID int64  `gorm:"index;not null" json:"business_id"`
+	SourceID   int64  `gorm:"not null;uniqueIndex:idx_mentions_source_external" json:"source_id"`
+	SourceKind string `gorm:"not null" json:"source"`
+	ExternalID string `gorm:"not null;uniqueIndex:idx_mentions_source_external" json:"external_id"`
+	URL        string `json:"url"`
+	Author     string `json:"author"`
+	// AuthorReach is the author's follower count on social networks (0 when
+	// unknown); it raises the severity of a public complaint.
+	AuthorReach int64 `json:"author_reach,omitempty"`
+	// Rating is stars out of 5, nil for sources without ratings.
+	Rating   *float64   `json:"rating"`
+	Title    string     `json:"title"`
+	Text     string     `json:"text"`
+	Language string     `json:"language"`
+	PostedAt time.Time  `json:"posted_at"`
+	EditedAt *time.Time `json:"edited_at"`
+	// FetchedAt is when earshot first stored the mention; alert latency is
+	// measured from here.
+	FetchedAt time.Time `json:"fetched_at"`
+	// Reply is the business owner's public reply, as scraped.
+	Reply       string     `json:"reply"`
+	ReplyAt     *time.Time `json:"reply_at"`
+	ContentHash string     `gorm:"not null" json:"content_hash"`
+	Version     int        `gorm:"not null;default:1" json:"version"`
+	// AnalyzedVersion is the Version the latest Analysis was made from; a
+	// mention with AnalyzedVersion < Version is waiting for the analyzer.
+	AnalyzedVersion int       `gorm:"not null;default:0;index" json:"analyzed_version"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
+}
+
+// MentionVersion keeps the content a mention had before an edit.
+type MentionVersion struct {
+	ID          int64     `gorm:"primaryKey" json:"id"`
+	MentionID   int64     `gorm:"index;not null" json:"mention_id"`
+	Version     int       `json:"version"`
+	Rating      *float64  `json:"rating"`
+	Title       string    `json:"title"`
+	Text        string    `json:"text"`
+	Reply       string    `json:"reply"`
+	ContentHash string    `json:"content_hash"`
+	RecordedAt  time.Time `json:"recorded_at"`
+}
+
+// Sentiment labels of an Analysis.
+const (
+	LabelPositive = "positive"
+	LabelNegative = "negative"
+	LabelNeutral  = "neutral"
+	LabelMixed    = "mixed"
+)
+
+// Aspect polarities.
+const (
+	PolarityPositive = "positive"
+	PolarityNegative = "negative"
+	PolarityNeutral  = "neutral"
+)
+
+// Analysis is the sentiment stage's verdict on one version of a mention.
+// Reasons explain, in words, why it was or was not flagged as a complaint:
+// an owner who does not trust the flag stops reading alerts.
+type Analysis struct {
+	ID             int64   `gorm:"primaryKey" json:"id"`
+	MentionID      int64   `gorm:"not null;uniqueIndex:idx_analyses_mention_version" json:"mention_id"`
+	MentionVersion int     `gorm:"not null;uniqueIndex:idx_analyses_mention_version" json:"mention_version"`
+	BusinessID     int64   `gorm:"index;not null" json:"business_id"`
+	Compound       float64 `json:"compound"`
+	Label          string  `json:"label"`
+	Complaint      bool    `json:"complaint"`
+	ComplaintScore float64 `json:"complaint_score"`
+	// Severity runs from 0 (nothing to do) to 5 (health, safety, legal:
+	// answer within minutes, any hour).
+	Severity  int       `json:"severity"`
+	Language  string    `json:"language"`
+	Reasons   []string  `gorm:"serializer:json" json:"reasons"`
+	Aspects   []Aspect  `gorm:"foreignKey:AnalysisID" json:"aspects"`
+	Analyzer  string    `json:"analyzer"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Issues returns the negative aspects: the problems the alerter and the
+// digest talk about ("slow waitstaff", "charged twice").
+func (a Analysis) Issues() []Aspect {
+	var out []Aspect
+	for _, x := range a.Aspects {
+		if x.Polarity == PolarityNegative {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// Aspect is one thing a mention talks about, in a category of the
+// business's taxonomy ("service" / "waitstaff"). Negative aspects are the
+// issues of a complaint, positive ones are what customers praise.
+type Aspect struct {
+	ID         int64     `gorm:"primaryKey" json:"-"`
+	AnalysisID int64     `gorm:"index;not null" json:"-"`
+	MentionID  int64     `gorm:"index;not null" json:"-"`
+	BusinessID int64     `gorm:"index;not null" json:"-"`
+	Category   string    `json:"category"`
+	Term       string    `json:"term"`
+	Polarity   string    `json:"polarity"`
+	Evidence   string    `json:"evidence"`
+	CreatedAt  time.Time `json:"-"`
+}
+
+// Task kinds.
+const (
+	TaskApology  = "apology"
+	TaskFollowUp = "follow_up"
+)
+
+// Task states, in lifecycle order.
+const (
+	TaskOpen         = "open"
+	TaskAcknowledged = "acknowledged"
+	TaskReplied      = "replied"
+	TaskFollowUpDue  = "follow_up_due"
+	TaskResolved     = "resolved"
+)
+
+// Task is a piece of work for staff with a deadline: apologise for a
+// complaint, or check back after the fix. DedupKey is unique in the store,
+// so the same complaint never opens two tasks even when two replicas
+// process it at once.
+type Task struct {
+	ID         int64  `gorm:"primaryKey" json:"id"`
+	BusinessID int64  `gorm:"index;not null" json:"business_id"`
+	MentionID  int64  `gorm:"index;not null" json:"mention_id"`
+	ParentID   *int64 `json:"parent_id,omitempty"`
+	IncidentID *int64 `gorm:"index" json:"incident_id,omitempty"`
+	Kind       string `gorm:"not null" json:"kind"`
+	State      string `gorm:"not null;index" json:"state"`
+	DedupKey   string `gorm:"uniqueIndex;not null" json:"-"`
+	Assignee   string `json:"assignee"`
+	Severity   int    `json:"severity"`
+	// Issue is the complaint's main issue ("service/slow"): complaints
+	// about the same issue within a window group into one incident.
+	Issue string `gorm:"not null;default:''" json:"issue,omitempty"`
+	// Channel is the policy channel the deadline came from: social or review.
+	Channel string    `json:"channel"`
+	DueAt   time.Time `gorm:"index" json:"due_at"`
+	// HardDueAt is the absolute limit regardless of business hours.
+	HardDueAt *time.Time `json:"hard_due_at,omitempty"`
+	Draft     string     `json:"draft"`
+	ReplyText string     `json:"reply_text"`
+	// Link points at the review so staff can answer where no API allows
+	// posting.
+	Link string `json:"link"`
+	// Escalation is the highest escalation step already notified (0 none,
+	// 50, 75, 100 percent of the time to deadline), so each reminder goes
+	// out at most once.
+	Escalation int        `json:"escalation"`
+	OpenedAt   time.Time  `json:"opened_at"`
+	AckedAt    *time.Time `json:"acked_at,omitempty"`
+	RepliedAt  *time.Time `json:"replied_at,omitempty"`
+	ResolvedAt *time.Time `json:"resolved_at,omitempty"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
+}
+
+// TaskEvent records who did what to a task and when.
+type TaskEvent struct {
+	ID     int64     `gorm:"primaryKey" json:"id"`
+	TaskID int64     `gorm:"index;not null" json:"task_id"`
+	Actor  string    `json:"actor"`
+	Action string    `json:"action"`
+	Note   string    `json:"note"`
+	At     time.Time `json:"at"`
+}
+
+// Notification states in the outbox.
+const (
+	NotificationPending = "pending"
+	NotificationSent    = "sent"
+	NotificationFailed  = "failed" // gave up after retries or a permanent error
+)
+
+// Notification is one message in the transactional outbox. It is written
+// in the same transaction as the task or digest that caused it and
+// delivered afterwards with retries, so a crash between the two loses
+// nothing; IdempotencyKey is unique so nothing is queued twice.
+type Notification struct {
+	ID         int64  `gorm:"primaryKey" json:"id"`
+	BusinessID int64  `gorm:"index" json:"business_id"`
+	TaskID     *int64 `gorm:"index" json:"task_id,omitempty"`
+	MentionID  *int64 `json:"mention_id,omitempty"`
+	Kind       string `json:"kind"`    // alert, reminder, incident, source_broken, digest
+	Channel    string `json:"channel"` // name of a configured channel
+	Recipient  string `json:"recipient"`
+	Subject    string `json:"subject"`
+	Body       string `json:"body"`
+	HTMLBody   string `json:"html_body"`
+	// Payload carries structured data for JSON channels (webhook, Slack).
+	Payload        []byte        `json:"payload,omitempty"`
+	InlineImages   []InlineImage `gorm:"serializer:json" json:"-"`
+	IdempotencyKey string        `gorm:"uniqueIndex;not null" json:"idempotency_key"`
+	State          string        `gorm:"not null;index" json:"state"`
+	Attempts       int           `json:"attempts"`
+	NextAttemptAt  time.Time     `gorm:"index" json:"next_attempt_at"`
+	LastError      string        `json:"last_error"`
+	// MentionStoredAt is when the mention behind this alert was first
+	// stored; with SentAt it gives the mention-to-owner latency.
+	MentionStoredAt *time.Time `json:"mention_stored_at,omitempty"`
+	SentAt          *time.Time `json:"sent_at,omitempty"`
+	CreatedAt       time.Time  `json:"created_at"`
+}
+
+// InlineImage is an image embedded in an HTML email by Content-ID, such as
+// a digest chart, so the email needs no external resources.
+type InlineImage struct {
+	ContentID   string `json:"content_id"`
+	ContentType string `json:"content_type"`
+	Data        []byte `json:"data"`
+}
+
+// User roles decide who is told what: staff get their own tasks, managers
+// escalations, owners complaints and the weekly digest.
+const (
+	RoleOwner   = "owner"
+	RoleManager = "manager"
+	RoleStaff   = "staff"
+)
+
+// User is a person who receives alerts or works on tasks.
+type User struct {
+	ID         int64     `gorm:"primaryKey" json:"id"`
+	BusinessID int64     `gorm:"index" json:"business_id"`
+	Name       string    `gorm:"not null" json:"name"`
+	Email      string    `json:"email"`
+	Role       string    `json:"role"`
+	CreatedAt  time.Time `json:"created_at"`
+}

@@ -1,0 +1,112 @@
+package jsonld
+
+import (
+	"strings"
+
+	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
+
+	"github.com/earshot/earshot/models"
+)
+
+// Microdata reads schema.org Review items from HTML microdata
+// (itemscope/itemprop). Each item is converted to the same map shape as
+// JSON-LD, so one converter (FromReview) serves both. It also returns the
+// largest AggregateRating review count.
+func Microdata(doc *goquery.Document, pageURL, kind string) ([]models.Mention, int) {
+	var ms []models.Mention
+	count := 0
+	doc.Find("[itemscope][itemtype]").Each(func(_ int, s *goquery.Selection) {
+		item := Item(s, 0)
+		switch {
+		case IsReview(item):
+			ms = append(ms, FromReview(item, pageURL, kind))
+		case HasType(item, "AggregateRating"):
+			if n, ok := aggregateCount(item); ok && n > count {
+				count = n
+			}
+		}
+	})
+	return Dedupe(ms), count
+}
+
+// Item converts one microdata item to a JSON-LD-like map: "@type" from
+// itemtype, each itemprop to its value (nested items become maps; the
+// first value of a property wins, except that repeated properties such as
+// review become lists).
+func Item(s *goquery.Selection, depth int) map[string]any {
+	out := map[string]any{}
+	if t, ok := s.Attr("itemtype"); ok {
+		out["@type"] = strings.TrimSpace(strings.Fields(t + " x")[0])
+	}
+	if id, ok := s.Attr("itemid"); ok {
+		out["@id"] = strings.TrimSpace(id)
+	}
+	if depth > maxDepth || len(s.Nodes) == 0 {
+		return out
+	}
+	root := s.Nodes[0]
+	s.Find("[itemprop]").Each(func(_ int, p *goquery.Selection) {
+		if owner(p.Nodes[0]) != root {
+			return
+		}
+		var val any
+		if _, scoped := p.Attr("itemscope"); scoped {
+			val = Item(p, depth+1)
+		} else {
+			val = propValue(p)
+		}
+		for _, name := range strings.Fields(p.AttrOr("itemprop", "")) {
+			if prev, ok := out[name]; ok {
+				if list, isList := prev.([]any); isList {
+					out[name] = append(list, val)
+				} else {
+					out[name] = []any{prev, val}
+				}
+				continue
+			}
+			out[name] = val
+		}
+	})
+	return out
+}
+
+// owner is the nearest itemscope ancestor of n (not n itself).
+func owner(n *html.Node) *html.Node {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.Type != html.ElementNode {
+			continue
+		}
+		for _, a := range p.Attr {
+			if a.Key == "itemscope" {
+				return p
+			}
+		}
+	}
+	return nil
+}
+
+func propValue(p *goquery.Selection) string {
+	if c, ok := p.Attr("content"); ok {
+		return c
+	}
+	switch goquery.NodeName(p) {
+	case "a", "link", "area":
+		return p.AttrOr("href", "")
+	case "img", "audio", "video", "source", "embed", "iframe":
+		return p.AttrOr("src", "")
+	case "time":
+		if d, ok := p.Attr("datetime"); ok {
+			return d
+		}
+	case "data", "meter":
+		if v, ok := p.Attr("value"); ok {
+			return v
+		}
+	}
+	h, err := p.Html()
+	if err != nil {
+		return p.Text()
+	}
+	return h
+}

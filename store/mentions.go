@@ -1,0 +1,283 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/earshot/earshot/models"
+	"gorm.io/gorm/clause"
+)
+
+// batchSize bounds the rows of one INSERT and the IDs of one IN (...):
+// SQLite accepts 32766 bound parameters, a mention row has about 20.
+const batchSize = 500
+
+// ContentHash fingerprints what the customer wrote (title, text, rating).
+// A change of hash is an edit; the owner's reply is tracked separately so
+// that replying does not count as the customer editing.
+func ContentHash(m models.Mention) string {
+	h := sha256.New()
+	h.Write([]byte(m.Title))
+	h.Write([]byte{0})
+	h.Write([]byte(m.Text))
+	h.Write([]byte{0})
+	if m.Rating != nil {
+		h.Write([]byte(strconv.FormatFloat(*m.Rating, 'f', -1, 64)))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Edit describes a stored mention whose content changed.
+type Edit struct {
+	MentionID int64
+	OldRating *float64
+	NewRating *float64
+	Version   int
+}
+
+// SaveResult says what SaveMentions did with each input.
+type SaveResult struct {
+	New, Updated, Unchanged int
+	// NewIDs are the IDs of newly stored mentions.
+	NewIDs []int64
+	// Edits lists mentions whose text or rating changed (a downgraded
+	// review reopens its task).
+	Edits []Edit
+	// Replied lists mentions on which an owner reply appeared or changed:
+	// the alerter marks their tasks replied.
+	Replied []int64
+}
+
+// SaveMentions stores one batch from one source in a single transaction.
+// A mention already stored with the same content is left alone; one whose
+// text or rating changed is updated, its previous content kept as a
+// MentionVersion and its Version bumped so it is analyzed again. Inserts
+// are batched; 10,000 mentions cost a few dozen statements, not 10,000.
+func (s *Store) SaveMentions(ctx context.Context, src models.Source, ms []models.Mention) (SaveResult, error) {
+	var res SaveResult
+	if len(ms) == 0 {
+		return res, nil
+	}
+	now := s.Now()
+	// The last occurrence of an external ID in one batch wins.
+	idx := make(map[string]int, len(ms))
+	uniq := make([]models.Mention, 0, len(ms))
+	for _, m := range ms {
+		if m.ExternalID == "" {
+			return res, fmt.Errorf("store: save mention from source %s: empty external id (url %q)", src.Name, m.URL)
+		}
+		m.BusinessID, m.SourceID = src.BusinessID, src.ID
+		if m.SourceKind == "" {
+			m.SourceKind = src.Kind
+		}
+		m.ContentHash = ContentHash(m)
+		m.PostedAt = m.PostedAt.UTC()
+		if i, ok := idx[m.ExternalID]; ok {
+			uniq[i] = m
+			continue
+		}
+		idx[m.ExternalID] = len(uniq)
+		uniq = append(uniq, m)
+	}
+	err := s.Tx(ctx, func(tx *Store) error {
+		existing := make(map[string]models.Mention, len(uniq))
+		for start := 0; start < len(uniq); start += batchSize {
+			ids := make([]string, 0, batchSize)
+			for _, m := range uniq[start:min(start+batchSize, len(uniq))] {
+				ids = append(ids, m.ExternalID)
+			}
+			var found []models.Mention
+			if err := tx.q(ctx).Where("source_id = ? AND external_id IN ?", src.ID, ids).Find(&found).Error; err != nil {
+				return fmt.Errorf("store: look up mentions of source %s: %w", src.Name, err)
+			}
+			for _, f := range found {
+				existing[f.ExternalID] = f
+			}
+		}
+		var fresh []models.Mention
+		for _, m := range uniq {
+			old, ok := existing[m.ExternalID]
+			if !ok {
+				m.ID = 0
+				m.FetchedAt = now
+				m.Version = 1
+				m.AnalyzedVersion = 0
+				fresh = append(fresh, m)
+				continue
+			}
+			changed, err := tx.updateMention(ctx, old, m, now, &res)
+			if err != nil {
+				return err
+			}
+			if changed {
+				res.Updated++
+			} else {
+				res.Unchanged++
+			}
+		}
+		for start := 0; start < len(fresh); start += batchSize {
+			chunk := fresh[start:min(start+batchSize, len(fresh))]
+			// ON CONFLICT DO NOTHING: another replica may have stored the
+			// same mention a moment ago; it is not stored twice.
+			r := tx.q(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&chunk)
+			if r.Error != nil {
+				return fmt.Errorf("store: insert %d mentions of source %s: %w", len(chunk), src.Name, r.Error)
+			}
+			res.New += int(r.RowsAffected)
+			res.Unchanged += len(chunk) - int(r.RowsAffected)
+			for _, m := range chunk {
+				if m.ID != 0 {
+					res.NewIDs = append(res.NewIDs, m.ID)
+				}
+			}
+		}
+		if res.New > 0 {
+			if err := tx.q(ctx).Model(&models.Source{}).Where("id = ?", src.ID).
+				Update("total_mentions", gormExpr("total_mentions + ?", res.New)).Error; err != nil {
+				return fmt.Errorf("store: count mentions of source %s: %w", src.Name, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return SaveResult{}, err
+	}
+	return res, nil
+}
+
+// updateMention applies what changed between the stored and the scraped
+// version of a mention. It reports whether anything was written.
+func (s *Store) updateMention(ctx context.Context, old, m models.Mention, now time.Time, res *SaveResult) (bool, error) {
+	updates := map[string]any{}
+	if m.Reply != old.Reply {
+		updates["reply"] = m.Reply
+		updates["reply_at"] = m.ReplyAt
+		if m.Reply != "" {
+			res.Replied = append(res.Replied, old.ID)
+		}
+	}
+	if m.ContentHash != old.ContentHash {
+		v := models.MentionVersion{
+			MentionID: old.ID, Version: old.Version, Rating: old.Rating, Title: old.Title,
+			Text: old.Text, Reply: old.Reply, ContentHash: old.ContentHash, RecordedAt: now,
+		}
+		if err := s.q(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&v).Error; err != nil {
+			return false, fmt.Errorf("store: keep version %d of mention %s: %w", old.Version, old.ExternalID, err)
+		}
+		updates["title"] = m.Title
+		updates["text"] = m.Text
+		updates["rating"] = m.Rating
+		updates["content_hash"] = m.ContentHash
+		updates["version"] = old.Version + 1
+		edited := m.EditedAt
+		if edited == nil {
+			edited = &now
+		}
+		updates["edited_at"] = edited
+		res.Edits = append(res.Edits, Edit{MentionID: old.ID, OldRating: old.Rating, NewRating: m.Rating, Version: old.Version + 1})
+	}
+	if m.AuthorReach > old.AuthorReach {
+		updates["author_reach"] = m.AuthorReach
+	}
+	if len(updates) == 0 {
+		return false, nil
+	}
+	updates["updated_at"] = now
+	// The version guard makes a concurrent edit by another replica lose
+	// cleanly instead of writing a version twice.
+	r := s.q(ctx).Model(&models.Mention{}).Where("id = ? AND version = ?", old.ID, old.Version).Updates(updates)
+	if r.Error != nil {
+		return false, fmt.Errorf("store: update mention %s: %w", old.ExternalID, r.Error)
+	}
+	return r.RowsAffected > 0, nil
+}
+
+// SeenFunc loads the external IDs already stored for a source and returns
+// the membership test scrapers use to stop paginating.
+func (s *Store) SeenFunc(ctx context.Context, sourceID int64) (func(string) bool, error) {
+	var ids []string
+	if err := s.q(ctx).Model(&models.Mention{}).Where("source_id = ?", sourceID).Pluck("external_id", &ids).Error; err != nil {
+		return nil, fmt.Errorf("store: load known mentions of source %d: %w", sourceID, err)
+	}
+	set := make(map[string]struct{}, len(ids))
+	for _, id := range ids {
+		set[id] = struct{}{}
+	}
+	return func(id string) bool { _, ok := set[id]; return ok }, nil
+}
+
+// Mention loads one mention.
+func (s *Store) Mention(ctx context.Context, id int64) (models.Mention, error) {
+	var m models.Mention
+	if err := s.q(ctx).First(&m, id).Error; err != nil {
+		return m, fmt.Errorf("store: mention %d: %w", id, notFound(err))
+	}
+	return m, nil
+}
+
+// MentionVersions lists the earlier versions of a mention, oldest first.
+func (s *Store) MentionVersions(ctx context.Context, mentionID int64) ([]models.MentionVersion, error) {
+	var out []models.MentionVersion
+	if err := s.q(ctx).Where("mention_id = ?", mentionID).Order("version").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("store: versions of mention %d: %w", mentionID, err)
+	}
+	return out, nil
+}
+
+// PendingAnalysis returns up to limit mentions whose current version has
+// not been analyzed, oldest first.
+func (s *Store) PendingAnalysis(ctx context.Context, limit int) ([]models.Mention, error) {
+	var out []models.Mention
+	if err := s.q(ctx).Where("analyzed_version < version").Order("id").Limit(limit).Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("store: pending analysis: %w", err)
+	}
+	return out, nil
+}
+
+// SaveAnalysis stores an analysis with its aspects and marks the
+// mention's version analyzed. Saving the same mention version twice is a
+// no-op that reports false, so a rerun or a second replica does not act
+// on it again.
+func (s *Store) SaveAnalysis(ctx context.Context, a *models.Analysis) (bool, error) {
+	aspects := a.Aspects
+	a.Aspects = nil
+	a.ID = 0
+	r := s.q(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(a)
+	a.Aspects = aspects
+	if r.Error != nil {
+		return false, fmt.Errorf("store: save analysis of mention %d: %w", a.MentionID, r.Error)
+	}
+	if r.RowsAffected == 0 {
+		return false, nil
+	}
+	for i := range a.Aspects {
+		a.Aspects[i].ID = 0
+		a.Aspects[i].AnalysisID = a.ID
+		a.Aspects[i].MentionID = a.MentionID
+		a.Aspects[i].BusinessID = a.BusinessID
+	}
+	if len(a.Aspects) > 0 {
+		if err := s.q(ctx).Create(&a.Aspects).Error; err != nil {
+			return false, fmt.Errorf("store: save aspects of mention %d: %w", a.MentionID, err)
+		}
+	}
+	if err := s.q(ctx).Model(&models.Mention{}).Where("id = ? AND analyzed_version < ?", a.MentionID, a.MentionVersion).
+		Update("analyzed_version", a.MentionVersion).Error; err != nil {
+		return false, fmt.Errorf("store: mark mention %d analyzed: %w", a.MentionID, err)
+	}
+	return true, nil
+}
+
+// LatestAnalysis returns the analysis of a mention's newest analyzed
+// version.
+func (s *Store) LatestAnalysis(ctx context.Context, mentionID int64) (models.Analysis, error) {
+	var a models.Analysis
+	if err := s.q(ctx).Preload("Aspects").Where("mention_id = ?", mentionID).Order("mention_version DESC").First(&a).Error; err != nil {
+		return a, fmt.Errorf("store: analysis of mention %d: %w", mentionID, notFound(err))
+	}
+	return a, nil
+}

@@ -1,0 +1,161 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/earshot/earshot/models"
+	"gorm.io/gorm/clause"
+)
+
+// EnqueueNotification writes a notification into the outbox unless one
+// with the same IdempotencyKey exists; it reports whether it was added.
+// Call it inside the transaction that created the task or digest behind
+// the notification, so both commit together or not at all.
+func (s *Store) EnqueueNotification(ctx context.Context, n *models.Notification) (bool, error) {
+	if n.IdempotencyKey == "" {
+		return false, fmt.Errorf("store: enqueue %s notification: empty idempotency key", n.Kind)
+	}
+	if n.State == "" {
+		n.State = models.NotificationPending
+	}
+	if n.NextAttemptAt.IsZero() {
+		n.NextAttemptAt = s.Now()
+	}
+	n.ID = 0
+	r := s.q(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(n)
+	if r.Error != nil {
+		return false, fmt.Errorf("store: enqueue notification %s: %w", n.IdempotencyKey, r.Error)
+	}
+	return r.RowsAffected > 0, nil
+}
+
+// DueNotifications returns up to limit pending notifications whose next
+// attempt is due at now, oldest first.
+func (s *Store) DueNotifications(ctx context.Context, now time.Time, limit int) ([]models.Notification, error) {
+	var out []models.Notification
+	if err := s.q(ctx).Where("state = ? AND next_attempt_at <= ?", models.NotificationPending, now.UTC()).
+		Order("next_attempt_at, id").Limit(limit).Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("store: due notifications: %w", err)
+	}
+	return out, nil
+}
+
+// ClaimNotification takes a pending notification for one delivery
+// attempt: it counts the attempt and pushes the next attempt to
+// leaseUntil, so another replica's sender leaves it alone, and a sender
+// that crashes mid-send is retried after the lease. It reports false when
+// someone else claimed it first (attempts is the count the caller read).
+func (s *Store) ClaimNotification(ctx context.Context, id int64, attempts int, leaseUntil time.Time) (bool, error) {
+	r := s.q(ctx).Model(&models.Notification{}).
+		Where("id = ? AND state = ? AND attempts = ?", id, models.NotificationPending, attempts).
+		Updates(map[string]any{"attempts": attempts + 1, "next_attempt_at": leaseUntil.UTC()})
+	if r.Error != nil {
+		return false, fmt.Errorf("store: claim notification %d: %w", id, r.Error)
+	}
+	return r.RowsAffected > 0, nil
+}
+
+// MarkNotificationSent records that the receiving server accepted it.
+func (s *Store) MarkNotificationSent(ctx context.Context, id int64, at time.Time) error {
+	if err := s.q(ctx).Model(&models.Notification{}).Where("id = ?", id).
+		Updates(map[string]any{"state": models.NotificationSent, "sent_at": at.UTC(), "last_error": ""}).Error; err != nil {
+		return fmt.Errorf("store: mark notification %d sent: %w", id, err)
+	}
+	return nil
+}
+
+// MarkNotificationRetry records a failed attempt and when to try again.
+func (s *Store) MarkNotificationRetry(ctx context.Context, id int64, next time.Time, lastErr string) error {
+	if err := s.q(ctx).Model(&models.Notification{}).Where("id = ?", id).
+		Updates(map[string]any{"next_attempt_at": next.UTC(), "last_error": lastErr}).Error; err != nil {
+		return fmt.Errorf("store: reschedule notification %d: %w", id, err)
+	}
+	return nil
+}
+
+// MarkNotificationFailed gives up on a notification.
+func (s *Store) MarkNotificationFailed(ctx context.Context, id int64, lastErr string) error {
+	if err := s.q(ctx).Model(&models.Notification{}).Where("id = ?", id).
+		Updates(map[string]any{"state": models.NotificationFailed, "last_error": lastErr}).Error; err != nil {
+		return fmt.Errorf("store: mark notification %d failed: %w", id, err)
+	}
+	return nil
+}
+
+// CountNotificationsSince counts the notifications queued for one
+// recipient of one channel since a time, for per-recipient limits.
+func (s *Store) CountNotificationsSince(ctx context.Context, channel, recipient string, since time.Time) (int, error) {
+	var n int64
+	if err := s.q(ctx).Model(&models.Notification{}).
+		Where("channel = ? AND recipient = ? AND created_at >= ?", channel, recipient, since.UTC()).
+		Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("store: count notifications to %s: %w", channel, err)
+	}
+	return int(n), nil
+}
+
+// RewritePendingNotification replaces the content of a notification that
+// has not been sent yet (an incident alert that gained complaints); it
+// reports false when it was already sent or does not exist.
+func (s *Store) RewritePendingNotification(ctx context.Context, key string, n models.Notification) (bool, error) {
+	r := s.q(ctx).Model(&models.Notification{}).
+		Where("idempotency_key = ? AND state = ? AND attempts = 0", key, models.NotificationPending).
+		Updates(map[string]any{"subject": n.Subject, "body": n.Body, "html_body": n.HTMLBody, "payload": n.Payload})
+	if r.Error != nil {
+		return false, fmt.Errorf("store: rewrite notification %s: %w", key, r.Error)
+	}
+	return r.RowsAffected > 0, nil
+}
+
+// NotificationFilter selects notifications; zero fields match everything.
+type NotificationFilter struct {
+	BusinessID int64
+	TaskID     int64
+	Kind       string
+	State      string
+	Limit      int
+}
+
+// Notifications lists notifications, oldest first.
+func (s *Store) Notifications(ctx context.Context, f NotificationFilter) ([]models.Notification, error) {
+	q := s.q(ctx).Model(&models.Notification{})
+	if f.BusinessID != 0 {
+		q = q.Where("business_id = ?", f.BusinessID)
+	}
+	if f.TaskID != 0 {
+		q = q.Where("task_id = ?", f.TaskID)
+	}
+	if f.Kind != "" {
+		q = q.Where("kind = ?", f.Kind)
+	}
+	if f.State != "" {
+		q = q.Where("state = ?", f.State)
+	}
+	if f.Limit > 0 {
+		q = q.Limit(f.Limit)
+	}
+	var out []models.Notification
+	if err := q.Order("id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("store: list notifications: %w", err)
+	}
+	return out, nil
+}
+
+// SupersedePending withdraws the pending, never-attempted notifications
+// of a kind for some tasks (their individual alerts, once an incident
+// alert lists them), recording why. They stay in the outbox as failed
+// with that reason, so the history shows what happened to them.
+func (s *Store) SupersedePending(ctx context.Context, taskIDs []int64, kind, reason string) (int, error) {
+	if len(taskIDs) == 0 {
+		return 0, nil
+	}
+	r := s.q(ctx).Model(&models.Notification{}).
+		Where("task_id IN ? AND kind = ? AND state = ? AND attempts = 0", taskIDs, kind, models.NotificationPending).
+		Updates(map[string]any{"state": models.NotificationFailed, "last_error": reason})
+	if r.Error != nil {
+		return 0, fmt.Errorf("store: withdraw %s notifications of %d tasks: %w", kind, len(taskIDs), r.Error)
+	}
+	return int(r.RowsAffected), nil
+}

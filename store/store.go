@@ -1,0 +1,263 @@
+// Package store is earshot's only door to the database. It speaks gorm to
+// an embedded SQLite file by default and to PostgreSQL when several
+// replicas share one database; the schema is versioned SQL migrations
+// (goose), one set per dialect, embedded in the binary. Every write that
+// must not be lost or doubled (a page of mentions, an analysis with the
+// task and notification it causes) happens in one transaction guarded by
+// unique keys, so reruns and replicas are harmless.
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+	"github.com/ncruces/go-sqlite3"
+	"github.com/ncruces/go-sqlite3/gormlite"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Options says which database to open.
+type Options struct {
+	// Driver is "sqlite" or "postgres".
+	Driver string
+	// Path is the SQLite file.
+	Path string
+	// DSN is the PostgreSQL connection string.
+	DSN string
+	// Logger receives gorm's and goose's messages.
+	Logger *slog.Logger
+	// Clock stamps created/updated times; nil means the real clock.
+	Clock clockwork.Clock
+	// NoMigrate skips applying migrations on open.
+	NoMigrate bool
+}
+
+// Store wraps the database handle. It is safe for concurrent use; Tx
+// hands a Store bound to one transaction to a function.
+type Store struct {
+	db     *gorm.DB
+	driver string
+	clock  clockwork.Clock
+	log    *slog.Logger
+}
+
+const sqliteHeader = "SQLite format 3\x00"
+
+// Open connects, checks the file or server, and applies pending
+// migrations.
+func Open(ctx context.Context, o Options) (*Store, error) {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Clock == nil {
+		o.Clock = clockwork.NewRealClock()
+	}
+	clock := o.Clock
+	gcfg := &gorm.Config{
+		Logger: logger.NewSlogLogger(o.Logger.With("component", "gorm"), logger.Config{
+			SlowThreshold:             time.Second,
+			LogLevel:                  logger.Warn,
+			IgnoreRecordNotFoundError: true,
+			ParameterizedQueries:      true, // never log scraped text
+		}),
+		NowFunc:                func() time.Time { return clock.Now().UTC() },
+		SkipDefaultTransaction: true,
+		PrepareStmt:            true,
+		// Bounded: IN lists of varying length would otherwise grow the
+		// statement cache without limit.
+		PrepareStmtMaxSize: 512,
+		TranslateError:     true,
+	}
+	var (
+		dial gorm.Dialector
+		what string
+	)
+	switch o.Driver {
+	case "", "sqlite":
+		o.Driver = "sqlite"
+		if err := checkSQLiteFile(o.Path); err != nil {
+			return nil, err
+		}
+		if dir := filepath.Dir(o.Path); dir != "" {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return nil, fmt.Errorf("store: create directory for %s: %w", o.Path, err)
+			}
+		}
+		dsn := "file:" + (&url.URL{Path: o.Path}).EscapedPath() +
+			// Times as fixed-width UTC text with milliseconds (the
+			// driver's TimeFormat4, SQLite's own layout): they sort and compare as text in
+			// time order, and latencies keep sub-second precision.
+			"?_txlock=immediate&_timefmt=" + url.QueryEscape(string(sqlite3.TimeFormat4)) +
+			"&_pragma=busy_timeout(10000)&_pragma=journal_mode(wal)" +
+			"&_pragma=synchronous(normal)&_pragma=foreign_keys(on)"
+		dial = gormlite.Open(dsn)
+		what = "SQLite file " + o.Path
+	case "postgres":
+		dial = postgres.Open(o.DSN)
+		what = "PostgreSQL"
+	default:
+		return nil, fmt.Errorf("store: unknown driver %q (use sqlite or postgres)", o.Driver)
+	}
+	db, err := gorm.Open(dial, gcfg)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w: %w", what, ErrUnreachable, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", what, err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sqlDB.PingContext(pctx); err != nil {
+		sqlDB.Close()
+		if o.Driver == "sqlite" {
+			return nil, fmt.Errorf("store: open %s: %w", what, err)
+		}
+		return nil, fmt.Errorf("store: connect to %s: %w: %w", what, ErrUnreachable, err)
+	}
+	if o.Driver == "sqlite" {
+		// One writer at a time is what SQLite allows anyway; a small pool
+		// keeps readers concurrent under WAL.
+		sqlDB.SetMaxOpenConns(4)
+	}
+	s := &Store{db: db, driver: o.Driver, clock: clock, log: o.Logger}
+	if !o.NoMigrate {
+		if _, err := s.Migrate(ctx); err != nil {
+			sqlDB.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// checkSQLiteFile refuses a path that holds something other than an
+// SQLite database, instead of letting the driver report "file is not a
+// database" halfway through a migration.
+func checkSQLiteFile(path string) error {
+	if path == "" {
+		return fmt.Errorf("store: no SQLite path configured (database.path)")
+	}
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("store: open %s: %w", path, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("store: stat %s: %w", path, err)
+	}
+	if st.IsDir() {
+		return fmt.Errorf("store: %s is a directory; database.path must name a file: %w", path, ErrNotSQLite)
+	}
+	if st.Size() == 0 {
+		return nil
+	}
+	head := make([]byte, len(sqliteHeader))
+	if _, err := io.ReadFull(f, head); err != nil || !bytes.Equal(head, []byte(sqliteHeader)) {
+		return fmt.Errorf("store: %s: %w; point database.path at a new file or an earshot database", path, ErrNotSQLite)
+	}
+	return nil
+}
+
+// MigrationResult lists the migrations one call applied.
+type MigrationResult struct {
+	Applied []string
+	Version int64
+}
+
+// Migrate applies pending migrations. On PostgreSQL a session lock keeps
+// replicas that start together from migrating twice.
+func (s *Store) Migrate(ctx context.Context) (MigrationResult, error) {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return MigrationResult{}, fmt.Errorf("store: migrate: %w", err)
+	}
+	dialect := goose.DialectSQLite3
+	opts := []goose.ProviderOption{goose.WithSlog(s.log.With("component", "goose"))}
+	if s.driver == "postgres" {
+		dialect = goose.DialectPostgres
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return MigrationResult{}, fmt.Errorf("store: migrate: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	fsys, err := fs.Sub(migrations, "migrations/"+s.driver)
+	if err != nil {
+		return MigrationResult{}, fmt.Errorf("store: migrate: %w", err)
+	}
+	p, err := goose.NewProvider(dialect, sqlDB, fsys, opts...)
+	if err != nil {
+		return MigrationResult{}, fmt.Errorf("store: migrate: %w", err)
+	}
+	results, err := p.Up(ctx)
+	if err != nil {
+		return MigrationResult{}, fmt.Errorf("store: migrate %s database: %w", s.driver, err)
+	}
+	var out MigrationResult
+	for _, r := range results {
+		out.Applied = append(out.Applied, r.Source.Path)
+	}
+	out.Version, err = p.GetDBVersion(ctx)
+	if err != nil {
+		return out, fmt.Errorf("store: migrate: read version: %w", err)
+	}
+	return out, nil
+}
+
+// Close releases the database.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Driver returns "sqlite" or "postgres".
+func (s *Store) Driver() string { return s.driver }
+
+// DB returns the underlying database/sql handle (for health checks).
+func (s *Store) DB() (*sql.DB, error) { return s.db.DB() }
+
+// Tx runs fn with a Store bound to one transaction: everything fn writes
+// commits together or not at all.
+func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
+	return s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
+		return fn(&Store{db: gtx, driver: s.driver, clock: s.clock, log: s.log})
+	})
+}
+
+// Now is the store's clock, so callers stamp rows consistently.
+func (s *Store) Now() time.Time { return s.clock.Now().UTC() }
+
+func (s *Store) q(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
+
+func notFound(err error) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ErrNotFound
+	}
+	return err
+}

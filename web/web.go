@@ -1,0 +1,289 @@
+// Package web is the staff inbox that `earshot serve` shows at /: every
+// complaint that needs an answer, soonest deadline first, with the review,
+// the issues found, a drafted reply and the actions staff take
+// (acknowledge, mark replied or post the reply, resolve, assign). Pages
+// are rendered on the server with html/template, which escapes all
+// scraped text; they need no JavaScript. State-changing requests are
+// POSTs guarded against cross-site forgery.
+package web
+
+import (
+	"context"
+	"crypto/subtle"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/earshot/earshot/alerts"
+	"github.com/earshot/earshot/models"
+	"github.com/earshot/earshot/store"
+	"github.com/jonboulle/clockwork"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// Replier records or posts a reply; *alerts.Alerter is one.
+type Replier interface {
+	Reply(ctx context.Context, id int64, o alerts.ReplyOptions) (models.Task, error)
+}
+
+// Options configure the inbox.
+type Options struct {
+	Store   *store.Store
+	Replier Replier
+	Clock   clockwork.Clock
+	Logger  *slog.Logger
+	// Password, when set, requires HTTP basic auth; the user name given
+	// is recorded as who acted on a task.
+	Password string
+}
+
+type server struct {
+	Options
+	pages map[string]*template.Template
+}
+
+// New returns the inbox handler, to be mounted at /.
+func New(o Options) (http.Handler, error) {
+	if o.Clock == nil {
+		o.Clock = clockwork.NewRealClock()
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &server{Options: o, pages: map[string]*template.Template{}}
+	funcs := template.FuncMap{
+		"stars": stars,
+		"when": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.UTC().Format("2006-01-02 15:04 UTC")
+		},
+		"whenp": func(t *time.Time) string {
+			if t == nil {
+				return ""
+			}
+			return t.UTC().Format("2006-01-02 15:04 UTC")
+		},
+		"safeURL": safeURL,
+	}
+	for _, name := range []string{"inbox", "task", "sources"} {
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("web: parse %s page: %w", name, err)
+		}
+		s.pages[name] = t
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/inbox", http.StatusFound) })
+	mux.HandleFunc("GET /inbox", s.inbox)
+	mux.HandleFunc("GET /tasks/{id}", s.task)
+	mux.HandleFunc("POST /tasks/{id}/{action}", s.act)
+	mux.HandleFunc("GET /sources", s.sources)
+	var h http.Handler = http.NewCrossOriginProtection().Handler(mux)
+	if o.Password != "" {
+		h = basicAuth(o.Password, h)
+	}
+	return h, nil
+}
+
+type actorKey struct{}
+
+func basicAuth(password string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		user, pass, ok := r.BasicAuth()
+		if !ok || subtle.ConstantTimeCompare([]byte(pass), []byte(password)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Basic realm="earshot", charset="UTF-8"`)
+			http.Error(w, "earshot inbox: sign in with the password from server.password_env", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, user)))
+	})
+}
+
+func actor(r *http.Request) string {
+	if u, _ := r.Context().Value(actorKey{}).(string); u != "" {
+		return u
+	}
+	return "web"
+}
+
+func (s *server) render(w http.ResponseWriter, page string, status int, data any) {
+	var buf strings.Builder
+	if err := s.pages[page].Execute(&buf, data); err != nil {
+		s.Logger.Error("render page", "page", page, "err", err)
+		http.Error(w, "earshot: could not render this page", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	fmt.Fprint(w, buf.String())
+}
+
+type inboxPage struct {
+	Title    string
+	Tasks    []alerts.TaskView
+	Overdue  bool
+	All      bool
+	Assignee string
+	Counts   struct{ Open, Overdue int }
+}
+
+func (s *server) inbox(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	p := inboxPage{Title: "Inbox", Overdue: q.Get("overdue") == "1", All: q.Get("all") == "1", Assignee: q.Get("assignee")}
+	now := s.Clock.Now().UTC()
+	tasks, err := alerts.ListTasks(r.Context(), s.Store, now, alerts.ListOptions{Overdue: p.Overdue, All: p.All, Assignee: p.Assignee, Limit: 500})
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	p.Tasks = tasks
+	for _, t := range tasks {
+		if t.State != models.TaskResolved {
+			p.Counts.Open++
+		}
+		if t.Overdue {
+			p.Counts.Overdue++
+		}
+	}
+	s.render(w, "inbox", http.StatusOK, p)
+}
+
+type taskPage struct {
+	Title    string
+	T        alerts.TaskDetail
+	Analysis *models.Analysis
+	Users    []models.User
+	Done     string
+	Error    string
+}
+
+func (s *server) task(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		http.Error(w, "earshot: no such task", http.StatusNotFound)
+		return
+	}
+	s.showTask(w, r, id, http.StatusOK, r.URL.Query().Get("done"), "")
+}
+
+func (s *server) showTask(w http.ResponseWriter, r *http.Request, id int64, status int, done, msg string) {
+	d, err := alerts.ShowTask(r.Context(), s.Store, s.Clock.Now().UTC(), id)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	p := taskPage{Title: fmt.Sprintf("Task %d", id), T: d, Done: done, Error: msg}
+	if a, err := s.Store.LatestAnalysis(r.Context(), d.MentionID); err == nil {
+		p.Analysis = &a
+	}
+	if users, err := s.Store.Users(r.Context(), d.BusinessID); err == nil {
+		p.Users = users
+	}
+	s.render(w, "task", status, p)
+}
+
+func (s *server) act(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		http.Error(w, "earshot: no such task", http.StatusNotFound)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "earshot: unreadable form", http.StatusBadRequest)
+		return
+	}
+	ctx, who := r.Context(), actor(r)
+	var done string
+	switch r.PathValue("action") {
+	case "ack":
+		_, err = alerts.Ack(ctx, s.Store, id, who)
+		done = "acknowledged"
+	case "reply":
+		if s.Replier == nil {
+			s.showTask(w, r, id, http.StatusNotImplemented, "", "replying is not available in this earshot")
+			return
+		}
+		_, err = s.Replier.Reply(ctx, id, alerts.ReplyOptions{Text: r.PostForm.Get("text"), Post: r.PostForm.Get("post") == "1", Actor: who})
+		done = "replied"
+	case "resolve":
+		_, err = alerts.Resolve(ctx, s.Store, id, who, r.PostForm.Get("note"))
+		done = "resolved"
+	case "assign":
+		_, err = alerts.Assign(ctx, s.Store, id, r.PostForm.Get("user"), who)
+		done = "assigned"
+	default:
+		http.Error(w, "earshot: unknown action", http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		status := http.StatusConflict
+		if errors.Is(err, store.ErrNotFound) {
+			status = http.StatusNotFound
+		}
+		s.Logger.Info("task action refused", "task", id, "action", r.PathValue("action"), "err", err)
+		s.showTask(w, r, id, status, "", err.Error())
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/tasks/%d?done=%s", id, url.QueryEscape(done)), http.StatusSeeOther)
+}
+
+type sourcesPage struct {
+	Title   string
+	Sources []models.Source
+	Names   map[int64]string
+}
+
+func (s *server) sources(w http.ResponseWriter, r *http.Request) {
+	srcs, err := s.Store.Sources(r.Context())
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	names := map[int64]string{}
+	if bs, err := s.Store.Businesses(r.Context()); err == nil {
+		for _, b := range bs {
+			names[b.ID] = b.DisplayName
+		}
+	}
+	s.render(w, "sources", http.StatusOK, sourcesPage{Title: "Sources", Sources: srcs, Names: names})
+}
+
+func (s *server) fail(w http.ResponseWriter, err error) {
+	if errors.Is(err, store.ErrNotFound) {
+		http.Error(w, "earshot: not found", http.StatusNotFound)
+		return
+	}
+	s.Logger.Error("inbox request failed", "err", err)
+	http.Error(w, "earshot: the database did not answer; see the server log", http.StatusInternalServerError)
+}
+
+func stars(r *float64) string {
+	if r == nil {
+		return ""
+	}
+	n := int(*r + 0.5)
+	return strings.Repeat("★", n) + strings.Repeat("☆", max(0, 5-n))
+}
+
+// safeURL lets only http(s) links through: a scraped "javascript:" URL
+// becomes a harmless "#".
+func safeURL(u string) template.URL {
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") {
+		return "#"
+	}
+	return template.URL(p.String())
+}

@@ -1,0 +1,222 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/earshot/earshot/app"
+	"github.com/earshot/earshot/config"
+	"github.com/earshot/earshot/demo"
+	"github.com/earshot/earshot/internal/mailsink"
+	"github.com/earshot/earshot/models"
+	"github.com/jonboulle/clockwork"
+)
+
+type fixture struct {
+	app *app.App
+	srv *httptest.Server
+}
+
+// newFixture runs the real pipeline once over the demo site, with one
+// hostile review added, and serves the app's handler.
+func newFixture(t *testing.T, password string) *fixture {
+	t.Helper()
+	dir := t.TempDir()
+	site, err := demo.StartSite(time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { site.Close() })
+	sink, err := mailsink.Start("", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sink.Close() })
+	yml := demo.ConfigYAML(dir, site.URL(""), sink.Port())
+	var env map[string]string
+	if password != "" {
+		yml = strings.Replace(yml, "server:\n", "server:\n  password_env: TEST_INBOX_PASSWORD\n", 1)
+		env = map[string]string{"TEST_INBOX_PASSWORD": password}
+	}
+	cfg, err := config.Parse([]byte(yml), filepath.Join(dir, "earshot.yaml"), func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.New(context.Background(), cfg, app.Options{Clock: clockwork.NewRealClock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	ctx := context.Background()
+	if _, err := a.RunOnce(ctx, app.ScrapeOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// Scrapers turn markup into text, but the inbox must not rely on
+	// that: a mention stored with markup in it is shown as text.
+	one := 1.0
+	hostile := models.Mention{ExternalID: "r-666", Author: `"><img src=x onerror=alert(1)>`, Title: "<b>bad</b>", URL: "javascript:alert(1)",
+		Text: "<script>alert('owned')</script> Cold food and rude staff, charged twice.", Rating: &one, PostedAt: time.Now()}
+	if _, err := a.Store.SaveMentions(ctx, a.Sources()[0], []models.Mention{hostile}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.AnalyzePending(ctx); err != nil {
+		t.Fatal(err)
+	}
+	h, err := a.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return &fixture{app: a, srv: srv}
+}
+
+func (f *fixture) get(t *testing.T, path string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(f.srv.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func (f *fixture) hostileTask(t *testing.T) models.Task {
+	t.Helper()
+	ctx := context.Background()
+	ms, err := f.app.Store.Complaints(ctx, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range ms {
+		if strings.Contains(c.Mention.Text, "<script>") {
+			task, err := f.app.Store.TaskByDedupKey(ctx, "apology:"+itoa(c.Mention.ID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return task
+		}
+	}
+	t.Fatal("the hostile review opened no task")
+	return models.Task{}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestInboxEscapesScrapedText(t *testing.T) {
+	f := newFixture(t, "")
+	code, body := f.get(t, "/inbox")
+	if code != 200 {
+		t.Fatalf("/inbox = %d", code)
+	}
+	for _, bad := range []string{"<script>alert", "<img src=x", "<b>bad</b>"} {
+		if strings.Contains(body, bad) {
+			t.Errorf("inbox contains raw %q", bad)
+		}
+	}
+	if !strings.Contains(body, "Priya S.") || !strings.Contains(body, "&lt;img src=x") {
+		t.Errorf("inbox lacks the tasks or their escaped authors:\n%s", body)
+	}
+	task := f.hostileTask(t)
+	code, body = f.get(t, "/tasks/"+itoa(task.ID))
+	if code != 200 {
+		t.Fatalf("task page = %d", code)
+	}
+	if strings.Contains(body, "<script>alert") || !strings.Contains(body, "&lt;script&gt;alert(&#39;owned&#39;)&lt;/script&gt;") {
+		t.Errorf("task page does not escape the review text")
+	}
+	if strings.Contains(body, "javascript:") {
+		t.Errorf("task page links to a javascript: URL")
+	}
+	if code, _ := f.get(t, "/sources"); code != 200 {
+		t.Errorf("/sources = %d", code)
+	}
+	if code, _ := f.get(t, "/tasks/999999"); code != 404 {
+		t.Errorf("missing task = %d, want 404", code)
+	}
+}
+
+func TestInboxActions(t *testing.T) {
+	f := newFixture(t, "")
+	task := f.hostileTask(t)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	post := func(action string, form url.Values, origin string) *http.Response {
+		req, _ := http.NewRequest("POST", f.srv.URL+"/tasks/"+itoa(task.ID)+"/"+action, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+			req.Header.Set("Sec-Fetch-Site", "cross-site")
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	// Another site cannot make a staff member's browser act on a task.
+	if resp := post("ack", nil, "https://evil.example"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-site POST = %d, want 403", resp.StatusCode)
+	}
+	if got, _ := f.app.Store.Task(context.Background(), task.ID); got.State != models.TaskOpen {
+		t.Fatalf("cross-site POST changed the task to %s", got.State)
+	}
+	steps := []struct {
+		action string
+		form   url.Values
+		state  string
+	}{
+		{"ack", nil, models.TaskAcknowledged},
+		{"assign", url.Values{"user": {"Max"}}, models.TaskAcknowledged},
+		{"reply", url.Values{"text": {"Sorry about your visit, we have refunded the second charge."}}, models.TaskReplied},
+	}
+	for _, s := range steps {
+		resp := post(s.action, s.form, "")
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%s = %d, want 303", s.action, resp.StatusCode)
+		}
+		got, err := f.app.Store.Task(context.Background(), task.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.State != s.state {
+			t.Errorf("after %s: state %s, want %s", s.action, got.State, s.state)
+		}
+		if s.action == "assign" && got.Assignee != "Max" {
+			t.Errorf("assignee = %q", got.Assignee)
+		}
+	}
+	// Replying twice is refused with the reason on the page.
+	if resp := post("reply", url.Values{"text": {"again"}}, ""); resp.StatusCode != http.StatusConflict {
+		t.Errorf("second reply = %d, want 409", resp.StatusCode)
+	}
+}
+
+func TestInboxPassword(t *testing.T) {
+	f := newFixture(t, "open sesame")
+	if code, _ := f.get(t, "/inbox"); code != http.StatusUnauthorized {
+		t.Errorf("no password: %d, want 401", code)
+	}
+	req, _ := http.NewRequest("GET", f.srv.URL+"/inbox", nil)
+	req.SetBasicAuth("sam", "open sesame")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("right password: %d", resp.StatusCode)
+	}
+	if code, _ := f.get(t, "/healthz"); code != 200 {
+		t.Errorf("/healthz must stay open for probes: %d", code)
+	}
+}
