@@ -17,6 +17,12 @@ test:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./...
 
+# Accuracy report: every metric beside govader's on the same data, in one
+# run (5-fold cross-validation where the model learns). Needs ../shared.
+DATA ?= ../shared/datasets
+accuracy:
+	$(GO) run ./cmd/accuracy -data $(DATA)
+
 lint:
 	gofmt -l . | tee /dev/stderr | (! read)
 	$(GO) vet ./...

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/earshot/earshot/alerts/smtpsink"
+	"github.com/earshot/earshot/internal/smtpsink"
 	"github.com/earshot/earshot/alerts/webhook"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/store"

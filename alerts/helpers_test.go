@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/earshot/earshot/alerts/smtpsink"
+	"github.com/earshot/earshot/internal/smtpsink"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/store"

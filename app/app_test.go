@@ -20,7 +20,7 @@ import (
 	"github.com/earshot/earshot/cli"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/demo"
-	"github.com/earshot/earshot/internal/mailsink"
+	"github.com/earshot/earshot/internal/smtpsink"
 	"github.com/earshot/earshot/store"
 	"github.com/jonboulle/clockwork"
 )
@@ -37,7 +37,7 @@ func TestMain(m *testing.M) {
 type env struct {
 	dir    string
 	site   *demo.Site
-	sink   *mailsink.Sink
+	sink   *smtpsink.Sink
 	cfg    *config.Config
 	cfgDir string
 }
@@ -52,7 +52,7 @@ func newEnv(t testing.TB, now func() time.Time) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.site.Close() })
-	if e.sink, err = mailsink.Start("", ""); err != nil {
+	if e.sink, err = smtpsink.Start("", ""); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.sink.Close() })
@@ -320,5 +320,59 @@ func TestKillDuringScrapeLosesNothing(t *testing.T) {
 	}
 	if got["reviews"] != 9 || got["social"] != 3 {
 		t.Fatalf("after kill and restart: %v; want reviews 9 (7 + 2 new), social 3", got)
+	}
+}
+
+// TestBrokenSourceAlertsOwnerOnce: a source that fails broken_after (3)
+// runs in a row is reported to the owner once, with the reason; further
+// failures of the same outage send nothing more.
+func TestBrokenSourceAlertsOwnerOnce(t *testing.T) {
+	e := newEnv(t, time.Now)
+	yml := demo.ConfigYAML(e.dir, e.site.URL(""), e.sink.Port()) + `      - name: gone
+        kind: jsonld
+        url: ` + e.site.URL("/no-such-page") + `
+        interval: 1m
+`
+	cfg, err := config.Parse([]byte(yml), "earshot.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.cfg = cfg
+	a := e.app(t, clockwork.NewRealClock())
+	ctx := context.Background()
+	brokenMails := func() (n int, body string) {
+		for _, m := range e.sink.Messages() {
+			if strings.Contains(string(m.Data), "no-such-page") {
+				n++
+				body = string(m.Data)
+			}
+		}
+		return n, body
+	}
+	for run := 1; run <= 4; run++ {
+		rep, err := a.RunOnce(ctx, app.ScrapeOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var gone app.RunReport
+		for _, r := range rep.Runs {
+			if r.Source.Name == "gone" {
+				gone = r
+			}
+		}
+		if gone.Err == nil || gone.Run.ErrorClass != "http" || gone.Source.ConsecutiveFailures != run {
+			t.Fatalf("run %d: err %v, class %q, failures %d", run, gone.Err, gone.Run.ErrorClass, gone.Source.ConsecutiveFailures)
+		}
+		n, body := brokenMails()
+		want := 0
+		if run >= 3 {
+			want = 1
+		}
+		if n != want {
+			t.Fatalf("after failure %d: %d broken-source emails, want %d", run, n, want)
+		}
+		if n == 1 && !strings.Contains(body, "404") {
+			t.Errorf("the broken-source email does not say why (404):\n%s", body)
+		}
 	}
 }

@@ -17,7 +17,7 @@ import (
 
 	"github.com/earshot/earshot/app"
 	"github.com/earshot/earshot/config"
-	"github.com/earshot/earshot/internal/mailsink"
+	"github.com/earshot/earshot/internal/smtpsink"
 	"github.com/jonboulle/clockwork"
 )
 
@@ -36,7 +36,7 @@ type Result struct {
 	Dir, ConfigPath, DBPath, Mailbox string
 	DigestPath                       string
 	Report                           app.Report
-	Emails                           []mailsink.Message
+	Emails                           []smtpsink.Message
 	Mentions                         int64
 	Complaints                       int
 	Tasks                            int64
@@ -122,7 +122,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	defer site.Close()
-	sink, err := mailsink.Start("127.0.0.1:0", res.Mailbox)
+	sink, err := smtpsink.Start("127.0.0.1:0", res.Mailbox)
 	if err != nil {
 		return nil, fmt.Errorf("demo: start local mail server: %w", err)
 	}

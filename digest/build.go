@@ -1,8 +1,9 @@
 // Package digest builds the weekly reputation email: one message an owner
 // reads on Monday morning that says whether the business's reputation got
 // better or worse, why, and whether staff answered complaints in time.
-// Build computes every figure with aggregate queries (the store does the
-// counting, even for 100,000 mentions a week); RenderText and RenderHTML
+// Build computes every figure from the store, which does the counting
+// (aggregate queries, and one streamed pass over each period's mentions,
+// even for 100,000 mentions a week); RenderText and RenderHTML
 // turn it into the two parts of the email, with small PNG charts drawn
 // here; Enqueue puts one message per recipient in the notification
 // outbox, where the alerter delivers and retries it.
@@ -216,25 +217,23 @@ func Build(ctx context.Context, st *store.Store, biz models.Business, week Week,
 	d := &Digest{Business: biz, Week: week, Location: loc, Start: start, End: end, GeneratedAt: opts.Now}
 	prevStart := week.Add(-prevWeeks).Day(0, loc)
 
-	// Mention bounds: four previous weeks, then the seven days of this
+	// Bounds of the four previous weeks, and of the seven days of this
 	// week.
-	bounds := make([]time.Time, 0, prevWeeks+8)
-	for i := prevWeeks; i >= 1; i-- {
-		bounds = append(bounds, week.Add(-i).Day(0, loc))
+	prevBounds := make([]time.Time, 0, prevWeeks+1)
+	for i := prevWeeks; i >= 0; i-- {
+		prevBounds = append(prevBounds, week.Add(-i).Day(0, loc))
 	}
+	dayBounds := make([]time.Time, 0, 8)
 	for i := 0; i <= 7; i++ {
-		bounds = append(bounds, week.Day(i, loc))
+		dayBounds = append(dayBounds, week.Day(i, loc))
 	}
 
 	var (
-		buckets      []store.DigestMentionBucket
+		cur, prev    store.DigestActivity
 		srcWeek      []store.DigestSourceCount
 		srcPrev      []store.DigestSourceCount
 		sources      []models.Source
-		aspects      []store.DigestAspectBucket
-		prevAspects  []store.DigestAspectBucket
 		resolved     []string
-		worst, best  []store.DigestQuote
 		runs         []store.DigestRunStats
 		ts, prevTS   store.DigestTaskCounts
 		replyTimes   []time.Duration
@@ -243,28 +242,13 @@ func Build(ctx context.Context, st *store.Store, biz models.Business, week Week,
 	)
 	g, gctx := errgroup.WithContext(ctx)
 	// Two queries at a time: the machine earshot targets has two cores,
-	// and each SQLite connection keeps its own page cache.
+	// and each SQLite connection keeps its own page cache. The heaviest
+	// task, the pass over this week's mentions (counts, issues and quotes
+	// at once), starts first; the previous weeks' pass and the small
+	// queries share the other connection meanwhile.
 	g.SetLimit(2)
-	g.Go(func() (err error) { buckets, err = st.DigestMentionBuckets(gctx, biz.ID, bounds); return })
-	// Issues of this week and of the four weeks before, as two tasks so
-	// the two heaviest queries can run side by side.
-	g.Go(func() (err error) {
-		aspects, err = st.DigestAspectBuckets(gctx, biz.ID, []time.Time{start, end})
-		return
-	})
-	g.Go(func() (err error) {
-		prevAspects, err = st.DigestAspectBuckets(gctx, biz.ID, []time.Time{prevStart, start})
-		return
-	})
-	g.Go(func() (err error) {
-		worst, err = st.DigestExtremeMentions(gctx, biz.ID, start, end, true, opts.Quotes)
-		return
-	})
-	g.Go(func() (err error) {
-		best, err = st.DigestExtremeMentions(gctx, biz.ID, start, end, false, opts.Quotes)
-		return
-	})
-	g.Go(func() (err error) { replyTimes, err = st.DigestReplyTimes(gctx, biz.ID, start, end); return })
+	g.Go(func() (err error) { cur, err = st.DigestActivity(gctx, biz.ID, dayBounds, opts.Quotes); return })
+	g.Go(func() (err error) { prev, err = st.DigestActivity(gctx, biz.ID, prevBounds, 0); return })
 	g.Go(func() (err error) {
 		if sources, err = st.DigestSources(gctx, biz.ID); err != nil {
 			return err
@@ -294,12 +278,22 @@ func Build(ctx context.Context, st *store.Store, biz models.Business, week Week,
 		runs, err = st.DigestSourceRuns(gctx, biz.ID, start, end)
 		return err
 	})
+	g.Go(func() (err error) { replyTimes, err = st.DigestReplyTimes(gctx, biz.ID, start, end); return })
 	if err := g.Wait(); err != nil {
 		return nil, fmt.Errorf("digest: business %s week %s: %w", biz.Name, week, err)
 	}
 
+	// Buckets 0..3 are the previous weeks, 4..10 the days of this week.
+	buckets := prev.Buckets
+	for _, b := range cur.Buckets {
+		b.Bucket += prevWeeks
+		buckets = append(buckets, b)
+	}
+	worst, best := cur.Worst, cur.Best
 	d.addMentionFigures(buckets, srcWeek, srcPrev, sources)
-	d.addIssues(aspects, prevAspects, resolved, opts.TopIssues)
+	// Issues are counted per day and per previous week; addIssues adds
+	// them up (a mention falls in one bucket only).
+	d.addIssues(cur.Aspects, prev.Aspects, resolved, opts.TopIssues)
 	d.addResponse(ts, prevTS, replyTimes, overdue, overdueTotal, opts.Now)
 
 	names := sourceNames(sources)

@@ -12,6 +12,13 @@ import (
 // digest need the main issues, not an index of every noun.
 const MaxAspects = 12
 
+// timeWords end a tagged span but are never part of the thing judged.
+var timeWords = map[string]bool{"tonight": true, "today": true, "yesterday": true, "tomorrow": true, "now": true,
+	"again": true, "here": true, "there": true, "lately": true, "recently": true}
+
+// aspSpan is where an aspect was found: sentence and tokens.
+type aspSpan struct{ si, from, to int }
+
 type aspectCand struct {
 	from, to int
 	category string
@@ -25,6 +32,7 @@ func (a *Analyzer) aspects(w *work, text string, tax *taxonomy, domain string, o
 	sc := w.sc
 	lower := func(i int) string { return sc.Toks[i].Lower }
 	seen := map[string]int{}
+	w.aspSpan = w.aspSpan[:0]
 	var cands []aspectCand
 	for si, sp := range sc.Sents {
 		cands = cands[:0]
@@ -80,15 +88,11 @@ func (a *Analyzer) aspects(w *work, text string, tax *taxonomy, domain string, o
 		if len(cands) == 0 {
 			continue
 		}
-		evidence := strings.TrimSpace(text[sp.Start:sp.End])
-		if len(evidence) > 300 {
-			cut := 300
-			for cut > 0 && evidence[cut]&0xC0 == 0x80 {
-				cut--
-			}
-			evidence = evidence[:cut] + "…"
-		}
+		evidence := evidenceOf(text, sp.Start, sp.End)
 		for _, c := range cands {
+			for c.to-c.from > 1 && timeWords[sc.Toks[c.to-1].Lower] {
+				c.to-- // "table tonight" is the table
+			}
 			term := text[sc.Toks[c.from].Start:sc.Toks[c.to-1].End]
 			if !hasLetters(term) {
 				continue
@@ -110,6 +114,7 @@ func (a *Analyzer) aspects(w *work, text string, tax *taxonomy, domain string, o
 				return
 			}
 			seen[key] = len(out.Aspects)
+			w.aspSpan = append(w.aspSpan, aspSpan{si: si, from: c.from, to: c.to})
 			out.Aspects = append(out.Aspects, models.Aspect{Category: c.category, Term: term, Polarity: pol, Evidence: evidence})
 		}
 	}
@@ -151,10 +156,29 @@ func (a *Analyzer) clausePolarity(w *work, si, from, to int) string {
 	}
 	var ls nlp.Score
 	sc.Vals, ls = a.lex.Valences(sc.Toks, lo, hi, sc.Vals)
+	named := false
 	for _, c := range w.cues {
 		if c.sentence == si && c.tok >= lo && c.tok < hi && c.kind != cueRepeat && c.kind != cueSarcasm {
+			if c.iss == nil {
+				return models.PolarityNegative
+			}
+			// the cue names its own issue ("charged twice"); a term beside
+			// it ("the same meal") is judged by its own words
+			named = true
+		}
+	}
+	if named {
+		// judged only by opinion words right next to it ("the pasta was
+		// awful and we waited 45 minutes")
+		var near nlp.Score
+		sc.Vals, near = a.lex.Valences(sc.Toks, max(lo, from-3), min(hi, to+3), sc.Vals)
+		switch {
+		case near.Hits > 0 && near.Compound >= 0.2:
+			return models.PolarityPositive
+		case near.Hits > 0 && near.Compound <= -0.2:
 			return models.PolarityNegative
 		}
+		return models.PolarityNeutral
 	}
 	s := w.sent[si].compound
 	score := 0.3 * s

@@ -18,12 +18,13 @@ const (
 	cueRepeat                        // "third time", "yet again"
 	cueChurn                         // "never again", "cancel my subscription"
 	cueSarcasm                       // reliable sarcasm markers
+	cueRemark                        // a mild issue ("a bit loud"): an aspect, not a complaint
 )
 
 var cueNames = map[cueKind]string{
 	cueComplaint: "complaint cue", cueHealth: "health and safety", cueLegal: "legal threat",
 	cueDiscrimination: "discrimination or harassment", cueFraud: "fraud or double billing",
-	cueRepeat: "repeat problem", cueChurn: "churn intent", cueSarcasm: "sarcasm cue",
+	cueRepeat: "repeat problem", cueChurn: "churn intent", cueSarcasm: "sarcasm cue", cueRemark: "remark",
 }
 
 // cue is one compiled pattern: a token sequence where each position is a
@@ -33,6 +34,7 @@ type cue struct {
 	kind cueKind
 	pos  [][]string
 	text string
+	iss  *issueSpec // the issue it names, nil for tone-only cues
 }
 
 var cueSource = map[cueKind][]string{
@@ -42,13 +44,14 @@ var cueSource = map[cueKind][]string{
 		"charged twice", "double charged", "charged me twice", "billed twice", "overcharged", "charged me for",
 		"still no refund", "still waiting", "still no", "still not", "no refund", "never got|received my refund|money",
 		"want|wanted my money back", "waste of money|time", "money back",
-		"cold food", "food was|is|arrived|came cold", "was|were|arrived|came cold", "stone cold", "lukewarm",
+		"cold food", "food was|is|arrived|came cold", "cold fries|pizza|meal|meals|dish|dishes|soup|burger|burgers|pasta|steak|chips|eggs|toast|coffee|tea|mains|chicken|pie", "was|were|arrived|came cold", "stone cold", "lukewarm",
 		"no response", "no reply", "never responded|replied|answered|called", "not working", "doesn't|dont|don't work", "does not work", "stopped working",
-		"never arrived|arrives|arrive|showed|came|works|worked|loads", "never received", "wrong order", "order was wrong", "got my order wrong", "missing items|item",
+		"never arrived|arrives|arrive|showed|came", "never works|worked|loads", "never received", "wrong order", "order was wrong", "got my order wrong", "missing items|item",
 		"rip off", "ripoff", "scam~", "avoid at all costs", "avoid this|them|it|like", "do not recommend", "don't recommend", "wouldn't recommend", "would not recommend",
 		"disappointed", "disappointing", "rude", "unacceptable", "unprofessional", "arrived|came|was|is|were|are broken", "damaged", "defective",
 		"worst", "terrible", "horrible", "awful", "crash|crashes|crashed|crashing", "can't|cannot log|login|sign", "locked out",
 		"hung up", "ignored us|me", "nobody|no one came", "not refunded", "refused to", "filthy",
+		"arrived|came late", "order|delivery|food|driver|meal|package|parcel was|is|were|came|arrived late", "late delivery|order|food", "late and cold",
 		"was|were|is|are dirty", "dirty table|tables|floor|floors|bathroom|bathrooms|restroom|toilet|plates|cutlery|glasses|room|sheets|towels|dishes",
 	},
 	cueHealth: {
@@ -75,7 +78,10 @@ var cueSource = map[cueKind][]string{
 	cueChurn: {
 		"never again", "never coming|going back", "never be back", "never come back", "won't be back|returning|coming", "will not be back|returning",
 		"not coming|going back", "cancel|cancelled|canceled|canceling|cancelling my|our subscription|account|membership|order",
-		"switching to", "switched to", "going elsewhere", "lost a customer", "lost my business", "last time i", "closing my account", "take my business",
+		"switching to", "switched to", "going elsewhere", "lost a customer", "lost my business", "last time i", "closing my account", "take my business", "done with them|you|this",
+	},
+	cueRemark: {
+		"too|bit|very|so|really|quite|extremely|was|were|is|are loud", "loud music",
 	},
 	cueSarcasm: {
 		"yeah right", "thanks for nothing", "thanks a lot for", "what a joke", "oh great", "just great", "oh wonderful", "just what i needed", "/s",
@@ -86,13 +92,13 @@ var cueSource = map[cueKind][]string{
 func compileCues() (map[string][]cue, int) {
 	byFirst := map[string][]cue{}
 	n := 0
-	for kind := cueComplaint; kind <= cueSarcasm; kind++ {
+	for kind := cueComplaint; kind <= cueRemark; kind++ {
 		for _, src := range cueSource[kind] {
 			var pos [][]string
 			for _, w := range strings.Fields(src) {
 				pos = append(pos, strings.Split(w, "|"))
 			}
-			c := cue{kind: kind, pos: pos, text: src}
+			c := cue{kind: kind, pos: pos, text: src, iss: cueIssues[src]}
 			for _, alt := range pos[0] {
 				byFirst[firstKey(alt)] = append(byFirst[firstKey(alt)], c)
 			}
@@ -144,6 +150,8 @@ type cueHit struct {
 	text     string // the words as written
 	sentence int
 	tok      int
+	n        int        // tokens matched
+	iss      *issueSpec // the issue the cue names, or nil
 }
 
 // findCues scans the tokens of one sentence.
@@ -180,7 +188,7 @@ func (a *Analyzer) findCues(toks []nlp.Token, from, to, sent int, raw string, ou
 			}
 			if ok {
 				end := toks[i+len(c.pos)-1].End
-				out = append(out, cueHit{kind: c.kind, text: raw[toks[i].Start:end], sentence: sent, tok: i})
+				out = append(out, cueHit{kind: c.kind, text: raw[toks[i].Start:end], sentence: sent, tok: i, n: len(c.pos), iss: c.iss})
 			}
 		}
 	}

@@ -100,6 +100,8 @@ type work struct {
 	spans [][2]int
 	cats  []nlp.CatPred
 	sent  []sentInfo
+	// aspSpan is parallel to the analysis' aspects while they are built.
+	aspSpan []aspSpan
 }
 
 type sentInfo struct {
@@ -262,13 +264,19 @@ func (a *Analyzer) analyze(w *work, in Input, out *models.Analysis) {
 			compound = -math.Max(0.3, math.Abs(compound)*0.7)
 		}
 	}
+	w.cues = dedupeCues(w.cues)
+	if math.Abs(compound) < 0.05 && namesIssue(w.cues) {
+		// "arrived late and cold" has no opinion word, but the customer
+		// names a problem: that is negative, not a neutral fact.
+		compound = -0.3
+	}
 	out.Compound = round3(compound)
 	out.Label = labelOf(compound, w.sent)
 	if out.Label == models.LabelNeutral && lexScore.Hits == 0 {
 		out.Reasons = append(out.Reasons, "no opinion words")
 	}
-	w.cues = dedupeCues(w.cues)
 	a.aspects(w, text, tax, domain, out)
+	a.addIssues(w, text, tax, out)
 	if out.Label != models.LabelMixed && math.Abs(compound) < 0.8 {
 		pos, neg := false, false
 		for _, x := range out.Aspects {
@@ -280,6 +288,17 @@ func (a *Analyzer) analyze(w *work, in Input, out *models.Analysis) {
 		}
 	}
 	a.complaint(w, in, rating, hasRating, compound, z, lexScore, sarcasm != "", out)
+}
+
+// namesIssue reports a matched cue that names a problem ("waited 45
+// minutes", "charged twice").
+func namesIssue(hits []cueHit) bool {
+	for _, c := range hits {
+		if c.iss != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // noEvidenceLogit is the learned log-odds below which a text with no
@@ -392,7 +411,9 @@ func reachBoost(sev int, reach int64, reasons *[]string) int {
 
 // Compound scores text alone: the cheap path for callers that need only
 // how a text feels (no complaint, severity or aspects). sourceKind picks
-// the social or review weighting as in Analyze.
+// the social or review weighting as in Analyze. Analyze may lean further:
+// a text with no opinion word that names a problem ("arrived late and
+// cold") is negative there, since spotting problems needs the cues.
 func (a *Analyzer) Compound(text, sourceKind string) float64 {
 	w := a.pool.Get().(*work)
 	defer a.pool.Put(w)

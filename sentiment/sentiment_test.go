@@ -75,7 +75,7 @@ func TestHardCases(t *testing.T) {
 		{"but: praise after a reservation", Input{Text: "The place is small but the pasta is absolutely wonderful.", Domain: "restaurant"},
 			want{label: models.LabelPositive, maxSeverity: 0, aspect: "pasta", aspectPol: models.PolarityPositive, aspectCat: "food"}},
 		{"sarcasm cue turns praise into a complaint", Input{Text: "Oh great, waited 45 minutes for cold fries.", Domain: "restaurant"},
-			want{label: models.LabelNegative, complaint: true, minSeverity: 1, maxSeverity: 5, reason: "sarcasm cue", aspect: "fries", aspectPol: models.PolarityNegative}},
+			want{label: models.LabelNegative, complaint: true, minSeverity: 1, maxSeverity: 5, reason: "sarcasm cue", aspect: "cold fries", aspectPol: models.PolarityNegative}},
 		{"praise around a complaint cue is sarcasm", Input{Text: "Love waiting 40 minutes for a table!"},
 			want{label: models.LabelNegative, complaint: true, maxSeverity: 5, reason: "sarcasm cue"}},
 		{"honest mixed review is not sarcasm", Input{Text: "Great food but we waited 45 minutes for it.", Domain: "restaurant"},
@@ -87,7 +87,7 @@ func TestHardCases(t *testing.T) {
 		{"polite 2-star review is a complaint", Input{Text: "The staff were lovely and tried their best, thank you.", Rating: stars(2)},
 			want{complaint: true, minSeverity: 1, maxSeverity: 5, reason: "low rating despite polite words"}},
 		{"harsh 5-star remark is an issue, not a complaint", Input{Text: "Amazing pasta, best in town! The waiter was a bit rude though.", Rating: stars(5), Domain: "restaurant"},
-			want{label: "", complaint: false, maxSeverity: 0, aspect: "waiter", aspectPol: models.PolarityNegative, aspectCat: "service"}},
+			want{label: "", complaint: false, maxSeverity: 0, aspect: "rude waiter", aspectPol: models.PolarityNegative, aspectCat: "service"}},
 		{"angry emoji only", Input{Text: "😡😡😡"},
 			want{label: models.LabelNegative, complaint: true, maxSeverity: 5}},
 		{"happy emoji only", Input{Text: "😍👍"},
@@ -199,11 +199,11 @@ func TestDomainsAndTaxonomies(t *testing.T) {
 		term, cat, pl string
 	}{
 		{"user term extends a built-in pack", Input{Text: "The kombucha was flat and tasted awful.", Domain: "restaurant"}, "kombucha", "drinks", models.PolarityNegative},
-		{"user domain", Input{Text: "The waiting room was dirty and crowded.", Domain: "vet"}, "waiting room", "appointments", models.PolarityNegative},
-		{"retail shipping", Input{Text: "Shipping took three weeks and the package arrived damaged.", Domain: "retail"}, "shipping", "shipping", models.PolarityNegative},
-		{"retail refund", Input{Text: "Still no refund after a month.", Domain: "retail"}, "refund", "refund", models.PolarityNegative},
+		{"user domain", Input{Text: "The waiting room was dirty and crowded.", Domain: "vet"}, "dirty waiting room", "appointments", models.PolarityNegative},
+		{"retail shipping", Input{Text: "Shipping took three weeks and the package arrived damaged.", Domain: "retail"}, "slow shipping", "shipping", models.PolarityNegative},
+		{"retail refund", Input{Text: "Still no refund after a month.", Domain: "retail"}, "missing refund", "refund", models.PolarityNegative},
 		{"software crash", Input{Text: "The app crashes every time I open settings.", Domain: "software"}, "crashes", "crashes", models.PolarityNegative},
-		{"software login", Input{Text: "I can't log in since the update, the password reset never arrives.", Domain: "software"}, "password", "login", models.PolarityNegative},
+		{"software login", Input{Text: "I can't log in since the update, the password reset never arrives.", Domain: "software"}, "missing password reset", "login", models.PolarityNegative},
 		{"hospitality room", Input{Text: "The room was spotless and the bed very comfortable.", Domain: "hospitality"}, "room", "room", models.PolarityPositive},
 		{"unknown domain falls back to general", Input{Text: "The staff were friendly and helpful.", Domain: "nonsense"}, "staff", "service", models.PolarityPositive},
 		{"restaurant praise", Input{Text: "Great beer selection and friendly waitstaff.", Domain: "restaurant"}, "beer selection", "drinks", models.PolarityPositive},
@@ -218,7 +218,10 @@ func TestDomainsAndTaxonomies(t *testing.T) {
 			if x.Category != c.cat || x.Polarity != c.pl {
 				t.Errorf("aspect %q = %s/%s, want %s/%s", c.term, x.Category, x.Polarity, c.cat, c.pl)
 			}
-			if x.Evidence == "" || !strings.Contains(strings.ToLower(x.Evidence), strings.ToLower(c.term)) {
+			// an issue is named in normalised words ("missing refund"); the
+			// sentence must still hold the thing it is about
+			words := strings.Fields(strings.ToLower(c.term))
+			if x.Evidence == "" || !strings.Contains(strings.ToLower(x.Evidence), words[len(words)-1]) {
 				t.Errorf("evidence %q does not hold the term %q", x.Evidence, c.term)
 			}
 		})
@@ -314,8 +317,8 @@ func TestMentionAnalyzer(t *testing.T) {
 	if got.Compound != want.Compound || got.Severity != want.Severity || len(got.Aspects) != len(want.Aspects) || !got.Complaint {
 		t.Fatalf("mention analysis %+v differs from the input analysis %+v", got, want)
 	}
-	if x, ok := aspect(got, "waiter"); !ok || x.Category != "service" {
-		t.Errorf("aspects %+v: want waiter filed under service", got.Aspects)
+	if x, ok := aspect(got, "rude waiter"); !ok || x.Category != "service" {
+		t.Errorf("aspects %+v: want rude waiter filed under service", got.Aspects)
 	}
 }
 

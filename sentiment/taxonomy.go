@@ -16,7 +16,7 @@ var builtinPacks = map[string]map[string][]string{
 			"dessert", "desserts", "bread", "fries", "chicken", "fish", "taste", "flavor", "flavour", "portion", "portions", "menu",
 			"appetizer", "appetizers", "entree", "entrees", "sauce", "cheese", "rice", "noodles", "seafood", "brunch", "breakfast",
 			"lunch", "dinner", "cake", "sandwich", "sandwiches", "tacos", "curry", "dumplings", "ramen", "pork", "beef", "lamb", "shrimp",
-			"lobster", "salmon", "tuna", "eggs", "bagel", "bagels", "wings", "specials", "starter", "starters", "main course", "cooking"},
+			"lobster", "salmon", "tuna", "eggs", "bagel", "bagels", "wings", "specials", "starter", "starters", "main course", "mains", "cooking", "nut", "nuts", "peanut", "peanuts"},
 		"drinks":         {"drinks", "drink", "beer", "beers", "beer selection", "wine", "wines", "wine list", "cocktail", "cocktails", "coffee", "tea", "bar", "sake", "martini", "margaritas", "juice"},
 		"service":        {"service", "waiter", "waiters", "waitress", "waitresses", "waitstaff", "wait staff", "server", "servers", "host", "hostess", "manager", "bartender", "reservation", "reservations", "delivery", "takeout", "order"},
 		"wait time":      {"wait", "wait time", "waiting", "delay", "slow service", "line", "queue"},
@@ -25,7 +25,7 @@ var builtinPacks = map[string]map[string][]string{
 		"ambience":       {"ambience", "ambiance", "atmosphere", "decor", "décor", "music", "vibe", "interior", "seating", "view", "lighting", "setting", "space", "patio", "terrace"},
 		"cleanliness":    {"cleanliness", "bathroom", "bathrooms", "restroom", "restrooms", "toilet", "toilets", "hygiene", "tables", "floor"},
 		"noise":          {"noise", "noise level", "music volume"},
-		"health and safety": {"food poisoning", "allergy", "allergies", "allergic reaction", "hair", "cockroach", "cockroaches", "roach",
+		"health and safety": {"food poisoning", "allergy", "allergies", "allergic reaction", "nut allergy", "peanut allergy", "hair", "cockroach", "cockroaches", "roach",
 			"mold", "rat", "rats", "mice"},
 	},
 	"hospitality": {
@@ -53,7 +53,7 @@ var builtinPacks = map[string]map[string][]string{
 	"software": {
 		"bugs":        {"bug", "bugs", "glitch", "glitches", "error", "errors", "issue", "issues", "problem", "update"},
 		"crashes":     {"crash", "crashes", "crashing", "freeze", "freezes", "freezing", "hang", "blue screen"},
-		"login":       {"login", "log in", "sign in", "sign-in", "password", "2fa", "two-factor", "account", "authentication", "sso", "lockout"},
+		"login":       {"login", "log in", "sign in", "sign-in", "password", "password reset", "2fa", "two-factor", "account", "authentication", "sso", "lockout"},
 		"performance": {"performance", "speed", "lag", "latency", "loading", "load time", "battery", "memory", "cpu", "startup"},
 		"billing":     {"billing", "subscription", "charge", "invoice", "refund", "pricing", "price", "plan", "trial", "renewal", "payment"},
 		"support":     {"support", "help desk", "ticket", "tickets", "customer service", "response", "documentation", "docs", "agent"},

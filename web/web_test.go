@@ -15,7 +15,7 @@ import (
 	"github.com/earshot/earshot/app"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/demo"
-	"github.com/earshot/earshot/internal/mailsink"
+	"github.com/earshot/earshot/internal/smtpsink"
 	"github.com/earshot/earshot/models"
 	"github.com/jonboulle/clockwork"
 )
@@ -35,7 +35,7 @@ func newFixture(t *testing.T, password string) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { site.Close() })
-	sink, err := mailsink.Start("", "")
+	sink, err := smtpsink.Start("", "")
 	if err != nil {
 		t.Fatal(err)
 	}

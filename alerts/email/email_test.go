@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/earshot/earshot/alerts/smtpsink"
+	"github.com/earshot/earshot/internal/smtpsink"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/models"
 )

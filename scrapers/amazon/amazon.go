@@ -7,7 +7,6 @@ package amazon
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -24,17 +23,11 @@ import (
 // Kind is this source's name in configs and on the command line.
 const Kind = "amazon"
 
-type source struct{ f *fetch.Fetcher }
-
 // New returns the amazon source; its target is the product-reviews URL
 // (sort by recent with ?sortBy=recent for incremental runs).
+// It reads the review pages, following "Next page".
 func New(opts scrapers.Options) (scrapers.Source, error) {
-	return &source{f: fetch.New(Kind, opts)}, nil
-}
-
-// Fetch reads the review pages, following "Next page".
-func (s *source) Fetch(ctx context.Context, req scrapers.Request) (scrapers.Result, error) {
-	return s.f.Reviews(ctx, req, Parse)
+	return fetch.PageSource(Kind, opts, Parse), nil
 }
 
 var starClass = regexp.MustCompile(`\ba-star-(?:small-|medium-)?(\d)(?:-(\d))?\b`)

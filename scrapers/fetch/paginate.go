@@ -148,3 +148,19 @@ func resolveSameHost(base, ref string) string {
 	n.Fragment = ""
 	return n.String()
 }
+
+// PageSource is the Source of a review site read page by page with one
+// ParseFunc: Fetch follows the pages' next links through Reviews. Most
+// review sites need nothing more than their parser.
+func PageSource(kind string, opts scrapers.Options, parse ParseFunc) scrapers.Source {
+	return pageSource{f: New(kind, opts), parse: parse}
+}
+
+type pageSource struct {
+	f     *Fetcher
+	parse ParseFunc
+}
+
+func (s pageSource) Fetch(ctx context.Context, req scrapers.Request) (scrapers.Result, error) {
+	return s.f.Reviews(ctx, req, s.parse)
+}

@@ -7,7 +7,6 @@ package jsonld
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -25,16 +24,10 @@ import (
 // Kind is this source's name in configs and on the command line.
 const Kind = "jsonld"
 
-type source struct{ f *fetch.Fetcher }
-
 // New returns the jsonld source.
+// It reads req.Target and follows rel=next pagination.
 func New(opts scrapers.Options) (scrapers.Source, error) {
-	return &source{f: fetch.New(Kind, opts)}, nil
-}
-
-// Fetch reads req.Target and follows rel=next pagination.
-func (s *source) Fetch(ctx context.Context, req scrapers.Request) (scrapers.Result, error) {
-	return s.f.Reviews(ctx, req, Parse)
+	return fetch.PageSource(Kind, opts, Parse), nil
 }
 
 // Parse extracts the reviews of one page: JSON-LD first, microdata when

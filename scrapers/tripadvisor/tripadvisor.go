@@ -7,7 +7,6 @@ package tripadvisor
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -27,17 +26,11 @@ import (
 // Kind is this source's name in configs and on the command line.
 const Kind = "tripadvisor"
 
-type source struct{ f *fetch.Fetcher }
-
 // New returns the tripadvisor source; its target is the place's review
 // page URL.
+// It reads the review pages, following the "next" link (-orNN-).
 func New(opts scrapers.Options) (scrapers.Source, error) {
-	return &source{f: fetch.New(Kind, opts)}, nil
-}
-
-// Fetch reads the review pages, following the "next" link (-orNN-).
-func (s *source) Fetch(ctx context.Context, req scrapers.Request) (scrapers.Result, error) {
-	return s.f.Reviews(ctx, req, Parse)
+	return fetch.PageSource(Kind, opts, Parse), nil
 }
 
 var bubble = regexp.MustCompile(`\bbubble_(\d)(\d)\b`)

@@ -9,7 +9,6 @@ package trustpilot
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -29,16 +28,10 @@ import (
 // Kind is this source's name in configs and on the command line.
 const Kind = "trustpilot"
 
-type source struct{ f *fetch.Fetcher }
-
 // New returns the trustpilot source; its target is the company page URL.
+// It reads the company page and its older pages (?page=N).
 func New(opts scrapers.Options) (scrapers.Source, error) {
-	return &source{f: fetch.New(Kind, opts)}, nil
-}
-
-// Fetch reads the company page and its older pages (?page=N).
-func (s *source) Fetch(ctx context.Context, req scrapers.Request) (scrapers.Result, error) {
-	return s.f.Reviews(ctx, req, Parse)
+	return fetch.PageSource(Kind, opts, Parse), nil
 }
 
 type nextData struct {

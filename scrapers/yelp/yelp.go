@@ -9,7 +9,6 @@ package yelp
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -30,16 +29,10 @@ import (
 // Kind is this source's name in configs and on the command line.
 const Kind = "yelp"
 
-type source struct{ f *fetch.Fetcher }
-
 // New returns the yelp source; its target is the business page URL.
+// It reads the business page and follows ?start=N pagination.
 func New(opts scrapers.Options) (scrapers.Source, error) {
-	return &source{f: fetch.New(Kind, opts)}, nil
-}
-
-// Fetch reads the business page and follows ?start=N pagination.
-func (s *source) Fetch(ctx context.Context, req scrapers.Request) (scrapers.Result, error) {
-	return s.f.Reviews(ctx, req, Parse)
+	return fetch.PageSource(Kind, opts, Parse), nil
 }
 
 // Parse reads one Yelp business page.

@@ -27,6 +27,9 @@ type Message struct {
 	To         []string
 	Data       []byte
 	ReceivedAt time.Time
+	// File is the .eml file the message was written to, when the sink
+	// writes to a folder.
+	File string
 }
 
 // Header parses the message's header.
@@ -123,19 +126,20 @@ func (s *Sink) Wait(ctx context.Context, n int) error {
 
 func (s *Sink) add(m Message) error {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	m.ReceivedAt = s.Now()
+	if s.dir != "" {
+		// Written before the message counts as received, so a waiter
+		// that sees it can open its file.
+		m.File = filepath.Join(s.dir, fmt.Sprintf("%s-%06d.eml", m.ReceivedAt.UTC().Format("20060102T150405"), len(s.msgs)+1))
+		if err := os.WriteFile(m.File, m.Data, 0o644); err != nil {
+			return fmt.Errorf("smtpsink: %w", err)
+		}
+	}
 	s.msgs = append(s.msgs, m)
-	n := len(s.msgs)
-	s.mu.Unlock()
 	select {
 	case s.notify <- struct{}{}:
 	default:
-	}
-	if s.dir != "" {
-		name := filepath.Join(s.dir, fmt.Sprintf("%s-%06d.eml", m.ReceivedAt.UTC().Format("20060102T150405"), n))
-		if err := os.WriteFile(name, m.Data, 0o644); err != nil {
-			return fmt.Errorf("smtpsink: %w", err)
-		}
 	}
 	return nil
 }
