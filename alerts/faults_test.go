@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/earshot/earshot/internal/smtpsink"
 	"github.com/earshot/earshot/alerts/webhook"
+	"github.com/earshot/earshot/internal/smtpsink"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/store"
 	"github.com/jonboulle/clockwork"

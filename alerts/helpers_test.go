@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/earshot/earshot/internal/smtpsink"
 	"github.com/earshot/earshot/config"
+	"github.com/earshot/earshot/internal/smtpsink"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/store"
 	"github.com/jonboulle/clockwork"

@@ -72,6 +72,28 @@ func checkActivity(t testing.TB, st *store.Store, bizID int64, quotes int) {
 	for i := prevWeeks; i >= 0; i-- {
 		weeks = append(weeks, week47.Add(-i).Day(0, london))
 	}
+	// Build reads the week in two halves and merges their quotes.
+	early, err := st.DigestActivity(ctx, bizID, days[:5], quotes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	late, err := st.DigestActivity(ctx, bizID, days[4:], quotes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []bool{true, false} {
+		want, err := st.DigestExtremeMentions(ctx, bizID, days[0], days[7], w, quotes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, b := early.Best, late.Best
+		if w {
+			a, b = early.Worst, late.Worst
+		}
+		if g, w := fmtQuotes(store.MergeDigestQuotes(w, quotes, a, b)), fmtQuotes(want); g != w {
+			t.Errorf("merged quotes\n got %s\nwant %s", g, w)
+		}
+	}
 	for _, bounds := range [][]time.Time{days, weeks} {
 		act, err := st.DigestActivity(ctx, bizID, bounds, quotes)
 		if err != nil {

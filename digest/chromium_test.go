@@ -2,7 +2,6 @@ package digest
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"image/png"
 	"net/http"
@@ -18,23 +17,9 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
-)
 
-// chromiumPath finds the Debian chromium (installed by .ci/run) or skips:
-// a user's machine may have no browser.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{os.Getenv("EARSHOT_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
-		if p == "" {
-			continue
-		}
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	t.Skip("no Chromium found (set EARSHOT_CHROMIUM or apt-get install chromium); the HTML rendering test needs a real browser")
-	return ""
-}
+	"github.com/earshot/earshot/internal/browsertest"
+)
 
 type pageReport struct {
 	Figures  map[string]string `json:"figures"`
@@ -49,7 +34,7 @@ type pageReport struct {
 // shown, every chart image decoded, no script exists and nothing was
 // fetched from elsewhere.
 func TestHTMLRendersInChromium(t *testing.T) {
-	exec := chromiumPath(t)
+	browsertest.Chromium(t)
 	_, d := buildWeek47(t)
 	html, err := d.PreviewHTML()
 	if err != nil {
@@ -71,38 +56,22 @@ func TestHTMLRendersInChromium(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	allocCtx, cancel := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(exec),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.WindowSize(700, 900),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	defer cancel()
 	var (
 		mu       sync.Mutex
 		problems []string
 	)
-	ctx, cancel := chromedp.NewContext(allocCtx, chromedp.WithListener(func(ev any) {
-		mu.Lock()
-		defer mu.Unlock()
-		switch e := ev.(type) {
-		case *runtime.EventExceptionThrown:
-			problems = append(problems, "exception: "+e.ExceptionDetails.Text)
-		case *network.EventLoadingFailed:
-			problems = append(problems, "load failed: "+e.ErrorText)
-		}
-	}))
-	defer cancel()
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	tctx, tcancel := context.WithTimeout(ctx, 60*time.Second)
-	defer tcancel()
+	tctx := browsertest.New(t, 60*time.Second, browsertest.Options{Width: 700, Height: 900, Context: []chromedp.ContextOption{
+		chromedp.WithListener(func(ev any) {
+			mu.Lock()
+			defer mu.Unlock()
+			switch e := ev.(type) {
+			case *runtime.EventExceptionThrown:
+				problems = append(problems, "exception: "+e.ExceptionDetails.Text)
+			case *network.EventLoadingFailed:
+				problems = append(problems, "load failed: "+e.ErrorText)
+			}
+		}),
+	}})
 	if err := chromedp.Do(tctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitReady(chromedp.ID("verdict"))); err != nil {
 		t.Fatalf("load digest: %v", err)
 	}

@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/alerts"
-	"github.com/earshot/earshot/internal/smtpsink"
 	"github.com/earshot/earshot/config"
+	"github.com/earshot/earshot/internal/smtpsink"
 	"github.com/earshot/earshot/store"
 )
 

@@ -51,6 +51,10 @@ func checkBounds(what string, bounds []time.Time) error {
 	return nil
 }
 
+// DigestMentionBuckets is the plain one-query-per-range form of what
+// DigestActivity computes in one pass; the digest uses DigestActivity,
+// and tests use this one as the reference it must agree with.
+//
 // DigestMentionBuckets counts a business's mentions posted in each range
 // [bounds[i], bounds[i+1]). Each range is one aggregate over an index
 // range, with the time comparisons in the WHERE clause only: computing
@@ -120,6 +124,10 @@ type DigestAspectBucket struct {
 	Mentions int64
 }
 
+// DigestAspectBuckets is the plain one-query-per-range form of what
+// DigestActivity computes in one pass; the digest uses DigestActivity,
+// and tests use this one as the reference it must agree with.
+//
 // DigestAspectBuckets counts, per range [bounds[i], bounds[i+1]) of
 // posting time, the mentions whose current analysis has a negative or
 // positive aspect of each category and wording. A mention that repeats a
@@ -362,6 +370,29 @@ func (s *Store) DigestActivity(ctx context.Context, businessID int64, bounds []t
 // time order (UTC, nanoseconds).
 const timeKeyLayout = "2006-01-02 15:04:05.000000000"
 
+// MergeDigestQuotes merges quote lists ranked by worstOrder (worst) or
+// bestOrder, e.g. the Worst or Best of DigestActivity over adjacent
+// ranges, into the first limit of them in the same order.
+func MergeDigestQuotes(worst bool, limit int, lists ...[]DigestQuote) []DigestQuote {
+	r := digestRanking{worst: worst}
+	var all []DigestQuote
+	for _, l := range lists {
+		all = append(all, l...)
+	}
+	key := func(q DigestQuote) rankedMention {
+		m := rankedMention{id: q.ID, compound: q.Compound, rating: 3, posted: q.PostedAt.UTC().AppendFormat(nil, timeKeyLayout)}
+		if q.Rating != nil {
+			m.rating = *q.Rating
+		}
+		return m
+	}
+	sort.SliceStable(all, func(i, j int) bool { return r.less(key(all[i]), key(all[j])) })
+	if len(all) > limit {
+		all = all[:limit]
+	}
+	return all
+}
+
 // rankedMention is what worstOrder and bestOrder sort by.
 type rankedMention struct {
 	id       int64
@@ -551,6 +582,10 @@ const (
 // briefly and a review can be pages long.
 const quoteChars = 600
 
+// DigestExtremeMentions is the plain one-query-per-range form of what
+// DigestActivity computes in one pass; the digest uses DigestActivity,
+// and tests use this one as the reference it must agree with.
+//
 // DigestExtremeMentions returns the limit analyzed mentions posted in
 // [from, to) with the lowest (worst) or highest sentiment, ties broken by
 // star rating then recency. The ranking reads only indexed columns; the

@@ -12,8 +12,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/earshot/earshot/internal/smtpsink"
 	"github.com/earshot/earshot/config"
+	"github.com/earshot/earshot/internal/smtpsink"
 	"github.com/earshot/earshot/models"
 )
 
