@@ -172,10 +172,15 @@ type Analysis struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
+// Issue is an aspect with negative polarity: a problem a customer raised
+// ("double charge", "45-minute wait"). Issues are stored as aspects, so
+// the digest can compare what customers criticise with what they praise.
+type Issue = Aspect
+
 // Issues returns the negative aspects: the problems the alerter and the
 // digest talk about ("slow waitstaff", "charged twice").
-func (a Analysis) Issues() []Aspect {
-	var out []Aspect
+func (a Analysis) Issues() []Issue {
+	var out []Issue
 	for _, x := range a.Aspects {
 		if x.Polarity == PolarityNegative {
 			out = append(out, x)
