@@ -55,6 +55,7 @@ type htmlView struct {
 	CmdOverdue  string
 	CmdTasks    string
 	CmdSources  string
+	IssuesWhere string
 	DayList     string
 	SourceLinks []sourceView
 }
@@ -122,7 +123,7 @@ func (d *Digest) renderHTML(cs []chart, src func(chart) template.URL) (string, e
 		FollowUps:  followUpPhrase(d.Response),
 		Generated:  d.GeneratedAt.In(d.Location).Format("Mon 2 Jan 2006 15:04 MST"),
 		Compared:   d.Start.Format("2 Jan 2006"),
-		CmdOverdue: cmdOverdue, CmdTasks: cmdTasks, CmdSources: cmdSources,
+		CmdOverdue: cmdOverdue, CmdTasks: cmdTasks, CmdSources: cmdSources, IssuesWhere: issuesWhere,
 		DayList: d.dayList(),
 	}
 	titles := map[string]string{cidRating: "Average rating, last 5 weeks", cidDays: "Mentions per day (negative in red)", cidIssues: "Top issues: this week (red) and weekly average before (grey)"}

@@ -12,6 +12,7 @@ const (
 	cmdOverdue  = "earshot tasks list --overdue"
 	cmdTasks    = "earshot tasks list"
 	cmdSources  = "earshot sources"
+	issuesWhere = "The complaints behind each issue, with the customers' words and links: `earshot tasks list --all`, or the staff inbox of `earshot serve`."
 )
 
 // RenderText writes the plain-text part: every fact of the HTML part, in
@@ -66,6 +67,9 @@ func (d *Digest) RenderText() string {
 	}
 	if len(d.ReturnedIssues) > 0 {
 		line("Came back after complaints about them were resolved: %s", oneLine(strings.Join(d.ReturnedIssues, ", "), 300))
+	}
+	if len(d.Issues) > 0 {
+		line("(%s)", issuesWhere)
 	}
 
 	section("What customers praised")
