@@ -219,14 +219,14 @@ func phraseFrom(evidence, w string) string {
 	return w
 }
 
-var stopWords = map[string]bool{}
-
-func init() {
+var stopWords = func() map[string]bool {
+	m := map[string]bool{}
 	for _, w := range strings.Fields("a an the and or but for of to in on at by with from when while as so that this it is was were be " +
 		"i me my we us our you your he him his she her they them their") {
-		stopWords[w] = true
+		m[w] = true
 	}
-}
+	return m
+}()
 
 // IssueKey is the issue complaints are grouped by in a burst: the first
 // negative aspect's category and term.

@@ -28,6 +28,8 @@ func TestCommandLine(t *testing.T) {
 	cfg := filepath.Join(dir, "earshot.yaml")
 	notSQLite := filepath.Join(dir, "notes.txt")
 	os.WriteFile(notSQLite, []byte("not a database"), 0o644)
+	badKind := filepath.Join(dir, "bad-kind.yaml")
+	os.WriteFile(badKind, []byte("businesses:\n  - name: a\n    sources:\n      - kind: trustpiolt\n        url: https://example.com\n"), 0o644)
 	badDB := filepath.Join(dir, "bad-db.yaml")
 	os.WriteFile(badDB, []byte("database: {path: "+notSQLite+"}\nbusinesses: [{name: a}]\n"), 0o644)
 
@@ -50,6 +52,7 @@ func TestCommandLine(t *testing.T) {
 		{"config check", []string{"-config", cfg, "config", "check"}, 0, []string{"is valid: 1 business(es), 4 source(s)"}, nil},
 		{"config show hides secrets", []string{"-config", cfg, "config", "show"}, 0, []string{"rosies-diner", "request_delay: 1s"}, nil},
 		{"config without verb", []string{"-config", cfg, "config"}, 2, nil, []string{"config check"}},
+		{"unknown source kind", []string{"-config", badKind, "config", "check"}, 1, nil, []string{"bad-kind.yaml:4:", `unknown kind "trustpiolt"`, "trustpilot"}},
 		{"database is not sqlite", []string{"-config", badDB, "migrate"}, 1, nil, []string{"not an SQLite database", notSQLite}},
 	}
 	for _, tt := range tests {

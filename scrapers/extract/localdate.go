@@ -11,9 +11,7 @@ import (
 // the big review marketplaces to month numbers, for sites that print
 // dates only as localised text ("14 novembre 2018", "3. März 2021",
 // "Reviewed in the United States on March 3, 2021").
-var months = map[string]time.Month{}
-
-func init() {
+var months = func() map[string]time.Month {
 	names := [][]string{
 		{"january", "jan", "januar", "janvier", "janv", "enero", "ene", "gennaio", "gen", "januari", "janeiro", "stycznia"},
 		{"february", "feb", "februar", "février", "fevrier", "févr", "febrero", "febbraio", "februari", "fevereiro", "fev"},
@@ -28,12 +26,14 @@ func init() {
 		{"november", "nov", "novembre", "noviembre", "novembro"},
 		{"december", "dec", "dezember", "dez", "décembre", "decembre", "déc", "diciembre", "dic", "dicembre", "december", "dezembro"},
 	}
+	m := map[string]time.Month{}
 	for i, ns := range names {
 		for _, n := range ns {
-			months[n] = time.Month(i + 1)
+			m[n] = time.Month(i + 1)
 		}
 	}
-}
+	return m
+}()
 
 var (
 	dayMonthYear = regexp.MustCompile(`(\d{1,2})\.?\s+(?:de\s+)?([\p{L}]+)\.?\s+(?:de\s+)?(\d{4})`)
