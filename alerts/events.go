@@ -193,7 +193,7 @@ func (a *Alerter) OnAnalysis(ctx context.Context, tx *store.Store, m models.Ment
 	t := models.Task{
 		BusinessID: biz.ID, MentionID: m.ID, Kind: models.TaskApology, State: models.TaskOpen,
 		DedupKey: dedupKey(m.ID), Assignee: assignee, Severity: an.Severity, Channel: PolicyChannel(m),
-		Issue: IssueKey(an), DueAt: dl.DueAt, HardDueAt: dl.HardAt, Draft: draft, Link: m.URL, OpenedAt: now,
+		Issue: IssueKey(an), DueAt: dl.DueAt, ReplyDueAt: dl.DueAt, HardDueAt: dl.HardAt, Draft: draft, Link: m.URL, OpenedAt: now,
 	}
 	created, err := tx.CreateTask(ctx, &t)
 	if err != nil {
@@ -225,11 +225,11 @@ func (a *Alerter) repeatWhileOpen(ctx context.Context, tx *store.Store, biz mode
 	from := t.State
 	t.Severity = an.Severity
 	if dl.DueAt.Before(t.DueAt) {
-		t.DueAt = dl.DueAt
+		t.DueAt, t.ReplyDueAt = dl.DueAt, dl.DueAt
 		// Escalation restarts from the new, shorter clock.
 		t.OpenedAt, t.Escalation = now, 0
 	}
-	if err := tx.UpdateTask(ctx, t, from, "severity", "due_at", "opened_at", "escalation"); err != nil {
+	if err := tx.UpdateTask(ctx, t, from, "severity", "due_at", "reply_due_at", "opened_at", "escalation"); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return nil
 		}
@@ -328,10 +328,10 @@ func (a *Alerter) reopen(ctx context.Context, tx *store.Store, biz models.Busine
 	dl := ComputeDeadline(a.cfg.Alerts.Deadlines, a.cfg.Alerts.DefaultDeadline.D(), HoursOf(bcfg), m, an.Severity, now)
 	draft := a.draft(biz, m, an)
 	from := t.State
-	t.State, t.OpenedAt, t.DueAt, t.HardDueAt = models.TaskOpen, now, dl.DueAt, dl.HardAt
+	t.State, t.OpenedAt, t.DueAt, t.ReplyDueAt, t.HardDueAt = models.TaskOpen, now, dl.DueAt, dl.DueAt, dl.HardAt
 	t.Escalation, t.AckedAt, t.ResolvedAt = 0, nil, nil
 	t.MentionID, t.Link, t.Draft, t.Severity = m.ID, m.URL, draft, an.Severity
-	if err := tx.UpdateTask(ctx, t, from, "state", "opened_at", "due_at", "hard_due_at", "escalation", "acked_at",
+	if err := tx.UpdateTask(ctx, t, from, "state", "opened_at", "due_at", "reply_due_at", "hard_due_at", "escalation", "acked_at",
 		"resolved_at", "mention_id", "link", "draft", "severity"); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return nil

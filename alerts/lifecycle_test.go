@@ -138,6 +138,10 @@ func TestReplyFollowUpResolve(t *testing.T) {
 	if got.State != models.TaskReplied || got.RepliedAt == nil || !got.DueAt.Equal(f.clock.Now().Add(72*time.Hour)) {
 		t.Fatalf("after reply: %+v", got)
 	}
+	// The reply deadline is kept for the digest's "answered in time".
+	if task.ReplyDueAt.IsZero() || !got.ReplyDueAt.Equal(task.DueAt) {
+		t.Fatalf("reply deadline %v after reply, want the original %v", got.ReplyDueAt, task.DueAt)
+	}
 	f.clock.Advance(72*time.Hour - time.Minute)
 	f.checkDeadlines()
 	if got, _ := f.st.Task(f.ctx, task.ID); got.State != models.TaskReplied {

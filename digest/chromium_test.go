@@ -118,7 +118,7 @@ func TestHTMLRendersInChromium(t *testing.T) {
 		"fig-rating":     "2.9/5 from 7 reviews, down 1.6",
 		"fig-mentions":   "9, up from 5.8 a week",
 		"fig-negative":   "56%, up from 13%",
-		"fig-complaints": "5, up from 0.8 a week",
+		"fig-complaints": "5, up from 1 a week",
 		"fig-reply":      "median 2h, 90th percentile 1d 6h",
 		"fig-ontime":     "2 of 4 (50%)",
 		"fig-overdue":    "1",

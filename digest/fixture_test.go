@@ -125,13 +125,19 @@ func (f *fixture) mention(t testing.TB, source string, at time.Time, rating *flo
 	return res.NewIDs[0]
 }
 
-// task stores a task for a mention.
-func (f *fixture) task(t testing.TB, mentionID int64, kind, state string, opened, due time.Time, replied, resolved *time.Time) {
+// task stores a complaint's apology task as the alerter leaves it: due
+// at its reply deadline until answered, then due at the follow-up date
+// (three days after the reply), with the reply deadline kept.
+func (f *fixture) task(t testing.TB, mentionID int64, state string, opened, replyDue time.Time, replied, resolved *time.Time) {
 	t.Helper()
 	f.n++
+	due := replyDue.UTC()
+	if replied != nil {
+		due = replied.Add(72 * time.Hour).UTC()
+	}
 	tk := &models.Task{
-		BusinessID: f.biz.ID, MentionID: mentionID, Kind: kind, State: state, DedupKey: fmt.Sprintf("%s:%d:%d", kind, mentionID, f.n),
-		Severity: 2, Channel: "review", DueAt: due.UTC(), OpenedAt: opened.UTC(), RepliedAt: replied, ResolvedAt: resolved,
+		BusinessID: f.biz.ID, MentionID: mentionID, Kind: models.TaskApology, State: state, DedupKey: fmt.Sprintf("apology:%d:%d", mentionID, f.n),
+		Severity: 2, Channel: "review", DueAt: due, ReplyDueAt: replyDue.UTC(), OpenedAt: opened.UTC(), RepliedAt: replied, ResolvedAt: resolved,
 		Link: fmt.Sprintf("https://reviews.example/task/%d", mentionID), Assignee: "sam",
 	}
 	if _, err := f.st.CreateTask(context.Background(), tk); err != nil {
@@ -175,11 +181,11 @@ func (f *fixture) seedWeek47(t testing.TB) {
 		f.mention(t, "google", day(w, 4, 19, 0), ptr(4.0), "Local", "Good pizza, nice terrace.", models.LabelPositive, 0.6, false, foodPos, ambPos)
 		if i%2 == 0 {
 			id := f.mention(t, "google", day(w, 5, 20, 0), ptr(2.0), "Grumpy", "The waiter ignored us.", models.LabelNegative, -0.6, true, waiter)
-			f.task(t, id, models.TaskApology, models.TaskReplied, day(w, 5, 20, 5), day(w, 6, 20, 5), ptr(day(w, 6, 9, 0).UTC()), nil)
+			f.task(t, id, models.TaskReplied, day(w, 5, 20, 5), day(w, 6, 20, 5), ptr(day(w, 6, 9, 0).UTC()), nil)
 		}
 	}
 	pid := f.mention(t, "trustpilot", day(week47.Add(-3), 2, 18, 0), ptr(2.0), "Penny", "Too expensive for what it is.", models.LabelNegative, -0.5, true, priceNeg)
-	f.task(t, pid, models.TaskApology, models.TaskResolved, day(week47.Add(-3), 2, 18, 5), day(week47.Add(-3), 3, 18, 5), ptr(day(week47.Add(-3), 2, 19, 0).UTC()), ptr(day(week47.Add(-2), 1, 10, 0).UTC()))
+	f.task(t, pid, models.TaskResolved, day(week47.Add(-3), 2, 18, 5), day(week47.Add(-3), 3, 18, 5), ptr(day(week47.Add(-3), 2, 19, 0).UTC()), ptr(day(week47.Add(-2), 1, 10, 0).UTC()))
 
 	// Week 47: worse. Slow service, a new cleanliness problem, prices
 	// back, and a hostile review.
@@ -197,13 +203,14 @@ func (f *fixture) seedWeek47(t testing.TB) {
 
 	// Tasks: c1 replied in 2h (on time), c2 replied in 30h (late), c3
 	// replied in 40m, c4 still open and overdue, c5 open, due after the
-	// digest is made. A follow-up of an earlier complaint was resolved.
-	f.task(t, c1, models.TaskApology, models.TaskReplied, day(w, 1, 20, 5), day(w, 2, 20, 5), ptr(day(w, 1, 22, 5).UTC()), nil)
-	f.task(t, c2, models.TaskApology, models.TaskReplied, day(w, 2, 21, 5), day(w, 3, 21, 5), ptr(day(w, 4, 3, 5).UTC()), nil)
-	f.task(t, c3, models.TaskApology, models.TaskReplied, day(w, 4, 22, 5), day(w, 4, 23, 5), ptr(day(w, 4, 22, 45).UTC()), nil)
-	f.task(t, c4, models.TaskApology, models.TaskOpen, day(w, 5, 14, 5), day(w, 6, 14, 5), nil, nil)
-	f.task(t, c5, models.TaskApology, models.TaskOpen, day(w, 6, 11, 5), day(w.Add(1), 1, 11, 5), nil, nil)
-	f.task(t, pid, models.TaskFollowUp, models.TaskResolved, day(w.Add(-1), 2, 9, 0), day(w, 1, 9, 0), nil, ptr(day(w, 1, 10, 0).UTC()))
+	// digest is made. A complaint of the week before, answered then, was
+	// resolved after its follow-up this week.
+	f.task(t, c1, models.TaskReplied, day(w, 1, 20, 5), day(w, 2, 20, 5), ptr(day(w, 1, 22, 5).UTC()), nil)
+	f.task(t, c2, models.TaskReplied, day(w, 2, 21, 5), day(w, 3, 21, 5), ptr(day(w, 4, 3, 5).UTC()), nil)
+	f.task(t, c3, models.TaskReplied, day(w, 4, 22, 5), day(w, 4, 23, 5), ptr(day(w, 4, 22, 45).UTC()), nil)
+	f.task(t, c4, models.TaskOpen, day(w, 5, 14, 5), day(w, 6, 14, 5), nil, nil)
+	f.task(t, c5, models.TaskOpen, day(w, 6, 11, 5), day(w.Add(1), 1, 11, 5), nil, nil)
+	f.task(t, pid, models.TaskResolved, day(w.Add(-1), 2, 9, 0), day(w.Add(-1), 3, 9, 0), ptr(day(w.Add(-1), 2, 12, 0).UTC()), ptr(day(w, 1, 10, 0).UTC()))
 
 	// Source health: google was blocked twice; the others ran fine.
 	for i := 0; i < 7; i++ {

@@ -204,11 +204,10 @@ type Aspect struct {
 	CreatedAt  time.Time `json:"-"`
 }
 
-// Task kinds.
-const (
-	TaskApology  = "apology"
-	TaskFollowUp = "follow_up"
-)
+// TaskApology is the kind of task a complaint opens. Checking back after
+// the fix is a later state of the same task (TaskFollowUpDue), so one
+// task carries the whole story of a complaint.
+const TaskApology = "apology"
 
 // Task states, in lifecycle order.
 const (
@@ -238,8 +237,14 @@ type Task struct {
 	// about the same issue within a window group into one incident.
 	Issue string `gorm:"not null;default:''" json:"issue,omitempty"`
 	// Channel is the policy channel the deadline came from: social or review.
-	Channel string    `json:"channel"`
-	DueAt   time.Time `gorm:"index" json:"due_at"`
+	Channel string `json:"channel"`
+	// DueAt is when the task needs attention next: the reply deadline
+	// until the customer is answered, then the follow-up date.
+	DueAt time.Time `gorm:"index" json:"due_at"`
+	// ReplyDueAt is the deadline for answering the customer. Unlike DueAt
+	// it does not move to the follow-up date after a reply, so the digest
+	// can tell whether the reply came in time.
+	ReplyDueAt time.Time `json:"reply_due_at"`
 	// HardDueAt is the absolute limit regardless of business hours.
 	HardDueAt *time.Time `json:"hard_due_at,omitempty"`
 	Draft     string     `json:"draft"`

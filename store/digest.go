@@ -469,13 +469,15 @@ func (s *Store) DigestResolvedIssueCategories(ctx context.Context, businessID in
 type DigestTaskCounts struct {
 	// Opened counts apology tasks opened in the week: complaints opened.
 	Opened int64
-	// Due counts apology tasks whose deadline fell in the week;
-	// AnsweredOnTime those of them replied to by their deadline.
+	// Due counts apology tasks whose reply deadline fell in the week;
+	// AnsweredOnTime those of them answered by that deadline.
 	Due            int64
 	AnsweredOnTime int64
-	// FollowUpsDone counts follow-up tasks resolved in the week.
+	// FollowUpsDone counts answered complaints resolved in the week: the
+	// check-back after the fix was done.
 	FollowUpsDone int64
-	// FollowUpsDue counts follow-up tasks whose deadline fell in the week.
+	// FollowUpsDue counts answered complaints whose check-back date fell
+	// in the week.
 	FollowUpsDue int64
 }
 
@@ -492,19 +494,27 @@ func (s *Store) DigestTaskStats(ctx context.Context, businessID int64, from, to 
 		Count(&st.Opened).Error; err != nil {
 		return wrap(err)
 	}
-	var due struct{ Due, AnsweredOnTime, FollowUpsDue int64 }
+	// Reply deadlines live in reply_due_at: due_at moves on to the
+	// follow-up date once a complaint is answered.
+	var due struct{ Due, AnsweredOnTime int64 }
 	if err := s.q(ctx).Model(&models.Task{}).
-		Select(`COALESCE(SUM(CASE WHEN kind = ? THEN 1 ELSE 0 END), 0) AS due,
-			COALESCE(SUM(CASE WHEN kind = ? AND replied_at IS NOT NULL AND replied_at <= due_at THEN 1 ELSE 0 END), 0) AS answered_on_time,
-			COALESCE(SUM(CASE WHEN kind = ? THEN 1 ELSE 0 END), 0) AS follow_ups_due`,
-			models.TaskApology, models.TaskApology, models.TaskFollowUp).
-		Where("business_id = ? AND due_at >= ? AND due_at < ?", businessID, from, to).
+		Select(`COUNT(*) AS due,
+			COALESCE(SUM(CASE WHEN replied_at IS NOT NULL AND replied_at <= reply_due_at THEN 1 ELSE 0 END), 0) AS answered_on_time`).
+		Where("business_id = ? AND reply_due_at >= ? AND reply_due_at < ? AND kind = ?", businessID, from, to, models.TaskApology).
 		Scan(&due).Error; err != nil {
 		return wrap(err)
 	}
-	st.Due, st.AnsweredOnTime, st.FollowUpsDue = due.Due, due.AnsweredOnTime, due.FollowUpsDue
+	st.Due, st.AnsweredOnTime = due.Due, due.AnsweredOnTime
+	// A follow-up is the later life of an answered complaint's task: due
+	// when its check-back date (due_at after the reply) comes, done when
+	// the task is resolved.
 	if err := s.q(ctx).Model(&models.Task{}).
-		Where("business_id = ? AND resolved_at >= ? AND resolved_at < ? AND kind = ?", businessID, from, to, models.TaskFollowUp).
+		Where("business_id = ? AND due_at >= ? AND due_at < ? AND kind = ? AND replied_at IS NOT NULL", businessID, from, to, models.TaskApology).
+		Count(&st.FollowUpsDue).Error; err != nil {
+		return wrap(err)
+	}
+	if err := s.q(ctx).Model(&models.Task{}).
+		Where("business_id = ? AND resolved_at >= ? AND resolved_at < ? AND kind = ? AND replied_at IS NOT NULL", businessID, from, to, models.TaskApology).
 		Count(&st.FollowUpsDone).Error; err != nil {
 		return wrap(err)
 	}
