@@ -62,10 +62,22 @@ func ListTasks(ctx context.Context, st *store.Store, now time.Time, o ListOption
 	if err != nil {
 		return nil, fmt.Errorf("alerts: list tasks: %w", err)
 	}
+	ids := make([]int64, len(ts))
+	for i, t := range ts {
+		ids[i] = t.MentionID
+	}
+	mentions, err := st.Mentions(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("alerts: list tasks: %w", err)
+	}
 	names := map[int64]string{}
 	var out []TaskView
 	for _, t := range ts {
-		v, err := view(ctx, st, t, now, names)
+		m, ok := mentions[t.MentionID]
+		if !ok {
+			return nil, fmt.Errorf("alerts: task %d: mention %d: %w", t.ID, t.MentionID, store.ErrNotFound)
+		}
+		v, err := view(ctx, st, t, m, now, names)
 		if err != nil {
 			return nil, err
 		}
@@ -91,7 +103,9 @@ func overdue(t models.Task, now time.Time) bool {
 	return false
 }
 
-func view(ctx context.Context, st *store.Store, t models.Task, now time.Time, names map[int64]string) (TaskView, error) {
+// view is a task as lists show it; m is its mention, loaded by the caller
+// (in one query for a whole list).
+func view(ctx context.Context, st *store.Store, t models.Task, m models.Mention, now time.Time, names map[int64]string) (TaskView, error) {
 	v := TaskView{Task: t, Overdue: overdue(t, now)}
 	if _, ok := names[t.BusinessID]; !ok {
 		b, err := st.Business(ctx, t.BusinessID)
@@ -101,10 +115,6 @@ func view(ctx context.Context, st *store.Store, t models.Task, now time.Time, na
 		names[t.BusinessID] = b.Name
 	}
 	v.Business = names[t.BusinessID]
-	m, err := st.Mention(ctx, t.MentionID)
-	if err != nil {
-		return v, fmt.Errorf("alerts: task %d: %w", t.ID, err)
-	}
 	v.Author, v.Source, v.Rating = m.Author, m.SourceKind, m.Rating
 	v.Excerpt = oneLine(m.Text, 80)
 	switch t.State {
@@ -135,13 +145,13 @@ func ShowTask(ctx context.Context, st *store.Store, now time.Time, id int64) (Ta
 	if err != nil {
 		return TaskDetail{}, fmt.Errorf("alerts: %w", err)
 	}
-	v, err := view(ctx, st, t, now, map[int64]string{})
-	if err != nil {
-		return TaskDetail{}, err
-	}
 	m, err := st.Mention(ctx, t.MentionID)
 	if err != nil {
 		return TaskDetail{}, fmt.Errorf("alerts: task %d: %w", id, err)
+	}
+	v, err := view(ctx, st, t, m, now, map[int64]string{})
+	if err != nil {
+		return TaskDetail{}, err
 	}
 	ev, err := st.TaskEvents(ctx, id)
 	if err != nil {

@@ -20,7 +20,6 @@ import (
 	"github.com/earshot/earshot/scrapers/registry"
 	"github.com/earshot/earshot/store"
 	"github.com/jonboulle/clockwork"
-	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Analyzer scores one mention; the business's taxonomy domain picks the
@@ -176,9 +175,6 @@ func (a *App) Sources() []models.Source {
 	}
 	return out
 }
-
-// Registry exposes the metrics for /metrics.
-func (a *App) Registry() *prometheus.Registry { return a.Metrics.reg }
 
 // ErrNoSuchSource means a source name given on the command line is not
 // configured.

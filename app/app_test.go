@@ -35,11 +35,10 @@ func TestMain(m *testing.M) {
 }
 
 type env struct {
-	dir    string
-	site   *demo.Site
-	sink   *smtpsink.Sink
-	cfg    *config.Config
-	cfgDir string
+	dir  string
+	site *demo.Site
+	sink *smtpsink.Sink
+	cfg  *config.Config
 }
 
 // newEnv starts the demo site and a mail sink and writes the demo config

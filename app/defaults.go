@@ -8,29 +8,18 @@ import (
 	"github.com/earshot/earshot/alerts"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/digest"
-	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/sentiment"
 	"github.com/earshot/earshot/store"
 	"github.com/go-co-op/gocron/v2"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// sentimentAnalyzer adapts the sentiment package to the pipeline.
-type sentimentAnalyzer struct{ a *sentiment.Analyzer }
-
 func newDefaultAnalyzer(cfg *config.Config) (Analyzer, error) {
 	a, err := sentiment.New(sentiment.Options{Taxonomies: cfg.Sentiment.Taxonomies})
 	if err != nil {
 		return nil, fmt.Errorf("app: sentiment analyzer: %w", err)
 	}
-	return sentimentAnalyzer{a}, nil
-}
-
-func (s sentimentAnalyzer) Analyze(ctx context.Context, m models.Mention, domain string) models.Analysis {
-	return s.a.Analyze(ctx, sentiment.Input{
-		Text: m.Text, Title: m.Title, Rating: m.Rating, SourceKind: m.SourceKind,
-		AuthorReach: m.AuthorReach, Domain: domain,
-	})
+	return sentiment.MentionAnalyzer{A: a}, nil
 }
 
 func newDefaultAlerter(cfg *config.Config, st *store.Store, o Options, reg prometheus.Registerer) (Alerter, error) {

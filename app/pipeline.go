@@ -71,11 +71,7 @@ func (a *App) scrape(ctx context.Context, j *sourceJob, opts ScrapeOptions) RunR
 	start := a.Clock.Now().UTC()
 	run := models.SourceRun{SourceID: j.src.ID, StartedAt: start}
 	rep := RunReport{Source: j.src, Business: j.biz.Name}
-	seen, err := a.Store.SeenFunc(ctx, j.src.ID)
-	if err != nil {
-		rep.Err = err
-		return rep
-	}
+	seen := a.Store.SeenFunc(ctx, j.src.ID)
 	cur, err := a.Store.Source(ctx, j.src.ID)
 	if err == nil {
 		j.src = cur

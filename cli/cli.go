@@ -43,9 +43,6 @@ type Env struct {
 // ErrUsage marks an error in how a command was called; it exits 2.
 var ErrUsage = errors.New("usage")
 
-// errNotYet is returned by commands whose capability is not built yet.
-var errNotYet = errors.New("not yet available in this version of earshot")
-
 type command struct {
 	name    string
 	summary string

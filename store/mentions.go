@@ -196,18 +196,23 @@ func (s *Store) updateMention(ctx context.Context, old, m models.Mention, now ti
 	return r.RowsAffected > 0, nil
 }
 
-// SeenFunc loads the external IDs already stored for a source and returns
-// the membership test scrapers use to stop paginating.
-func (s *Store) SeenFunc(ctx context.Context, sourceID int64) (func(string) bool, error) {
-	var ids []string
-	if err := s.q(ctx).Model(&models.Mention{}).Where("source_id = ?", sourceID).Pluck("external_id", &ids).Error; err != nil {
-		return nil, fmt.Errorf("store: load known mentions of source %d: %w", sourceID, err)
+// SeenFunc returns the membership test scrapers use to stop paginating:
+// whether a mention with this external ID is stored for the source. It
+// asks the database per ID (one indexed lookup) instead of loading every
+// ID the source ever stored, because a scrape checks only until the first
+// new mention of a page. A failed lookup answers "not seen", which costs
+// at most extra pages (up to the scraper's limit) and never a mention.
+func (s *Store) SeenFunc(ctx context.Context, sourceID int64) func(string) bool {
+	return func(externalID string) bool {
+		var n int64
+		err := s.q(ctx).Model(&models.Mention{}).
+			Where("source_id = ? AND external_id = ?", sourceID, externalID).Limit(1).Count(&n).Error
+		if err != nil {
+			s.log.Warn("store: checking whether a mention is stored failed; paginating on", "source_id", sourceID, "err", err)
+			return false
+		}
+		return n > 0
 	}
-	set := make(map[string]struct{}, len(ids))
-	for _, id := range ids {
-		set[id] = struct{}{}
-	}
-	return func(id string) bool { _, ok := set[id]; return ok }, nil
 }
 
 // Mention loads one mention.
@@ -217,6 +222,22 @@ func (s *Store) Mention(ctx context.Context, id int64) (models.Mention, error) {
 		return m, fmt.Errorf("store: mention %d: %w", id, notFound(err))
 	}
 	return m, nil
+}
+
+// Mentions loads the mentions with the given IDs in one query, for lists
+// (the inbox, reports) that would otherwise load them one by one.
+func (s *Store) Mentions(ctx context.Context, ids []int64) (map[int64]models.Mention, error) {
+	out := make(map[int64]models.Mention, len(ids))
+	for start := 0; start < len(ids); start += batchSize {
+		var ms []models.Mention
+		if err := s.q(ctx).Where("id IN ?", ids[start:min(start+batchSize, len(ids))]).Find(&ms).Error; err != nil {
+			return nil, fmt.Errorf("store: load %d mentions: %w", len(ids), err)
+		}
+		for _, m := range ms {
+			out[m.ID] = m
+		}
+	}
+	return out, nil
 }
 
 // MentionVersions lists the earlier versions of a mention, oldest first.

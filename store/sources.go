@@ -75,8 +75,7 @@ func (s *Store) MarkSourceBrokenAlerted(ctx context.Context, sourceID int64) err
 	return nil
 }
 
-// SourceRuns lists the runs of a source started in [from, to), newest
-// first.
+// SourceRuns lists the latest limit runs of a source, newest first.
 func (s *Store) SourceRuns(ctx context.Context, sourceID int64, limit int) ([]models.SourceRun, error) {
 	var out []models.SourceRun
 	if err := s.q(ctx).Where("source_id = ?", sourceID).Order("started_at DESC").Limit(limit).Find(&out).Error; err != nil {

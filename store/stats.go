@@ -63,13 +63,17 @@ func (s *Store) Complaints(ctx context.Context, businessID int64, limit int) ([]
 	if err := q.Order("analyses.severity DESC, analyses.id").Limit(limit).Find(&as).Error; err != nil {
 		return nil, fmt.Errorf("store: list complaints: %w", err)
 	}
+	ids := make([]int64, len(as))
+	for i, a := range as {
+		ids[i] = a.MentionID
+	}
+	byID, err := s.Mentions(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Complaint, 0, len(as))
 	for _, a := range as {
-		m, err := s.Mention(ctx, a.MentionID)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, Complaint{Mention: m, Analysis: a})
+		out = append(out, Complaint{Mention: byID[a.MentionID], Analysis: a})
 	}
 	return out, nil
 }

@@ -185,10 +185,7 @@ func TestSaveTenThousandInOneCall(t *testing.T) {
 	if res.New != 10000 {
 		t.Fatalf("new = %d, want 10000", res.New)
 	}
-	seen, err := s.SeenFunc(ctx, src.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	seen := s.SeenFunc(ctx, src.ID)
 	if !seen("m09999") || seen("m10000") {
 		t.Errorf("seen set wrong")
 	}
