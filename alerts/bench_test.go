@@ -2,6 +2,7 @@ package alerts
 
 import (
 	"fmt"
+	"github.com/earshot/earshot/notify"
 	"slices"
 	"testing"
 	"time"
@@ -56,7 +57,7 @@ func BenchmarkComplaintsToSMTP(b *testing.B) {
 		tQueued := time.Since(t0)
 		sent := 0
 		for sent < n {
-			k, err := f.al.Deliver(f.ctx)
+			k, err := f.send.Deliver(f.ctx)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -115,6 +116,9 @@ func newBenchFixture(b *testing.B) *fixture {
 		b.Fatal(err)
 	}
 	f.al = al
+	if f.send, err = notify.New(f.cfg, st, notify.Options{Clock: real}); err != nil {
+		b.Fatal(err)
+	}
 	return f
 }
 
@@ -145,7 +149,7 @@ func BenchmarkOneComplaintToSMTP(b *testing.B) {
 		}); err != nil {
 			b.Fatal(err)
 		}
-		if n, err := f.al.Deliver(f.ctx); err != nil || n != 1 {
+		if n, err := f.send.Deliver(f.ctx); err != nil || n != 1 {
 			b.Fatalf("delivered %d: %v", n, err)
 		}
 		lat = append(lat, float64(f.sink.Messages()[i].ReceivedAt.Sub(t0).Microseconds())/1000)

@@ -7,8 +7,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/earshot/earshot/internal/wording"
 	"github.com/earshot/earshot/models"
+	"github.com/earshot/earshot/notify"
 	"github.com/earshot/earshot/store"
+	"github.com/earshot/earshot/tasks"
 )
 
 // step is one escalation step: at Percent of the time to the deadline,
@@ -38,7 +41,7 @@ func (a *Alerter) steps() []step {
 // replied tasks whose follow-up date came to follow-up due.
 func (a *Alerter) CheckDeadlines(ctx context.Context) error {
 	now := a.clock.Now().UTC()
-	open, err := a.st.Tasks(ctx, store.TaskFilter{Kind: models.TaskApology, States: []string{models.TaskOpen, models.TaskAcknowledged}})
+	open, err := a.st.Tasks(ctx, store.TaskFilter{Kind: models.TaskApology, States: tasks.From(tasks.EventEscalate)})
 	if err != nil {
 		return fmt.Errorf("alerts: check deadlines: %w", err)
 	}
@@ -59,7 +62,7 @@ func (a *Alerter) CheckDeadlines(ctx context.Context) error {
 			errs = append(errs, err)
 		}
 	}
-	follow, err := a.st.Tasks(ctx, store.TaskFilter{Kind: models.TaskApology, States: []string{models.TaskReplied}, DueBy: now})
+	follow, err := a.st.Tasks(ctx, store.TaskFilter{Kind: models.TaskApology, States: tasks.From(tasks.EventFollowUp), FollowUpBy: now})
 	if err != nil {
 		return fmt.Errorf("alerts: check follow-ups: %w", err)
 	}
@@ -80,10 +83,6 @@ func reached(t models.Task, now time.Time, pct int) bool {
 }
 
 func (a *Alerter) escalate(ctx context.Context, tx *store.Store, t models.Task, s step, now time.Time) error {
-	won, err := tx.AdvanceEscalation(ctx, t.ID, t.Escalation, s.Percent)
-	if err != nil || !won {
-		return err
-	}
 	biz, err := tx.Business(ctx, t.BusinessID)
 	if err != nil {
 		return fmt.Errorf("alerts: escalate task %d: %w", t.ID, err)
@@ -111,29 +110,31 @@ func (a *Alerter) escalate(ctx context.Context, tx *store.Store, t models.Task, 
 		}
 		targets = a.routeTargets(biz, src, t.Severity)
 	}
-	state := Remaining(now, t.DueAt)
+	state := tasks.Remaining(now, t.DueAt)
 	subj := fmt.Sprintf("[earshot] Reminder: task %d is %s", t.ID, state)
 	if s.Percent >= 100 {
-		subj = fmt.Sprintf("[earshot] Overdue: task %d, a complaint from %s, is unanswered", t.ID, oneLine(m.Author, 60))
+		subj = fmt.Sprintf("[earshot] Overdue: task %d, a complaint from %s, is unanswered", t.ID, wording.OneLine(m.Author, 60))
 	}
 	msg := message{
 		Subject: subj,
 		Lead: fmt.Sprintf("The complaint below, assigned to %s, has not been answered and is %s. %d%% of its time to answer has passed.",
-			orNobody(t.Assignee), state, s.Percent),
-		Items: []item{{Heading: strings.TrimSpace(oneLine(m.Author, 60) + " " + stars(m.Rating)), Quote: excerpt(m.Text, 600),
+			tasks.OrNobody(t.Assignee), state, s.Percent),
+		Items: []item{{Heading: strings.TrimSpace(wording.OneLine(m.Author, 60) + " " + stars(m.Rating)), Quote: excerpt(m.Text, 600),
 			Lines: []string{"Draft reply:", t.Draft, "", fmt.Sprintf("earshot tasks reply %d%s", t.ID, postHint(m))}, Link: safeLink(m.URL)}},
 		Data: map[string]any{"task_id": t.ID, "step": s.Percent, "due_at": t.DueAt, "assignee": t.Assignee},
 	}
-	n, err := msg.notification(models.Notification{BusinessID: t.BusinessID, TaskID: &t.ID, MentionID: &t.MentionID, Kind: "reminder"})
+	n, err := msg.notification(models.Notification{BusinessID: t.BusinessID, TaskID: &t.ID, MentionID: &t.MentionID, Kind: notify.KindReminder})
 	if err != nil {
 		return err
 	}
-	key := fmt.Sprintf("escalate:%d:%d:%d", t.ID, t.OpenedAt.Unix(), s.Percent)
-	if _, err := a.enqueue(ctx, tx, n, key, targets, false); err != nil {
+	// Recorded first: of two replicas checking at once, one sends.
+	won, err := tasks.Escalate(ctx, tx, t, s.Percent, fmt.Sprintf("%d%% of the time to the deadline: reminded %s", s.Percent, tasks.OrNobody(joinNames(who))), now)
+	if err != nil || !won {
 		return err
 	}
-	return tx.AddTaskEvent(ctx, models.TaskEvent{TaskID: t.ID, Actor: "earshot", Action: "escalated",
-		Note: fmt.Sprintf("%d%% of the time to the deadline: reminded %s", s.Percent, orNobody(joinNames(who))), At: now})
+	key := fmt.Sprintf("escalate:%d:%d:%d", t.ID, t.OpenedAt.Unix(), s.Percent)
+	_, err = a.enqueue(ctx, tx, n, key, targets, false)
+	return err
 }
 
 func joinNames(xs []string) string {
@@ -153,15 +154,11 @@ func joinNames(xs []string) string {
 // followUp moves a replied task to follow-up due and reminds its assignee
 // to check that the customer's problem is really fixed.
 func (a *Alerter) followUp(ctx context.Context, tx *store.Store, t models.Task, now time.Time) error {
-	t.State = models.TaskFollowUpDue
-	if err := tx.UpdateTask(ctx, t, models.TaskReplied, "state"); err != nil {
+	if err := tasks.Move(ctx, tx, &t, t.State, tasks.Change{Event: tasks.EventFollowUp, Actor: "earshot", At: now}); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return nil
 		}
 		return fmt.Errorf("alerts: follow-up of task %d: %w", t.ID, err)
-	}
-	if err := tx.AddTaskEvent(ctx, models.TaskEvent{TaskID: t.ID, Actor: "earshot", Action: "follow_up_due", At: now}); err != nil {
-		return err
 	}
 	m, err := tx.Mention(ctx, t.MentionID)
 	if err != nil {
@@ -181,12 +178,12 @@ func (a *Alerter) followUp(ctx context.Context, tx *store.Store, t models.Task, 
 		return nil // nobody to remind by name; the task list shows it
 	}
 	msg := message{
-		Subject: fmt.Sprintf("[earshot] Follow up: is %s's problem fixed? (task %d)", oneLine(m.Author, 60), t.ID),
+		Subject: fmt.Sprintf("[earshot] Follow up: is %s's problem fixed? (task %d)", wording.OneLine(m.Author, 60), t.ID),
 		Lead:    "You answered this complaint a while ago. Check that the problem is really fixed, then resolve the task.",
-		Items: []item{{Heading: strings.TrimSpace(oneLine(m.Author, 60) + " " + stars(m.Rating)), Quote: excerpt(m.Text, 600),
+		Items: []item{{Heading: strings.TrimSpace(wording.OneLine(m.Author, 60) + " " + stars(m.Rating)), Quote: excerpt(m.Text, 600),
 			Lines: []string{"Your reply: " + excerpt(t.ReplyText, 600), "", fmt.Sprintf("earshot tasks resolve %d", t.ID)}, Link: safeLink(m.URL)}},
 	}
-	n, err := msg.notification(models.Notification{BusinessID: t.BusinessID, TaskID: &t.ID, MentionID: &t.MentionID, Kind: "follow_up"})
+	n, err := msg.notification(models.Notification{BusinessID: t.BusinessID, TaskID: &t.ID, MentionID: &t.MentionID, Kind: notify.KindFollowUp})
 	if err != nil {
 		return err
 	}

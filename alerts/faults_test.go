@@ -3,6 +3,7 @@ package alerts
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/earshot/earshot/notify"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -15,9 +16,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/earshot/earshot/alerts/webhook"
 	"github.com/earshot/earshot/internal/smtpsink"
 	"github.com/earshot/earshot/models"
+	"github.com/earshot/earshot/notify/webhook"
 	"github.com/earshot/earshot/store"
 	"github.com/jonboulle/clockwork"
 )
@@ -42,7 +43,7 @@ func TestSMTPServerDownThenBack(t *testing.T) {
 			t.Fatalf("after attempt %d: %+v", i+1, n)
 		}
 		// Backoff: 15s, 30s, 60s. Nothing is retried early.
-		wait := f.al.backoff(i + 1)
+		wait := notify.Backoff(f.cfg.Alerts.Retry, i+1)
 		f.clock.Advance(wait - time.Second)
 		if n := f.deliver(); n != 0 {
 			t.Fatalf("retried before the backoff of %s", wait)
@@ -119,7 +120,7 @@ alerts:
 	if !strings.Contains(n.LastError, "HTTP 500") || strings.Contains(n.LastError, "s3cret") {
 		t.Errorf("last error %q should say HTTP 500 and never the URL's token", n.LastError)
 	}
-	f.clock.Advance(f.al.backoff(1))
+	f.clock.Advance(notify.Backoff(f.cfg.Alerts.Retry, 1))
 	if n := f.deliver(); n != 1 {
 		t.Fatalf("delivered %d after the 200, want 1", n)
 	}

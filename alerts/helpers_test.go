@@ -3,6 +3,8 @@ package alerts
 import (
 	"context"
 	"fmt"
+	"github.com/earshot/earshot/notify"
+	"github.com/earshot/earshot/tasks"
 	"io"
 	"log/slog"
 	"net/http"
@@ -72,6 +74,8 @@ type fixture struct {
 	st    *store.Store
 	clock *clockwork.FakeClock
 	al    *Alerter
+	send  *notify.Sender
+	svc   *tasks.Service
 	biz   models.Business
 	src   map[string]models.Source
 	sink  *smtpsink.Sink
@@ -135,13 +139,20 @@ func newFixture(t tb, o fixtureOpts) *fixture {
 	return f
 }
 
+// newAlerter builds the alerter, and the sender and task service next
+// to it as the app does, on the fixture's store and registry.
 func (f *fixture) newAlerter() *Alerter {
 	f.t.Helper()
-	al, err := New(f.cfg, f.st, Options{Clock: f.clock, Metrics: f.reg, Console: io.Discard, HTTPClient: f.http,
-		Getenv: func(k string) string { return f.env[k] }, Logger: slog.New(slog.DiscardHandler)})
+	al, err := New(f.cfg, f.st, Options{Clock: f.clock, Metrics: f.reg, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		f.t.Fatalf("alerts.New: %v", err)
 	}
+	f.send, err = notify.New(f.cfg, f.st, notify.Options{Clock: f.clock, Metrics: f.reg, Console: io.Discard, HTTPClient: f.http,
+		Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		f.t.Fatalf("notify.New: %v", err)
+	}
+	f.svc = tasks.New(f.cfg, f.st, tasks.Options{Clock: f.clock, HTTPClient: f.http, Getenv: func(k string) string { return f.env[k] }})
 	return al
 }
 
@@ -278,7 +289,7 @@ func (f *fixture) notifications(kind string) []models.Notification {
 
 func (f *fixture) deliver() int {
 	f.t.Helper()
-	n, err := f.al.Deliver(f.ctx)
+	n, err := f.send.Deliver(f.ctx)
 	if err != nil {
 		f.t.Fatalf("deliver: %v", err)
 	}

@@ -2,6 +2,7 @@ package alerts
 
 import (
 	"errors"
+	"github.com/earshot/earshot/tasks"
 	"strings"
 	"testing"
 	"time"
@@ -113,7 +114,7 @@ func TestEscalationAcrossDaylightSavingChange(t *testing.T) {
 	if got := f.recipientsOf("reminder"); len(got) != 3 || got[2] != "owner@example.com" {
 		t.Fatalf("at the deadline: reminders %v, want the owner's third", got)
 	}
-	views, err := ListTasks(f.ctx, f.st, clock.Now().Add(time.Hour), ListOptions{Overdue: true})
+	views, err := f.svc.List(f.ctx, clock.Now().Add(time.Hour), tasks.ListOptions{Overdue: true})
 	if err != nil || len(views) != 1 || views[0].Remaining != "overdue by 1 hour" {
 		t.Fatalf("overdue list %+v %v", views, err)
 	}
@@ -124,23 +125,23 @@ func TestReplyFollowUpResolve(t *testing.T) {
 	m := f.process(complaint{id: "r1", author: "Dana", rating: rating(2), severity: 3, text: "Rude waiter.", issues: []string{"staff/rude waiter"}})
 	task := f.task(m.ID)
 
-	if _, err := Ack(f.ctx, f.st, task.ID, "Sam"); err != nil {
+	if _, err := f.svc.Ack(f.ctx, task.ID, "Sam"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Ack(f.ctx, f.st, task.ID, "Sam"); !errors.Is(err, ErrBadTransition) {
+	if _, err := f.svc.Ack(f.ctx, task.ID, "Sam"); !errors.Is(err, tasks.ErrBadTransition) {
 		t.Fatalf("second ack: %v, want ErrBadTransition", err)
 	}
 	f.clock.Advance(2 * time.Hour)
-	got, err := f.al.Reply(f.ctx, task.ID, ReplyOptions{Actor: "Sam", Text: "Sorry Dana, we have spoken to the team."})
+	got, err := f.svc.Reply(f.ctx, task.ID, tasks.ReplyOptions{Actor: "Sam", Text: "Sorry Dana, we have spoken to the team."})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.State != models.TaskReplied || got.RepliedAt == nil || !got.DueAt.Equal(f.clock.Now().Add(72*time.Hour)) {
+	if got.State != models.TaskReplied || got.RepliedAt == nil || got.FollowUpAt == nil || !got.FollowUpAt.Equal(f.clock.Now().Add(72*time.Hour)) {
 		t.Fatalf("after reply: %+v", got)
 	}
 	// The reply deadline is kept for the digest's "answered in time".
-	if task.ReplyDueAt.IsZero() || !got.ReplyDueAt.Equal(task.DueAt) {
-		t.Fatalf("reply deadline %v after reply, want the original %v", got.ReplyDueAt, task.DueAt)
+	if task.DueAt.IsZero() || !got.DueAt.Equal(task.DueAt) {
+		t.Fatalf("reply deadline %v after reply, want the original %v", got.DueAt, task.DueAt)
 	}
 	f.clock.Advance(72*time.Hour - time.Minute)
 	f.checkDeadlines()
@@ -159,10 +160,10 @@ func TestReplyFollowUpResolve(t *testing.T) {
 	if got := f.recipientsOf("follow_up"); len(got) != 1 || got[0] != "sam@example.com" {
 		t.Fatalf("follow-up reminders %v", got)
 	}
-	if _, err := Resolve(f.ctx, f.st, task.ID, "Sam", "customer confirmed"); err != nil {
+	if _, err := f.svc.Resolve(f.ctx, task.ID, "Sam", "customer confirmed"); err != nil {
 		t.Fatal(err)
 	}
-	d, err := ShowTask(f.ctx, f.st, f.clock.Now(), task.ID)
+	d, err := f.svc.Show(f.ctx, f.clock.Now(), task.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +174,7 @@ func TestReplyFollowUpResolve(t *testing.T) {
 	if want := "earshot:opened,Sam:ack,Sam:replied,earshot:follow_up_due,Sam:resolve"; strings.Join(actions, ",") != want {
 		t.Errorf("history %v, want %s", actions, want)
 	}
-	if _, err := Resolve(f.ctx, f.st, task.ID, "Sam", ""); !errors.Is(err, ErrBadTransition) {
+	if _, err := f.svc.Resolve(f.ctx, task.ID, "Sam", ""); !errors.Is(err, tasks.ErrBadTransition) {
 		t.Errorf("resolving twice: %v", err)
 	}
 }
@@ -218,7 +219,7 @@ func TestTaskReopens(t *testing.T) {
 			f := newFixture(t, fixtureOpts{})
 			m := f.process(complaint{id: "r1", author: "Dana", rating: rating(3), severity: 2, text: "Food was a bit cold.", issues: []string{"food/cold food"}})
 			task := f.task(m.ID)
-			if _, err := f.al.Reply(f.ctx, task.ID, ReplyOptions{Actor: "Sam"}); err != nil {
+			if _, err := f.svc.Reply(f.ctx, task.ID, tasks.ReplyOptions{Actor: "Sam"}); err != nil {
 				t.Fatal(err)
 			}
 			f.clock.Advance(24 * time.Hour)

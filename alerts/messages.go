@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/earshot/earshot/internal/wording"
 	"github.com/earshot/earshot/models"
 )
 
@@ -76,7 +77,7 @@ func (m message) html() (string, error) {
 
 // notification fills the content fields of n from m.
 func (m message) notification(n models.Notification) (models.Notification, error) {
-	n.Subject = oneLine(m.Subject, 160)
+	n.Subject = wording.OneLine(m.Subject, 160)
 	n.Body = m.text()
 	h, err := m.html()
 	if err != nil {
@@ -90,22 +91,6 @@ func (m message) notification(n models.Notification) (models.Notification, error
 		}
 	}
 	return n, nil
-}
-
-// oneLine flattens text for a subject or heading: no control characters
-// (no header injection), no runs of spaces, at most max characters.
-func oneLine(s string, max int) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			return ' '
-		}
-		return r
-	}, s)
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > max {
-		s = string(r[:max-1]) + "…"
-	}
-	return s
 }
 
 // excerpt keeps a review's text readable in an alert.
@@ -127,48 +112,6 @@ func stars(r *float64) string {
 		return ""
 	}
 	return strconv.FormatFloat(*r, 'f', -1, 64) + "★"
-}
-
-// Remaining says in words how long is left until due, or how overdue a
-// task is: "due in 3 hours 20 minutes", "overdue by 2 days 4 hours".
-func Remaining(now, due time.Time) string {
-	d := due.Sub(now)
-	if d >= 0 {
-		return "due in " + words(d)
-	}
-	return "overdue by " + words(-d)
-}
-
-func words(d time.Duration) string {
-	d = d.Round(time.Minute)
-	if d < time.Minute {
-		return "less than a minute"
-	}
-	days := int(d / (24 * time.Hour))
-	hours := int(d % (24 * time.Hour) / time.Hour)
-	mins := int(d % time.Hour / time.Minute)
-	unit := func(n int, s string) string {
-		if n == 1 {
-			return "1 " + s
-		}
-		return strconv.Itoa(n) + " " + s + "s"
-	}
-	var parts []string
-	switch {
-	case days > 0:
-		parts = append(parts, unit(days, "day"))
-		if hours > 0 {
-			parts = append(parts, unit(hours, "hour"))
-		}
-	case hours > 0:
-		parts = append(parts, unit(hours, "hour"))
-		if mins > 0 {
-			parts = append(parts, unit(mins, "minute"))
-		}
-	default:
-		parts = append(parts, unit(mins, "minute"))
-	}
-	return strings.Join(parts, " ")
 }
 
 // alertData is the JSON payload of complaint alerts (webhook "data").

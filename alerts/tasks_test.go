@@ -3,6 +3,8 @@ package alerts
 import (
 	"context"
 	"errors"
+	"github.com/earshot/earshot/notify"
+	"github.com/earshot/earshot/tasks"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -21,31 +23,31 @@ func TestAssignAndList(t *testing.T) {
 	f := newFixture(t, fixtureOpts{})
 	social := f.process(complaint{source: "mastodon", id: "1", author: "@kim", severity: 2, text: "Cold coffee"})
 	review := f.process(complaint{id: "r1", author: "Dana", rating: rating(1), severity: 3, text: "Rude waiter\x1b[31m"})
-	if _, err := Assign(f.ctx, f.st, f.task(review.ID).ID, "max", "Rosie"); err != nil {
+	if _, err := f.svc.Assign(f.ctx, f.task(review.ID).ID, "max", "Rosie"); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Assign(f.ctx, f.st, f.task(review.ID).ID, "Zed", "Rosie")
-	if !errors.Is(err, ErrUnknownUser) || !strings.Contains(err.Error(), "Rosie, Max, Sam") {
+	_, err := f.svc.Assign(f.ctx, f.task(review.ID).ID, "Zed", "Rosie")
+	if !errors.Is(err, tasks.ErrUnknownUser) || !strings.Contains(err.Error(), "Rosie, Max, Sam") {
 		t.Fatalf("assigning to a stranger: %v", err)
 	}
-	if _, err := Ack(f.ctx, f.st, 999, "Sam"); !IsNotFound(err) {
+	if _, err := f.svc.Ack(f.ctx, 999, "Sam"); !tasks.IsNotFound(err) {
 		t.Fatalf("ack of a missing task: %v", err)
 	}
 
 	f.clock.Advance(90 * time.Minute)
 	cases := []struct {
 		name string
-		o    ListOptions
+		o    tasks.ListOptions
 		want []int64
 	}{
-		{"everything needing work, soonest deadline first", ListOptions{}, []int64{social.ID, review.ID}},
-		{"overdue only", ListOptions{Overdue: true}, []int64{social.ID}},
-		{"by assignee", ListOptions{Assignee: "Max"}, []int64{review.ID}},
-		{"by business", ListOptions{Business: "rosies"}, []int64{social.ID, review.ID}},
+		{"everything needing work, soonest deadline first", tasks.ListOptions{}, []int64{social.ID, review.ID}},
+		{"overdue only", tasks.ListOptions{Overdue: true}, []int64{social.ID}},
+		{"by assignee", tasks.ListOptions{Assignee: "Max"}, []int64{review.ID}},
+		{"by business", tasks.ListOptions{Business: "rosies"}, []int64{social.ID, review.ID}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			views, err := ListTasks(f.ctx, f.st, f.clock.Now(), c.o)
+			views, err := f.svc.List(f.ctx, f.clock.Now(), c.o)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -63,14 +65,14 @@ func TestAssignAndList(t *testing.T) {
 			}
 		})
 	}
-	views, _ := ListTasks(f.ctx, f.st, f.clock.Now(), ListOptions{})
+	views, _ := f.svc.List(f.ctx, f.clock.Now(), tasks.ListOptions{})
 	if views[0].Remaining != "overdue by 30 minutes" || !views[0].Overdue {
 		t.Errorf("social task: %q", views[0].Remaining)
 	}
 	if strings.ContainsRune(views[1].Excerpt, '\x1b') {
 		t.Errorf("excerpt keeps a terminal escape: %q", views[1].Excerpt)
 	}
-	if _, err := ListTasks(f.ctx, f.st, f.clock.Now(), ListOptions{Business: "nope"}); !IsNotFound(err) {
+	if _, err := f.svc.List(f.ctx, f.clock.Now(), tasks.ListOptions{Business: "nope"}); !tasks.IsNotFound(err) {
 		t.Errorf("unknown business: %v", err)
 	}
 }
@@ -99,14 +101,14 @@ func TestReplyWithPost(t *testing.T) {
 	}
 
 	status = http.StatusBadGateway
-	if _, err := f.al.Reply(f.ctx, task.ID, ReplyOptions{Post: true, Actor: "Sam"}); err == nil {
+	if _, err := f.svc.Reply(f.ctx, task.ID, tasks.ReplyOptions{Post: true, Actor: "Sam"}); err == nil {
 		t.Fatal("a failed post must fail the reply")
 	}
 	if got, _ := f.st.Task(f.ctx, task.ID); got.State != models.TaskOpen {
 		t.Fatalf("a failed post changed the task to %s", got.State)
 	}
 	status = http.StatusOK
-	got, err := f.al.Reply(f.ctx, task.ID, ReplyOptions{Post: true, Actor: "Sam"})
+	got, err := f.svc.Reply(f.ctx, task.ID, tasks.ReplyOptions{Post: true, Actor: "Sam"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,13 +122,13 @@ func TestReplyWithPost(t *testing.T) {
 
 	// Sites without an API: the error says what to do instead.
 	rm := f.process(complaint{id: "r1", author: "Dana", rating: rating(1), severity: 3, text: "Cold food."})
-	_, err = f.al.Reply(f.ctx, f.task(rm.ID).ID, ReplyOptions{Post: true})
-	if !errors.Is(err, ErrNoPoster) || !strings.Contains(err.Error(), rm.URL) {
+	_, err = f.svc.Reply(f.ctx, f.task(rm.ID).ID, tasks.ReplyOptions{Post: true})
+	if !errors.Is(err, tasks.ErrNoPoster) || !strings.Contains(err.Error(), rm.URL) {
 		t.Errorf("post to trustpilot: %v", err)
 	}
 	// Too long for X: refused before anything is sent.
 	xm := f.process(complaint{source: "x", id: "1850000000000000001", author: "@lee", severity: 2, text: "meh"})
-	_, err = f.al.Reply(f.ctx, f.task(xm.ID).ID, ReplyOptions{Post: true, Text: strings.Repeat("sorry ", 60)})
+	_, err = f.svc.Reply(f.ctx, f.task(xm.ID).ID, tasks.ReplyOptions{Post: true, Text: strings.Repeat("sorry ", 60)})
 	if err == nil || !strings.Contains(err.Error(), "280") {
 		t.Errorf("overlong tweet: %v", err)
 	}
@@ -157,7 +159,11 @@ func TestTwoReplicasOpenOneTask(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st2.Close()
-	al2, err := New(f.cfg, st2, Options{Clock: f.clock, Console: io.Discard})
+	al2, err := New(f.cfg, st2, Options{Clock: f.clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	send2, err := notify.New(f.cfg, st2, notify.Options{Clock: f.clock, Console: io.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,8 +191,8 @@ func TestTwoReplicasOpenOneTask(t *testing.T) {
 	}
 	// Both replicas deliver at once: one email.
 	wg.Add(2)
-	go func() { defer wg.Done(); f.al.Deliver(f.ctx) }()
-	go func() { defer wg.Done(); al2.Deliver(f.ctx) }()
+	go func() { defer wg.Done(); f.send.Deliver(f.ctx) }()
+	go func() { defer wg.Done(); send2.Deliver(f.ctx) }()
 	wg.Wait()
 	if n := f.sink.Count(); n != 1 {
 		t.Fatalf("%d emails, want 1", n)

@@ -16,9 +16,11 @@ import (
 
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/models"
+	"github.com/earshot/earshot/notify"
 	"github.com/earshot/earshot/scrapers"
 	"github.com/earshot/earshot/scrapers/registry"
 	"github.com/earshot/earshot/store"
+	"github.com/earshot/earshot/tasks"
 	"github.com/jonboulle/clockwork"
 )
 
@@ -52,9 +54,13 @@ type App struct {
 	Store    *store.Store
 	Analyzer Analyzer
 	Alerter  Alerter
-	Metrics  *Metrics
-	Log      *slog.Logger
-	Clock    clockwork.Clock
+	// Notify delivers the outbox.
+	Notify *notify.Sender
+	// Tasks is what staff do to tasks (web inbox, CLI).
+	Tasks   *tasks.Service
+	Metrics *Metrics
+	Log     *slog.Logger
+	Clock   clockwork.Clock
 
 	sources    []*sourceJob
 	businesses map[int64]models.Business
@@ -161,6 +167,13 @@ func (a *App) build(ctx context.Context, o Options) error {
 		}
 		a.Alerter = al
 	}
+	sender, err := notify.New(cfg, a.Store, notify.Options{Logger: o.Logger.With("component", "notify"), Clock: o.Clock,
+		HTTPClient: o.HTTPClient, Metrics: a.Metrics.reg})
+	if err != nil {
+		return err
+	}
+	a.Notify = sender
+	a.Tasks = tasks.New(cfg, a.Store, tasks.Options{Clock: o.Clock, HTTPClient: o.HTTPClient, Getenv: o.Getenv})
 	return nil
 }
 
@@ -179,6 +192,16 @@ func (a *App) Sources() []models.Source {
 // ErrNoSuchSource means a source name given on the command line is not
 // configured.
 var ErrNoSuchSource = errors.New("no such source")
+
+// CheckConfig reports what config.Parse cannot check alone, each problem
+// with its line, for `earshot config check`: source kinds no scraper
+// handles and the settings of each notification channel.
+func CheckConfig(cfg *config.Config) error {
+	if err := CheckSources(cfg); err != nil {
+		return err
+	}
+	return notify.CheckChannels(cfg)
+}
 
 // CheckSources reports config entries that name a source kind no scraper
 // handles, with their line, for `earshot config check`.

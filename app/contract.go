@@ -10,7 +10,7 @@ import (
 // Alerter turns analyses into tasks and notifications. The pipeline calls
 // the On* methods inside the transaction that saved what caused them, so
 // a task and its alert are stored together or not at all; delivery
-// happens later from the outbox.
+// happens later from the outbox (App.Notify).
 type Alerter interface {
 	// OnAnalysis opens (or reopens) tasks for a complaint and queues the
 	// owner's alert. It must be idempotent: the same analysis processed
@@ -24,7 +24,4 @@ type Alerter interface {
 	OnSourceBroken(ctx context.Context, tx *store.Store, src models.Source) error
 	// CheckDeadlines sends escalation reminders and opens due follow-ups.
 	CheckDeadlines(ctx context.Context) error
-	// Deliver sends pending notifications from the outbox and reports
-	// how many were accepted by their channel.
-	Deliver(ctx context.Context) (int, error)
 }

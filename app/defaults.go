@@ -23,7 +23,7 @@ func newDefaultAnalyzer(cfg *config.Config) (Analyzer, error) {
 }
 
 func newDefaultAlerter(cfg *config.Config, st *store.Store, o Options, reg prometheus.Registerer) (Alerter, error) {
-	return alerts.New(cfg, st, alerts.Options{Logger: o.Logger.With("component", "alerts"), Clock: o.Clock, HTTPClient: o.HTTPClient, Getenv: o.Getenv, Metrics: reg})
+	return alerts.New(cfg, st, alerts.Options{Logger: o.Logger.With("component", "alerts"), Clock: o.Clock, Metrics: reg})
 }
 
 // JobDigest queues due weekly digests.
@@ -59,9 +59,7 @@ func (a *App) addDigestJobs(s gocron.Scheduler) error {
 func (a *App) SendDueDigests(ctx context.Context) error {
 	n, err := digest.EnqueueDue(ctx, a.Store, a.Config, a.Clock.Now(), a.Log.With("component", "digest"))
 	if n > 0 {
-		if _, derr := a.Alerter.Deliver(ctx); derr != nil {
-			a.Log.Warn("digest delivery incomplete; the outbox retries", "err", derr)
-		}
+		a.deliverNow(ctx)
 	}
 	return err
 }

@@ -2,8 +2,8 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"log/slog"
 	"strings"
 	"time"
 
@@ -232,19 +232,35 @@ func (a *App) RunOnce(ctx context.Context, opts ScrapeOptions) (Report, error) {
 	if err := a.Alerter.CheckDeadlines(ctx); err != nil {
 		return rep, err
 	}
-	if rep.Delivered, err = a.Alerter.Deliver(ctx); err != nil {
-		a.Log.Warn("delivery incomplete; the outbox retries", "err", err)
-	}
+	rep.Delivered = a.deliverNow(ctx)
 	rep.Took = time.Since(start)
 	return rep, nil
 }
+
+// deliverNow sends what is due in the outbox right away (the owner hears
+// within minutes, not at the next delivery tick) and reports how many
+// were sent. A failure is only a warning: the outbox retries.
+func (a *App) deliverNow(ctx context.Context) int {
+	n, err := a.Notify.Deliver(ctx)
+	if err != nil {
+		a.Log.Warn("delivery incomplete; the outbox retries", "err", err)
+	}
+	return n
+}
+
+// loggedError is a job error already logged where it happened, with its
+// context (a scrape failure, with its source): logJob only counts it.
+type loggedError struct{ error }
+
+func (e loggedError) Unwrap() error { return e.error }
 
 func (a *App) logJob(name string, err error) {
 	a.Metrics.jobsRun.WithLabelValues(name).Inc()
 	if err != nil {
 		a.Metrics.jobFailures.WithLabelValues(name).Inc()
-		a.Log.Error("job failed", "job", name, "err", err)
+		var logged loggedError
+		if !errors.As(err, &logged) {
+			a.Log.Error("job failed", "job", name, "err", err)
+		}
 	}
 }
-
-var _ = slog.LevelInfo

@@ -70,11 +70,13 @@ func (a *App) NewScheduler() (gocron.Scheduler, error) {
 				if _, err := a.AnalyzePending(ctx); err != nil {
 					return err
 				}
-				if _, err := a.Alerter.Deliver(ctx); err != nil {
-					a.Log.Warn("delivery incomplete; the outbox retries", "err", err)
-				}
+				a.deliverNow(ctx)
 			}
-			return rep.Err
+			if rep.Err != nil {
+				// scrape logged it with its source.
+				return loggedError{rep.Err}
+			}
+			return nil
 		}); err != nil {
 			return nil, err
 		}
@@ -86,7 +88,7 @@ func (a *App) NewScheduler() (gocron.Scheduler, error) {
 		}
 		// Alerts for what was just analyzed go out now, not at the next
 		// delivery tick: the owner hears within minutes.
-		_, err := a.Alerter.Deliver(ctx)
+		_, err := a.Notify.Deliver(ctx)
 		return err
 	}); err != nil {
 		return nil, err
@@ -95,7 +97,7 @@ func (a *App) NewScheduler() (gocron.Scheduler, error) {
 		return nil, err
 	}
 	if err := add(JobDeliver, cfg.Deliver.D(), func(ctx context.Context) error {
-		_, err := a.Alerter.Deliver(ctx)
+		_, err := a.Notify.Deliver(ctx)
 		return err
 	}); err != nil {
 		return nil, err
@@ -120,8 +122,7 @@ func jobKind(name string) string {
 
 // Handler serves /healthz, /metrics and the staff inbox at /.
 func (a *App) Handler() (http.Handler, error) {
-	replier, _ := a.Alerter.(web.Replier)
-	inbox, err := web.New(web.Options{Store: a.Store, Replier: replier, Clock: a.Clock, Logger: a.Log.With("component", "web"), Password: a.Config.Server.Password.Value()})
+	inbox, err := web.New(web.Options{Store: a.Store, Tasks: a.Tasks, Clock: a.Clock, Logger: a.Log.With("component", "web"), Password: a.Config.Server.Password.Value()})
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}

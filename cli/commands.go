@@ -137,7 +137,7 @@ show   prints the config with defaults filled in; secrets are shown only
 	for _, b := range cfg.Businesses {
 		nsrc += len(b.Sources)
 	}
-	if err := app.CheckSources(cfg); err != nil {
+	if err := app.CheckConfig(cfg); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.Stdout, "%s is valid: %d business(es), %d source(s), %d channel(s), database %s.\n", cfg.File, len(cfg.Businesses), nsrc, len(cfg.Channels), cfg.Database.Driver)

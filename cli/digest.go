@@ -77,7 +77,7 @@ zone. -business may be left out when the config has one business.`)
 		if err != nil {
 			return err
 		}
-		sent, err := a.Alerter.Deliver(ctx)
+		sent, err := a.Notify.Deliver(ctx)
 		if queued == 0 {
 			fmt.Fprintf(e.Stdout, "the digest of %s for %s was already queued for %s; nothing new to send\n", biz.Name, week, strings.Join(digest.Recipients(*biz), ", "))
 		} else {

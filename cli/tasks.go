@@ -10,8 +10,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/earshot/earshot/alerts"
-	"github.com/earshot/earshot/alerts/console"
+	"github.com/earshot/earshot/notify/console"
+	"github.com/earshot/earshot/tasks"
 )
 
 const tasksHelp = `
@@ -82,9 +82,10 @@ func runTasks(ctx context.Context, e *Env, args []string) error {
 	}
 	defer st.Close()
 	now := e.Clock.Now()
+	svc := tasks.New(cfg, st, tasks.Options{Clock: e.Clock, Getenv: e.Getenv})
 	switch verb {
 	case "list":
-		views, err := alerts.ListTasks(ctx, st, now, alerts.ListOptions{Business: *business, Assignee: *assignee, Overdue: *overdue, All: *all})
+		views, err := svc.List(ctx, now, tasks.ListOptions{Business: *business, Assignee: *assignee, Overdue: *overdue, All: *all})
 		if err != nil {
 			return err
 		}
@@ -94,7 +95,7 @@ func runTasks(ctx context.Context, e *Env, args []string) error {
 		printTaskList(e, views)
 		return nil
 	case "show":
-		d, err := alerts.ShowTask(ctx, st, now, id)
+		d, err := svc.Show(ctx, now, id)
 		if err != nil {
 			return err
 		}
@@ -104,27 +105,23 @@ func runTasks(ctx context.Context, e *Env, args []string) error {
 		printTask(e, d)
 		return nil
 	case "ack":
-		if _, err := alerts.Ack(ctx, st, id, who); err != nil {
+		if _, err := svc.Ack(ctx, id, who); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.Stdout, "Task %d acknowledged by %s.\n", id, who)
 	case "resolve":
-		if _, err := alerts.Resolve(ctx, st, id, who, *note); err != nil {
+		if _, err := svc.Resolve(ctx, id, who, *note); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.Stdout, "Task %d resolved.\n", id)
 	case "assign":
-		t, err := alerts.Assign(ctx, st, id, rest[1], who)
+		t, err := svc.Assign(ctx, id, rest[1], who)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(e.Stdout, "Task %d assigned to %s.\n", id, t.Assignee)
 	case "reply":
-		al, err := alerts.New(cfg, st, alerts.Options{Logger: e.Logger, Clock: e.Clock, Getenv: e.Getenv, Console: e.Stdout})
-		if err != nil {
-			return err
-		}
-		t, err := al.Reply(ctx, id, alerts.ReplyOptions{Text: *text, Post: *postIt, Actor: who})
+		t, err := svc.Reply(ctx, id, tasks.ReplyOptions{Text: *text, Post: *postIt, Actor: who})
 		if err != nil {
 			return err
 		}
@@ -133,7 +130,7 @@ func runTasks(ctx context.Context, e *Env, args []string) error {
 			how = "posted"
 		}
 		fmt.Fprintf(e.Stdout, "Reply to task %d %s. Follow-up %s (%s).\n", id, how,
-			strings.TrimPrefix(alerts.Remaining(now, t.DueAt), "due "), t.DueAt.Local().Format("Mon 2 Jan 15:04"))
+			strings.TrimPrefix(tasks.Remaining(now, *t.FollowUpAt), "due "), t.FollowUpAt.Local().Format("Mon 2 Jan 15:04"))
 	}
 	return nil
 }
@@ -176,7 +173,7 @@ func writeJSON(e *Env, v any) error {
 	return enc.Encode(v)
 }
 
-func printTaskList(e *Env, views []alerts.TaskView) {
+func printTaskList(e *Env, views []tasks.TaskView) {
 	if len(views) == 0 {
 		fmt.Fprintln(e.Stdout, "No tasks need work.")
 		return
@@ -194,7 +191,7 @@ func printTaskList(e *Env, views []alerts.TaskView) {
 	w.Flush()
 }
 
-func printTask(e *Env, d alerts.TaskDetail) {
+func printTask(e *Env, d tasks.TaskDetail) {
 	out := e.Stdout
 	fmt.Fprintf(out, "Task %d (%s) — %s, %s\n", d.ID, d.Kind, d.State, d.Remaining)
 	fmt.Fprintf(out, "Business: %s   Assignee: %s   Severity: %d   Deadline: %s\n", d.Business, dash(d.Assignee), d.Severity,

@@ -154,12 +154,6 @@ businesses:
   - name: a
   - name: a
 `, nil, []string{"bad.yaml:4", "configured twice"}},
-		{"bad channel type", `
-channels:
-  - name: x
-    type: pager
-businesses: [{name: a}]
-`, nil, []string{"bad.yaml:4", "unknown channel type"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

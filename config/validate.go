@@ -144,6 +144,31 @@ var weekdays = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 // DigestDays are the accepted digest days.
 var DigestDays = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
+// Checker collects problems found outside this package (the settings of
+// one notification channel type, checked by notify) with the line of
+// their key, like every problem Parse reports.
+type Checker struct{ v validator }
+
+// Checker starts a collection of problems in c.
+func (c *Config) Checker() *Checker { return &Checker{v: validator{c: c}} }
+
+// Errorf records a problem at a key path.
+func (k *Checker) Errorf(path, format string, args ...any) { k.v.errf(path, format, args...) }
+
+// Secret checks a setting naming the environment variable of a secret:
+// a name, not a value, and set.
+func (k *Checker) Secret(path, envName string, val Secret, what string) {
+	k.v.secret(path, envName, val, what)
+}
+
+// Err returns the problems recorded, or nil.
+func (k *Checker) Err() error {
+	if len(k.v.errs) == 0 {
+		return nil
+	}
+	return k.v.errs
+}
+
 // validator collects problems with their lines.
 type validator struct {
 	c    *Config
@@ -199,28 +224,8 @@ func (c *Config) validate() Errors {
 			v.errf(p+".name", "channel name %q is used twice", ch.Name)
 		}
 		channelNames[ch.Name] = true
-		switch ch.Type {
-		case "email":
-			if len(ch.To) == 0 {
-				v.errf(p, "an email channel needs `to:` with at least one address")
-			}
-			for j, a := range ch.To {
-				if _, err := mail.ParseAddress(a); err != nil {
-					v.errf(fmt.Sprintf("%s.to[%d]", p, j), "%q is not an email address", a)
-				}
-			}
-		case "slack", "webhook":
-			if ch.URLEnv == "" {
-				v.errf(p, "a %s channel needs url_env: the name of the variable holding its URL", ch.Type)
-			}
-			v.secret(p+".url_env", ch.URLEnv, ch.URL, "the "+ch.Type+" URL")
-			v.secret(p+".secret_env", ch.SecretEnv, ch.Secret, "the webhook signing key")
-		case "console":
-		case "":
-			v.errf(p, "a channel needs type: email, slack, webhook or console")
-		default:
-			v.errf(p+".type", "unknown channel type %q; use email, slack, webhook or console", ch.Type)
-		}
+		// Settings of each channel type are checked by that type's row
+		// in notify's channel table (notify.CheckChannels).
 	}
 	if len(c.Businesses) == 0 {
 		v.errf("businesses", "no businesses configured; add at least one under `businesses:` (see `earshot init`)")

@@ -7,22 +7,22 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/earshot/earshot/alerts"
 	"github.com/earshot/earshot/app"
 	"github.com/earshot/earshot/digest"
+	"github.com/earshot/earshot/tasks"
 )
 
 // writeTasks lists the tasks the run opened, with their deadlines in the
 // business's time zone and the start of each drafted reply.
 func writeTasks(ctx context.Context, w io.Writer, a *app.App, res *Result, loc *time.Location) error {
 	now := a.Clock.Now()
-	tasks, err := alerts.ListTasks(ctx, a.Store, now, alerts.ListOptions{Business: BusinessName, All: true})
+	views, err := a.Tasks.List(ctx, now, tasks.ListOptions{Business: BusinessName, All: true})
 	if err != nil {
 		return err
 	}
-	res.Tasks = int64(len(tasks))
-	fmt.Fprintf(w, "\nTasks opened: %d\n", len(tasks))
-	for _, t := range tasks {
+	res.Tasks = int64(len(views))
+	fmt.Fprintf(w, "\nTasks opened: %d\n", len(views))
+	for _, t := range views {
 		who := t.Assignee
 		if who == "" {
 			who = "nobody"

@@ -13,14 +13,16 @@ import (
 
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/models"
+	"github.com/earshot/earshot/notify"
 	"github.com/earshot/earshot/store"
 )
 
 // KindDigest is the notification kind of a digest email.
-const KindDigest = "digest"
+const KindDigest = notify.KindDigest
 
-// ChannelEmail is the outbox channel digests are sent on.
-const ChannelEmail = "email"
+// ChannelEmail is the outbox channel digests are sent on: straight to
+// each recipient by email, whatever channels the config defines.
+const ChannelEmail = notify.ChannelEmail
 
 // Recipients returns who gets the business's digest: the configured
 // digest recipients, else every owner with an email address.
@@ -102,7 +104,7 @@ func Enqueue(ctx context.Context, st *store.Store, cfg *config.Config, biz confi
 				Subject: subject, Body: text, HTMLBody: html, InlineImages: images,
 				IdempotencyKey: keys[i], NextAttemptAt: now.UTC(),
 			}
-			ok, err := tx.EnqueueNotification(ctx, n)
+			ok, err := notify.Enqueue(ctx, tx, n)
 			if err != nil {
 				return fmt.Errorf("digest: business %s week %s: %w", biz.Name, week, err)
 			}

@@ -15,9 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/earshot/earshot/alerts"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/smtpsink"
+	"github.com/earshot/earshot/notify"
 	"github.com/earshot/earshot/store"
 )
 
@@ -157,9 +157,9 @@ func TestDigestArrivesBySMTP(t *testing.T) {
 	f.seedWeek47(t)
 	f.at(digestTime)
 	f.cfg.SMTP = config.SMTP{Host: "127.0.0.1", Port: sink.Port(), TLS: "none", From: "earshot@rosas.example"}
-	al, err := alerts.New(f.cfg, f.st, alerts.Options{Clock: f.clock, Console: io.Discard})
+	al, err := notify.New(f.cfg, f.st, notify.Options{Clock: f.clock, Console: io.Discard})
 	if err != nil {
-		t.Fatalf("alerter: %v", err)
+		t.Fatalf("sender: %v", err)
 	}
 	if n, err := Enqueue(ctx, f.st, f.cfg, f.cfg.Businesses[0], week47, digestTime); err != nil || n != 2 {
 		t.Fatalf("enqueue: %d, %v", n, err)

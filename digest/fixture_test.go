@@ -126,18 +126,19 @@ func (f *fixture) mention(t testing.TB, source string, at time.Time, rating *flo
 }
 
 // task stores a complaint's apology task as the alerter leaves it: due
-// at its reply deadline until answered, then due at the follow-up date
-// (three days after the reply), with the reply deadline kept.
-func (f *fixture) task(t testing.TB, mentionID int64, state string, opened, replyDue time.Time, replied, resolved *time.Time) {
+// at its reply deadline, with a follow-up date three days after the
+// reply once answered.
+func (f *fixture) task(t testing.TB, mentionID int64, state models.TaskState, opened, replyDue time.Time, replied, resolved *time.Time) {
 	t.Helper()
 	f.n++
-	due := replyDue.UTC()
+	var followUp *time.Time
 	if replied != nil {
-		due = replied.Add(72 * time.Hour).UTC()
+		fu := replied.Add(72 * time.Hour).UTC()
+		followUp = &fu
 	}
 	tk := &models.Task{
 		BusinessID: f.biz.ID, MentionID: mentionID, Kind: models.TaskApology, State: state, DedupKey: fmt.Sprintf("apology:%d:%d", mentionID, f.n),
-		Severity: 2, Channel: "review", DueAt: due, ReplyDueAt: replyDue.UTC(), OpenedAt: opened.UTC(), RepliedAt: replied, ResolvedAt: resolved,
+		Severity: 2, Channel: "review", DueAt: replyDue.UTC(), FollowUpAt: followUp, OpenedAt: opened.UTC(), RepliedAt: replied, ResolvedAt: resolved,
 		Link: fmt.Sprintf("https://reviews.example/task/%d", mentionID), Assignee: "sam",
 	}
 	if _, err := f.st.CreateTask(context.Background(), tk); err != nil {

@@ -209,13 +209,18 @@ type Aspect struct {
 // task carries the whole story of a complaint.
 const TaskApology = "apology"
 
+// TaskState is where a task is in its lifecycle. Which event moves a
+// task from which state to which is the transition table in package
+// tasks; nothing else changes a task's state.
+type TaskState string
+
 // Task states, in lifecycle order.
 const (
-	TaskOpen         = "open"
-	TaskAcknowledged = "acknowledged"
-	TaskReplied      = "replied"
-	TaskFollowUpDue  = "follow_up_due"
-	TaskResolved     = "resolved"
+	TaskOpen         TaskState = "open"
+	TaskAcknowledged TaskState = "acknowledged"
+	TaskReplied      TaskState = "replied"
+	TaskFollowUpDue  TaskState = "follow_up_due"
+	TaskResolved     TaskState = "resolved"
 )
 
 // Task is a piece of work for staff with a deadline: apologise for a
@@ -223,28 +228,28 @@ const (
 // so the same complaint never opens two tasks even when two replicas
 // process it at once.
 type Task struct {
-	ID         int64  `gorm:"primaryKey" json:"id"`
-	BusinessID int64  `gorm:"index;not null" json:"business_id"`
-	MentionID  int64  `gorm:"index;not null" json:"mention_id"`
-	ParentID   *int64 `json:"parent_id,omitempty"`
-	IncidentID *int64 `gorm:"index" json:"incident_id,omitempty"`
-	Kind       string `gorm:"not null" json:"kind"`
-	State      string `gorm:"not null;index" json:"state"`
-	DedupKey   string `gorm:"uniqueIndex;not null" json:"-"`
-	Assignee   string `json:"assignee"`
-	Severity   int    `json:"severity"`
+	ID         int64     `gorm:"primaryKey" json:"id"`
+	BusinessID int64     `gorm:"index;not null" json:"business_id"`
+	MentionID  int64     `gorm:"index;not null" json:"mention_id"`
+	ParentID   *int64    `json:"parent_id,omitempty"`
+	IncidentID *int64    `gorm:"index" json:"incident_id,omitempty"`
+	Kind       string    `gorm:"not null" json:"kind"`
+	State      TaskState `gorm:"not null;index" json:"state"`
+	DedupKey   string    `gorm:"uniqueIndex;not null" json:"-"`
+	Assignee   string    `json:"assignee"`
+	Severity   int       `json:"severity"`
 	// Issue is the complaint's main issue ("service/slow"): complaints
 	// about the same issue within a window group into one incident.
 	Issue string `gorm:"not null;default:''" json:"issue,omitempty"`
 	// Channel is the policy channel the deadline came from: social or review.
 	Channel string `json:"channel"`
-	// DueAt is when the task needs attention next: the reply deadline
-	// until the customer is answered, then the follow-up date.
+	// DueAt is the deadline for answering the customer. It never moves to
+	// the follow-up date, so the digest can tell whether the reply came
+	// in time.
 	DueAt time.Time `gorm:"index" json:"due_at"`
-	// ReplyDueAt is the deadline for answering the customer. Unlike DueAt
-	// it does not move to the follow-up date after a reply, so the digest
-	// can tell whether the reply came in time.
-	ReplyDueAt time.Time `json:"reply_due_at"`
+	// FollowUpAt is when to check back after the reply (set when the task
+	// is replied, cleared when it reopens).
+	FollowUpAt *time.Time `json:"follow_up_at,omitempty"`
 	// HardDueAt is the absolute limit regardless of business hours.
 	HardDueAt *time.Time `json:"hard_due_at,omitempty"`
 	Draft     string     `json:"draft"`
@@ -274,6 +279,10 @@ type TaskEvent struct {
 	At     time.Time `json:"at"`
 }
 
+// NotificationKind says what a notification is about (alert, reminder,
+// incident, digest...); the kinds are listed in package notify.
+type NotificationKind string
+
 // Notification states in the outbox.
 const (
 	NotificationPending = "pending"
@@ -286,16 +295,16 @@ const (
 // delivered afterwards with retries, so a crash between the two loses
 // nothing; IdempotencyKey is unique so nothing is queued twice.
 type Notification struct {
-	ID         int64  `gorm:"primaryKey" json:"id"`
-	BusinessID int64  `gorm:"index" json:"business_id"`
-	TaskID     *int64 `gorm:"index" json:"task_id,omitempty"`
-	MentionID  *int64 `json:"mention_id,omitempty"`
-	Kind       string `json:"kind"`    // alert, reminder, incident, source_broken, digest
-	Channel    string `json:"channel"` // name of a configured channel
-	Recipient  string `json:"recipient"`
-	Subject    string `json:"subject"`
-	Body       string `json:"body"`
-	HTMLBody   string `json:"html_body"`
+	ID         int64            `gorm:"primaryKey" json:"id"`
+	BusinessID int64            `gorm:"index" json:"business_id"`
+	TaskID     *int64           `gorm:"index" json:"task_id,omitempty"`
+	MentionID  *int64           `json:"mention_id,omitempty"`
+	Kind       NotificationKind `json:"kind"`
+	Channel    string           `json:"channel"` // name of a configured channel
+	Recipient  string           `json:"recipient"`
+	Subject    string           `json:"subject"`
+	Body       string           `json:"body"`
+	HTMLBody   string           `json:"html_body"`
 	// Payload carries structured data for JSON channels (webhook, Slack).
 	Payload        []byte        `json:"payload,omitempty"`
 	InlineImages   []InlineImage `gorm:"serializer:json" json:"-"`

@@ -494,22 +494,20 @@ func (s *Store) DigestTaskStats(ctx context.Context, businessID int64, from, to 
 		Count(&st.Opened).Error; err != nil {
 		return wrap(err)
 	}
-	// Reply deadlines live in reply_due_at: due_at moves on to the
-	// follow-up date once a complaint is answered.
 	var due struct{ Due, AnsweredOnTime int64 }
 	if err := s.q(ctx).Model(&models.Task{}).
 		Select(`COUNT(*) AS due,
-			COALESCE(SUM(CASE WHEN replied_at IS NOT NULL AND replied_at <= reply_due_at THEN 1 ELSE 0 END), 0) AS answered_on_time`).
-		Where("business_id = ? AND reply_due_at >= ? AND reply_due_at < ? AND kind = ?", businessID, from, to, models.TaskApology).
+			COALESCE(SUM(CASE WHEN replied_at IS NOT NULL AND replied_at <= due_at THEN 1 ELSE 0 END), 0) AS answered_on_time`).
+		Where("business_id = ? AND due_at >= ? AND due_at < ? AND kind = ?", businessID, from, to, models.TaskApology).
 		Scan(&due).Error; err != nil {
 		return wrap(err)
 	}
 	st.Due, st.AnsweredOnTime = due.Due, due.AnsweredOnTime
 	// A follow-up is the later life of an answered complaint's task: due
-	// when its check-back date (due_at after the reply) comes, done when
+	// when its check-back date (follow_up_at) comes, done when
 	// the task is resolved.
 	if err := s.q(ctx).Model(&models.Task{}).
-		Where("business_id = ? AND due_at >= ? AND due_at < ? AND kind = ? AND replied_at IS NOT NULL", businessID, from, to, models.TaskApology).
+		Where("business_id = ? AND follow_up_at >= ? AND follow_up_at < ? AND kind = ? AND replied_at IS NOT NULL", businessID, from, to, models.TaskApology).
 		Count(&st.FollowUpsDue).Error; err != nil {
 		return wrap(err)
 	}
@@ -551,13 +549,13 @@ func (s *Store) DigestReplyTimes(ctx context.Context, businessID int64, from, to
 // how many there are in all.
 func (s *Store) DigestOverdueTasks(ctx context.Context, businessID int64, asOf time.Time, limit int) ([]models.Task, int64, error) {
 	where := s.q(ctx).Model(&models.Task{}).
-		Where("business_id = ? AND state IN ? AND due_at < ?", businessID, []string{models.TaskOpen, models.TaskAcknowledged}, asOf.UTC())
+		Where("business_id = ? AND state IN ? AND due_at < ?", businessID, []models.TaskState{models.TaskOpen, models.TaskAcknowledged}, asOf.UTC())
 	var total int64
 	if err := where.Count(&total).Error; err != nil {
 		return nil, 0, fmt.Errorf("store: digest overdue tasks of business %d: %w", businessID, err)
 	}
 	var out []models.Task
-	if err := s.q(ctx).Where("business_id = ? AND state IN ? AND due_at < ?", businessID, []string{models.TaskOpen, models.TaskAcknowledged}, asOf.UTC()).
+	if err := s.q(ctx).Where("business_id = ? AND state IN ? AND due_at < ?", businessID, []models.TaskState{models.TaskOpen, models.TaskAcknowledged}, asOf.UTC()).
 		Order("due_at, id").Limit(limit).Find(&out).Error; err != nil {
 		return nil, 0, fmt.Errorf("store: digest overdue tasks of business %d: %w", businessID, err)
 	}

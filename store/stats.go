@@ -8,7 +8,7 @@ import (
 )
 
 // CountTasks counts tasks in the given states (all when none given).
-func (s *Store) CountTasks(ctx context.Context, states ...string) (int64, error) {
+func (s *Store) CountTasks(ctx context.Context, states ...models.TaskState) (int64, error) {
 	q := s.q(ctx).Model(&models.Task{})
 	if len(states) > 0 {
 		q = q.Where("state IN ?", states)

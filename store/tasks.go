@@ -63,7 +63,7 @@ var ErrConflict = errors.New("changed concurrently")
 // the update only happens while the task is still in that state, and
 // ErrConflict is returned otherwise, so two people acknowledging at once
 // do not both win.
-func (s *Store) UpdateTask(ctx context.Context, t models.Task, fromState string, columns ...string) error {
+func (s *Store) UpdateTask(ctx context.Context, t models.Task, fromState models.TaskState, columns ...string) error {
 	q := s.q(ctx).Model(&models.Task{}).Where("id = ?", t.ID)
 	if fromState != "" {
 		q = q.Where("state = ?", fromState)
@@ -110,11 +110,12 @@ type TaskFilter struct {
 	BusinessID int64
 	MentionID  int64
 	Kind       string
-	States     []string
+	States     []models.TaskState
 	Assignee   string
 	Issue      string
-	// DueBy keeps tasks due at or before this time.
-	DueBy time.Time
+	// FollowUpBy keeps tasks whose follow-up date is at or before this
+	// time.
+	FollowUpBy time.Time
 	// OpenedSince keeps tasks opened at or after this time.
 	OpenedSince time.Time
 	// IncidentID keeps the tasks of one incident.
@@ -122,7 +123,8 @@ type TaskFilter struct {
 	Limit      int
 }
 
-// Tasks lists tasks by deadline, soonest first.
+// Tasks lists tasks by when they need attention next, soonest first: the
+// follow-up date once replied, else the reply deadline.
 func (s *Store) Tasks(ctx context.Context, f TaskFilter) ([]models.Task, error) {
 	q := s.q(ctx).Model(&models.Task{})
 	if f.BusinessID != 0 {
@@ -143,8 +145,8 @@ func (s *Store) Tasks(ctx context.Context, f TaskFilter) ([]models.Task, error) 
 	if f.Issue != "" {
 		q = q.Where("issue = ?", f.Issue)
 	}
-	if !f.DueBy.IsZero() {
-		q = q.Where("due_at <= ?", f.DueBy.UTC())
+	if !f.FollowUpBy.IsZero() {
+		q = q.Where("follow_up_at <= ?", f.FollowUpBy.UTC())
 	}
 	if !f.OpenedSince.IsZero() {
 		q = q.Where("opened_at >= ?", f.OpenedSince.UTC())
@@ -156,7 +158,7 @@ func (s *Store) Tasks(ctx context.Context, f TaskFilter) ([]models.Task, error) 
 		q = q.Limit(f.Limit)
 	}
 	var out []models.Task
-	if err := q.Order("due_at, id").Find(&out).Error; err != nil {
+	if err := q.Order("COALESCE(follow_up_at, due_at), id").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("store: list tasks: %w", err)
 	}
 	return out, nil

@@ -60,7 +60,7 @@ func TestTasksDedupAndStateGuard(t *testing.T) {
 			if won, _ := s.AdvanceEscalation(ctx, task.ID, 0, 50); won {
 				t.Fatal("the same escalation step won twice")
 			}
-			ts, err := s.Tasks(ctx, store.TaskFilter{BusinessID: m.BusinessID, Issue: "food/cold", States: []string{models.TaskAcknowledged}})
+			ts, err := s.Tasks(ctx, store.TaskFilter{BusinessID: m.BusinessID, Issue: "food/cold", States: []models.TaskState{models.TaskAcknowledged}})
 			if err != nil || len(ts) != 1 || ts[0].Escalation != 50 {
 				t.Fatalf("tasks %+v %v", ts, err)
 			}

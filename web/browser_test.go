@@ -72,7 +72,7 @@ func TestInboxInBrowser(t *testing.T) {
 	if said == "" {
 		t.Error("the task page does not show what the customer wrote")
 	}
-	if flash != "Task acknowledged." || state != models.TaskAcknowledged {
+	if flash != "Task acknowledged." || state != string(models.TaskAcknowledged) {
 		t.Errorf("after Acknowledge: flash %q, state %q", flash, state)
 	}
 }

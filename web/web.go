@@ -21,26 +21,39 @@ import (
 	"strings"
 	"time"
 
-	"github.com/earshot/earshot/alerts"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/store"
+	"github.com/earshot/earshot/tasks"
 	"github.com/jonboulle/clockwork"
 )
 
 //go:embed templates
 var templateFS embed.FS
 
-// Replier records or posts a reply; *alerts.Alerter is one.
-type Replier interface {
-	Reply(ctx context.Context, id int64, o alerts.ReplyOptions) (models.Task, error)
+// Tasks is what the inbox shows and does to tasks; *tasks.Service is one.
+type Tasks interface {
+	List(ctx context.Context, now time.Time, o tasks.ListOptions) ([]tasks.TaskView, error)
+	Show(ctx context.Context, now time.Time, id int64) (tasks.TaskDetail, error)
+	Ack(ctx context.Context, id int64, actor string) (models.Task, error)
+	Reply(ctx context.Context, id int64, o tasks.ReplyOptions) (models.Task, error)
+	Resolve(ctx context.Context, id int64, actor, note string) (models.Task, error)
+	Assign(ctx context.Context, id int64, user, actor string) (models.Task, error)
+}
+
+// Store is what the inbox reads besides tasks; *store.Store is one.
+type Store interface {
+	LatestAnalysis(ctx context.Context, mentionID int64) (models.Analysis, error)
+	Users(ctx context.Context, businessID int64) ([]models.User, error)
+	Sources(ctx context.Context) ([]models.Source, error)
+	Businesses(ctx context.Context) ([]models.Business, error)
 }
 
 // Options configure the inbox.
 type Options struct {
-	Store   *store.Store
-	Replier Replier
-	Clock   clockwork.Clock
-	Logger  *slog.Logger
+	Store  Store
+	Tasks  Tasks
+	Clock  clockwork.Clock
+	Logger *slog.Logger
 	// Password, when set, requires HTTP basic auth; the user name given
 	// is recorded as who acted on a task.
 	Password string
@@ -133,7 +146,7 @@ func (s *server) render(w http.ResponseWriter, page string, status int, data any
 
 type inboxPage struct {
 	Title    string
-	Tasks    []alerts.TaskView
+	Tasks    []tasks.TaskView
 	Overdue  bool
 	All      bool
 	Assignee string
@@ -144,13 +157,13 @@ func (s *server) inbox(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	p := inboxPage{Title: "Inbox", Overdue: q.Get("overdue") == "1", All: q.Get("all") == "1", Assignee: q.Get("assignee")}
 	now := s.Clock.Now().UTC()
-	tasks, err := alerts.ListTasks(r.Context(), s.Store, now, alerts.ListOptions{Overdue: p.Overdue, All: p.All, Assignee: p.Assignee, Limit: 500})
+	views, err := s.Tasks.List(r.Context(), now, tasks.ListOptions{Overdue: p.Overdue, All: p.All, Assignee: p.Assignee, Limit: 500})
 	if err != nil {
 		s.fail(w, err)
 		return
 	}
-	p.Tasks = tasks
-	for _, t := range tasks {
+	p.Tasks = views
+	for _, t := range views {
 		if t.State != models.TaskResolved {
 			p.Counts.Open++
 		}
@@ -163,7 +176,7 @@ func (s *server) inbox(w http.ResponseWriter, r *http.Request) {
 
 type taskPage struct {
 	Title    string
-	T        alerts.TaskDetail
+	T        tasks.TaskDetail
 	Analysis *models.Analysis
 	Users    []models.User
 	Done     string
@@ -180,7 +193,7 @@ func (s *server) task(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) showTask(w http.ResponseWriter, r *http.Request, id int64, status int, done, msg string) {
-	d, err := alerts.ShowTask(r.Context(), s.Store, s.Clock.Now().UTC(), id)
+	d, err := s.Tasks.Show(r.Context(), s.Clock.Now().UTC(), id)
 	if err != nil {
 		s.fail(w, err)
 		return
@@ -209,20 +222,16 @@ func (s *server) act(w http.ResponseWriter, r *http.Request) {
 	var done string
 	switch r.PathValue("action") {
 	case "ack":
-		_, err = alerts.Ack(ctx, s.Store, id, who)
+		_, err = s.Tasks.Ack(ctx, id, who)
 		done = "acknowledged"
 	case "reply":
-		if s.Replier == nil {
-			s.showTask(w, r, id, http.StatusNotImplemented, "", "replying is not available in this earshot")
-			return
-		}
-		_, err = s.Replier.Reply(ctx, id, alerts.ReplyOptions{Text: r.PostForm.Get("text"), Post: r.PostForm.Get("post") == "1", Actor: who})
+		_, err = s.Tasks.Reply(ctx, id, tasks.ReplyOptions{Text: r.PostForm.Get("text"), Post: r.PostForm.Get("post") == "1", Actor: who})
 		done = "replied"
 	case "resolve":
-		_, err = alerts.Resolve(ctx, s.Store, id, who, r.PostForm.Get("note"))
+		_, err = s.Tasks.Resolve(ctx, id, who, r.PostForm.Get("note"))
 		done = "resolved"
 	case "assign":
-		_, err = alerts.Assign(ctx, s.Store, id, r.PostForm.Get("user"), who)
+		_, err = s.Tasks.Assign(ctx, id, r.PostForm.Get("user"), who)
 		done = "assigned"
 	default:
 		http.Error(w, "earshot: unknown action", http.StatusNotFound)

@@ -173,7 +173,7 @@ func TestInboxActions(t *testing.T) {
 	steps := []struct {
 		action string
 		form   url.Values
-		state  string
+		state  models.TaskState
 	}{
 		{"ack", nil, models.TaskAcknowledged},
 		{"assign", url.Values{"user": {"Max"}}, models.TaskAcknowledged},

@@ -1,4 +1,4 @@
-package alerts
+package notify
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/models"
 )
 
@@ -21,14 +22,14 @@ const deliverBatch = 200
 // alerts.retry.max_attempts, then marked failed. It returns an error only
 // when the outbox itself cannot be read or written; delivery failures are
 // logged and retried.
-func (a *Alerter) Deliver(ctx context.Context) (int, error) {
+func (s *Sender) Deliver(ctx context.Context) (int, error) {
 	var sent atomic.Int64
 	seen := map[int64]bool{}
 	for {
-		now := a.clock.Now()
-		due, err := a.st.DueNotifications(ctx, now, deliverBatch)
+		now := s.clock.Now()
+		due, err := s.ob.DueNotifications(ctx, now, deliverBatch)
 		if err != nil {
-			return int(sent.Load()), fmt.Errorf("alerts: deliver: %w", err)
+			return int(sent.Load()), fmt.Errorf("notify: deliver: %w", err)
 		}
 		var todo []models.Notification
 		for _, n := range due {
@@ -44,12 +45,12 @@ func (a *Alerter) Deliver(ctx context.Context) (int, error) {
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		var storeErr error
-		for range a.workers {
+		for range s.workers {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				for n := range work {
-					ok, err := a.deliverOne(ctx, n)
+					ok, err := s.deliverOne(ctx, n)
 					if ok {
 						sent.Add(1)
 					}
@@ -82,58 +83,58 @@ func (a *Alerter) Deliver(ctx context.Context) (int, error) {
 
 // deliverOne sends one notification; the error is for outbox failures
 // only.
-func (a *Alerter) deliverOne(ctx context.Context, n models.Notification) (bool, error) {
-	now := a.clock.Now()
-	won, err := a.st.ClaimNotification(ctx, n.ID, n.Attempts, now.Add(a.lease))
+func (s *Sender) deliverOne(ctx context.Context, n models.Notification) (bool, error) {
+	now := s.clock.Now()
+	won, err := s.ob.ClaimNotification(ctx, n.ID, n.Attempts, now.Add(s.lease))
 	if err != nil || !won {
 		return false, err
 	}
 	attempt := n.Attempts + 1
-	log := a.log.With("notification", n.ID, "kind", n.Kind, "channel", n.Channel, "attempt", attempt)
-	notifier, ok := a.notifiers[n.Channel]
+	log := s.log.With("notification", n.ID, "kind", n.Kind, "channel", n.Channel, "attempt", attempt)
+	notifier, ok := s.notifiers[n.Channel]
 	if !ok {
 		msg := fmt.Sprintf("no channel named %q in the config; add it under `channels:`", n.Channel)
 		log.Error("notification dropped", "error", msg)
-		a.m.failed.WithLabelValues(n.Channel, n.Kind, "true").Inc()
-		return false, a.st.MarkNotificationFailed(ctx, n.ID, msg)
+		s.m.failed.WithLabelValues(n.Channel, string(n.Kind), "true").Inc()
+		return false, s.ob.MarkNotificationFailed(ctx, n.ID, msg)
 	}
-	sendCtx, cancel := context.WithTimeout(ctx, a.lease/2)
+	sendCtx, cancel := context.WithTimeout(ctx, s.lease/2)
 	retryable, sendErr := notifier.Notify(sendCtx, n)
 	cancel()
 	if sendErr == nil {
-		sentAt := a.clock.Now()
-		if err := a.st.MarkNotificationSent(ctx, n.ID, sentAt); err != nil {
+		sentAt := s.clock.Now()
+		if err := s.ob.MarkNotificationSent(ctx, n.ID, sentAt); err != nil {
 			// Accepted but not recorded: the lease expires and it is sent
 			// again, with the same Message-ID / Idempotency-Key.
 			return true, err
 		}
-		a.m.sent.WithLabelValues(n.Channel, n.Kind).Inc()
+		s.m.sent.WithLabelValues(n.Channel, string(n.Kind)).Inc()
 		if n.MentionStoredAt != nil {
-			a.m.latency.WithLabelValues(n.Channel).Observe(sentAt.Sub(*n.MentionStoredAt).Seconds())
+			s.m.latency.WithLabelValues(n.Channel).Observe(sentAt.Sub(*n.MentionStoredAt).Seconds())
 		}
 		log.Debug("notification sent")
 		return true, nil
 	}
 	if ctx.Err() != nil {
 		// Shutting down: give the notification back for the next start.
-		return false, a.st.MarkNotificationRetry(context.WithoutCancel(ctx), n.ID, now, sendErr.Error())
+		return false, s.ob.MarkNotificationRetry(context.WithoutCancel(ctx), n.ID, now, sendErr.Error())
 	}
-	if retryable && attempt < a.cfg.Alerts.Retry.MaxAttempts {
-		next := now.Add(a.backoff(attempt))
+	if retryable && attempt < s.retry.MaxAttempts {
+		next := now.Add(Backoff(s.retry, attempt))
 		log.Warn("notification not delivered; will retry", "error", sendErr, "next_attempt", next)
-		a.m.failed.WithLabelValues(n.Channel, n.Kind, "false").Inc()
-		return false, a.st.MarkNotificationRetry(ctx, n.ID, next, sendErr.Error())
+		s.m.failed.WithLabelValues(n.Channel, string(n.Kind), "false").Inc()
+		return false, s.ob.MarkNotificationRetry(ctx, n.ID, next, sendErr.Error())
 	}
 	log.Error("notification failed; giving up", "error", sendErr, "retryable", retryable)
-	a.m.failed.WithLabelValues(n.Channel, n.Kind, "true").Inc()
-	return false, a.st.MarkNotificationFailed(ctx, n.ID, sendErr.Error())
+	s.m.failed.WithLabelValues(n.Channel, string(n.Kind), "true").Inc()
+	return false, s.ob.MarkNotificationFailed(ctx, n.ID, sendErr.Error())
 }
 
-// backoff is the wait after the given attempt: Backoff, doubled each
-// attempt, at most MaxBackoff.
-func (a *Alerter) backoff(attempt int) time.Duration {
-	d := a.cfg.Alerts.Retry.Backoff.D()
-	max := a.cfg.Alerts.Retry.MaxBackoff.D()
+// Backoff is the wait after the given attempt: r.Backoff, doubled each
+// attempt, at most r.MaxBackoff.
+func Backoff(r config.Retry, attempt int) time.Duration {
+	d := r.Backoff.D()
+	max := r.MaxBackoff.D()
 	for i := 1; i < attempt && d < max; i++ {
 		d *= 2
 	}

@@ -172,7 +172,7 @@ func (e *Notifier) writeMailbox(n models.Notification, msg *mail.Msg) (bool, err
 		return false, fmt.Errorf("email: render %s: %w", n.IdempotencyKey, err)
 	}
 	sum := sha256.Sum256([]byte(n.IdempotencyKey))
-	name := filepath.Join(dir, fileSafe(n.Kind)+"-"+hex.EncodeToString(sum[:8])+".eml")
+	name := filepath.Join(dir, fileSafe(string(n.Kind))+"-"+hex.EncodeToString(sum[:8])+".eml")
 	tmp := name + ".tmp"
 	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
 		return true, fmt.Errorf("email: write %s: %w", tmp, err)

@@ -10,8 +10,8 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/earshot/earshot/alerts/internal/httpsend"
 	"github.com/earshot/earshot/models"
+	"github.com/earshot/earshot/notify/internal/httpsend"
 )
 
 // Notifier posts to one incoming-webhook URL.

@@ -15,8 +15,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/earshot/earshot/alerts/internal/httpsend"
 	"github.com/earshot/earshot/models"
+	"github.com/earshot/earshot/notify/internal/httpsend"
 )
 
 // Header names of a delivery.
@@ -74,7 +74,7 @@ func Verify(secret []byte, ts string, body []byte, sig string) bool {
 
 // Notify posts n.
 func (w *Notifier) Notify(ctx context.Context, n models.Notification) (bool, error) {
-	env := Envelope{ID: n.IdempotencyKey, Kind: n.Kind, BusinessID: n.BusinessID, TaskID: n.TaskID,
+	env := Envelope{ID: n.IdempotencyKey, Kind: string(n.Kind), BusinessID: n.BusinessID, TaskID: n.TaskID,
 		MentionID: n.MentionID, Subject: n.Subject, Text: n.Body}
 	if len(n.Payload) > 0 && json.Valid(n.Payload) {
 		env.Data = n.Payload

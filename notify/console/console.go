@@ -45,7 +45,7 @@ func (c *Notifier) Notify(ctx context.Context, n models.Notification) (bool, err
 	if to != "" {
 		to = " → " + Clean(to)
 	}
-	if _, err := fmt.Fprintf(c.w, "── %s%s ──\n%s\n%s\n\n", Clean(n.Kind), to, Clean(n.Subject), Clean(n.Body)); err != nil {
+	if _, err := fmt.Fprintf(c.w, "── %s%s ──\n%s\n%s\n\n", Clean(string(n.Kind)), to, Clean(n.Subject), Clean(n.Body)); err != nil {
 		return true, fmt.Errorf("console: %w", err)
 	}
 	return false, nil

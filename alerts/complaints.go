@@ -1,0 +1,221 @@
+package alerts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/earshot/earshot/internal/wording"
+	"github.com/earshot/earshot/models"
+	"github.com/earshot/earshot/notify"
+	"github.com/earshot/earshot/store"
+	"github.com/earshot/earshot/tasks"
+)
+
+// OnAnalysis opens an apology task for a complaint and queues its alert,
+// in the caller's transaction. A mention that already has a task is left
+// alone unless it was edited to a lower rating after a reply, which
+// reopens it; a new complaint from an author whose earlier complaint was
+// answered reopens that task instead of opening a second one.
+func (a *Alerter) OnAnalysis(ctx context.Context, tx *store.Store, m models.Mention, an models.Analysis) error {
+	if !an.Complaint {
+		return nil
+	}
+	biz, err := tx.Business(ctx, m.BusinessID)
+	if err != nil {
+		return fmt.Errorf("alerts: complaint %d: %w", m.ID, err)
+	}
+	src, err := tx.Source(ctx, m.SourceID)
+	if err != nil {
+		return fmt.Errorf("alerts: complaint %d: %w", m.ID, err)
+	}
+	existing, err := tx.TaskByDedupKey(ctx, dedupKey(m.ID))
+	switch {
+	case err == nil:
+		return a.onEdit(ctx, tx, biz, src, existing, m, an)
+	case !errors.Is(err, store.ErrNotFound):
+		return fmt.Errorf("alerts: complaint %d: %w", m.ID, err)
+	}
+	if prev, ok, err := a.repeatTask(ctx, tx, m); err != nil {
+		return err
+	} else if ok {
+		if prev.MentionID == m.ID {
+			return nil // reopened for this very mention already
+		}
+		if !tasks.Answered(prev.State) {
+			return a.repeatWhileOpen(ctx, tx, biz, src, prev, m, an)
+		}
+		return a.reopen(ctx, tx, biz, src, prev, m, an, fmt.Sprintf("the same author complained again (mention %d)", m.ID))
+	}
+
+	now := a.clock.Now().UTC()
+	dl := a.deadline(biz, m, an.Severity, now)
+	draft := a.draft(biz, m, an)
+	assignee, err := defaultAssignee(ctx, tx, biz.ID)
+	if err != nil {
+		return err
+	}
+	t := models.Task{
+		BusinessID: biz.ID, MentionID: m.ID, Kind: models.TaskApology,
+		DedupKey: dedupKey(m.ID), Assignee: assignee, Severity: an.Severity, Channel: PolicyChannel(m),
+		Issue: IssueKey(an), DueAt: dl.DueAt, HardDueAt: dl.HardAt, Draft: draft, Link: m.URL, OpenedAt: now,
+	}
+	created, err := tasks.Create(ctx, tx, &t, fmt.Sprintf("deadline rule %s; assigned to %s", dl.Rule, tasks.OrNobody(assignee)))
+	if err != nil {
+		return fmt.Errorf("alerts: complaint %d: %w", m.ID, err)
+	}
+	if !created {
+		return nil // another replica opened it a moment ago
+	}
+	a.m.opened.WithLabelValues("opened").Inc()
+	return a.alertNew(ctx, tx, biz, src, t, m, an)
+}
+
+// repeatWhileOpen handles a customer complaining again before their
+// task was answered: one task, one alert, unless the new complaint is
+// more severe (a threat to go to a lawyer), which raises the task's
+// severity, pulls its deadline in and alerts again.
+func (a *Alerter) repeatWhileOpen(ctx context.Context, tx *store.Store, biz models.Business, src models.Source, t models.Task, m models.Mention, an models.Analysis) error {
+	now := a.clock.Now().UTC()
+	note := fmt.Sprintf("%s complained again (mention %d)", wording.OneLine(m.Author, 60), m.ID)
+	if an.Severity <= t.Severity {
+		return tasks.Move(ctx, tx, &t, t.State, tasks.Change{Event: tasks.EventRepeat, Actor: "earshot", Note: note, At: now})
+	}
+	dl := a.deadline(biz, m, an.Severity, now)
+	from := t.State
+	t.Severity = an.Severity
+	if dl.DueAt.Before(t.DueAt) {
+		t.DueAt = dl.DueAt
+		// Escalation restarts from the new, shorter clock.
+		t.OpenedAt, t.Escalation = now, 0
+	}
+	if err := tasks.Move(ctx, tx, &t, from, tasks.Change{Event: tasks.EventRaise, Actor: "earshot", At: now,
+		Note:    fmt.Sprintf("%s; severity now %d, %s", note, an.Severity, tasks.Remaining(now, t.DueAt)),
+		Columns: []string{"severity", "due_at", "opened_at", "escalation"}}); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return nil
+		}
+		return fmt.Errorf("alerts: raise task %d: %w", t.ID, err)
+	}
+	msg := a.complaintMessage(biz, src, t, m, an, now)
+	msg.Subject = "[earshot] Worse: " + strings.TrimPrefix(msg.Subject, "[earshot] ")
+	msg.Lead = fmt.Sprintf("The customer of task %d complained again, more seriously. ", t.ID) + msg.Lead
+	n, err := msg.notification(models.Notification{BusinessID: biz.ID, TaskID: &t.ID, MentionID: &m.ID, Kind: notify.KindAlert,
+		MentionStoredAt: storedAt(m)})
+	if err != nil {
+		return err
+	}
+	_, err = a.enqueue(ctx, tx, n, fmt.Sprintf("worse:%d:%d", t.ID, m.ID), a.routeTargets(biz, src, an.Severity), true)
+	return err
+}
+
+// draft writes the reply draft. A configured template that fails on one
+// complaint (an index out of range, say) must not keep the complaint from
+// becoming a task: the built-in template is used instead and the failure
+// logged.
+func (a *Alerter) draft(biz models.Business, m models.Mention, an models.Analysis) string {
+	d, err := a.drafts.Draft(biz, m, an)
+	if err == nil {
+		return d
+	}
+	a.log.Warn("reply template failed; using the built-in one", "mention", m.ID, "error", err)
+	d, err = a.fallback.Draft(biz, m, an)
+	if err != nil {
+		a.log.Error("built-in reply template failed", "mention", m.ID, "error", err)
+		return ""
+	}
+	return d
+}
+
+// deadline is when a complaint about business biz, of the given
+// severity, must be answered: the first matching deadline rule, in the
+// business's opening hours.
+func (a *Alerter) deadline(biz models.Business, m models.Mention, severity int, now time.Time) Deadline {
+	bcfg, _ := a.cfg.Business(biz.Name)
+	return ComputeDeadline(a.cfg.Alerts.Deadlines, a.cfg.Alerts.DefaultDeadline.D(), HoursOf(bcfg), m, severity, now)
+}
+
+func dedupKey(mentionID int64) string { return "apology:" + strconv.FormatInt(mentionID, 10) }
+
+// repeatTask finds the newest apology task of an earlier mention by the
+// same author on the same source kind.
+func (a *Alerter) repeatTask(ctx context.Context, tx *store.Store, m models.Mention) (models.Task, bool, error) {
+	author := strings.TrimSpace(m.Author)
+	if author == "" || strings.EqualFold(author, "anonymous") {
+		return models.Task{}, false, nil
+	}
+	t, ok, err := tx.LatestTaskByAuthor(ctx, m.BusinessID, m.SourceKind, m.Author, models.TaskApology)
+	if err != nil {
+		return models.Task{}, false, fmt.Errorf("alerts: complaint %d: %w", m.ID, err)
+	}
+	return t, ok, nil
+}
+
+// onEdit reopens a mention's task when the review was edited to a lower
+// rating after it was answered.
+func (a *Alerter) onEdit(ctx context.Context, tx *store.Store, biz models.Business, src models.Source, t models.Task, m models.Mention, an models.Analysis) error {
+	if m.Version <= 1 || m.Rating == nil || !tasks.Answered(t.State) {
+		return nil
+	}
+	vs, err := tx.MentionVersions(ctx, m.ID)
+	if err != nil {
+		return fmt.Errorf("alerts: edit of mention %d: %w", m.ID, err)
+	}
+	var prev *float64
+	for _, v := range vs {
+		if v.Version < m.Version {
+			prev = v.Rating
+		}
+	}
+	if prev == nil || *m.Rating >= *prev {
+		return nil
+	}
+	return a.reopen(ctx, tx, biz, src, t, m, an, fmt.Sprintf("the review was edited from %s to %s", stars(prev), stars(m.Rating)))
+}
+
+// reopen puts an answered task back to open with a fresh deadline and
+// draft, pointing at mention m, and alerts as for a new complaint.
+func (a *Alerter) reopen(ctx context.Context, tx *store.Store, biz models.Business, src models.Source, t models.Task, m models.Mention, an models.Analysis, why string) error {
+	now := a.clock.Now().UTC()
+	dl := a.deadline(biz, m, an.Severity, now)
+	draft := a.draft(biz, m, an)
+	t.DueAt, t.HardDueAt = dl.DueAt, dl.HardAt
+	t.MentionID, t.Link, t.Draft, t.Severity = m.ID, m.URL, draft, an.Severity
+	if err := tasks.Reopen(ctx, tx, &t, why, now); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return nil
+		}
+		return fmt.Errorf("alerts: reopen task %d: %w", t.ID, err)
+	}
+	a.m.opened.WithLabelValues("reopened").Inc()
+	msg := a.complaintMessage(biz, src, t, m, an, now)
+	msg.Subject = "[earshot] Reopened: " + strings.TrimPrefix(msg.Subject, "[earshot] ")
+	msg.Lead = "A task was reopened because " + why + ". " + msg.Lead
+	n, err := msg.notification(models.Notification{BusinessID: biz.ID, TaskID: &t.ID, MentionID: &m.ID, Kind: notify.KindReopened,
+		MentionStoredAt: storedAt(m)})
+	if err != nil {
+		return err
+	}
+	key := fmt.Sprintf("reopen:%d:%d:%d", t.ID, m.ID, m.Version)
+	_, err = a.enqueue(ctx, tx, n, key, a.routeTargets(biz, src, an.Severity), true)
+	return err
+}
+
+// defaultAssignee is the first staff member, else manager, else owner.
+func defaultAssignee(ctx context.Context, tx *store.Store, businessID int64) (string, error) {
+	users, err := tx.Users(ctx, businessID)
+	if err != nil {
+		return "", fmt.Errorf("alerts: %w", err)
+	}
+	for _, role := range []string{models.RoleStaff, models.RoleManager, models.RoleOwner} {
+		for _, u := range users {
+			if u.Role == role {
+				return u.Name, nil
+			}
+		}
+	}
+	return "", nil
+}

@@ -1,0 +1,25 @@
+package tasks
+
+import (
+	"errors"
+
+	"github.com/earshot/earshot/store"
+)
+
+// Sentinel errors callers test with errors.Is.
+var (
+	// ErrBadTransition means a task cannot move to the asked state from
+	// the one it is in (acknowledging a resolved task).
+	ErrBadTransition = errors.New("not allowed in the task's state")
+	// ErrNoPoster means replies to this source cannot be posted through an
+	// API; staff answer at the task's link and mark it replied.
+	ErrNoPoster = errors.New("replies to this source cannot be posted by earshot")
+	// ErrNoCredentials means posting needs credentials that are not set.
+	ErrNoCredentials = errors.New("credentials not set")
+	// ErrUnknownUser means a task was assigned to someone who is not a
+	// user of its business.
+	ErrUnknownUser = errors.New("no such user")
+)
+
+// IsNotFound reports whether err means the task does not exist.
+func IsNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }

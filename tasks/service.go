@@ -1,0 +1,215 @@
+package tasks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/earshot/earshot/alerts/post"
+	"github.com/earshot/earshot/config"
+	"github.com/earshot/earshot/models"
+	"github.com/earshot/earshot/store"
+	"github.com/jonboulle/clockwork"
+)
+
+// Options are a Service's dependencies.
+type Options struct {
+	// Clock stamps changes; tests inject a fake.
+	Clock      clockwork.Clock
+	HTTPClient *http.Client
+	// Getenv reads posting credentials (EARSHOT_TWITTER_*, ...).
+	Getenv func(string) string
+}
+
+// Service is what staff do to tasks, from the CLI or the web inbox.
+type Service struct {
+	st          *store.Store
+	clock       clockwork.Clock
+	http        *http.Client
+	getenv      func(string) string
+	followUp    time.Duration
+	replyLimits map[string]int
+}
+
+// New builds the service; the follow-up delay and reply length limits
+// come from cfg.
+func New(cfg *config.Config, st *store.Store, o Options) *Service {
+	if o.Clock == nil {
+		o.Clock = clockwork.NewRealClock()
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+	return &Service{st: st, clock: o.Clock, http: o.HTTPClient, getenv: o.Getenv,
+		followUp: cfg.Alerts.FollowUp.D(), replyLimits: cfg.Alerts.ReplyLimits}
+}
+
+// change reads task id, lets apply set the fields ev changes, and moves
+// it, in one transaction.
+func (s *Service) change(ctx context.Context, id int64, ev Event, actor string, apply func(tx *store.Store, t *models.Task, now time.Time) (columns []string, note string, err error)) (models.Task, error) {
+	var out models.Task
+	err := s.st.Tx(ctx, func(tx *store.Store) error {
+		t, err := tx.Task(ctx, id)
+		if err != nil {
+			return fmt.Errorf("tasks: %w", err)
+		}
+		if _, err := Next(t.State, ev); err != nil {
+			return fmt.Errorf("tasks: cannot %s task %d: %w", verb(ev), id, err)
+		}
+		now := tx.Now()
+		from := t.State
+		cols, note, err := apply(tx, &t, now)
+		if err != nil {
+			return err
+		}
+		if err := Move(ctx, tx, &t, from, Change{Event: ev, Actor: actor, Note: note, At: now, Columns: cols}); err != nil {
+			return err
+		}
+		out = t
+		return nil
+	})
+	return out, err
+}
+
+// Ack records that someone is on it; escalation carries on until the
+// reply, since acknowledging answers nobody.
+func (s *Service) Ack(ctx context.Context, id int64, actor string) (models.Task, error) {
+	return s.change(ctx, id, EventAck, actor, func(tx *store.Store, t *models.Task, now time.Time) ([]string, string, error) {
+		t.AckedAt = &now
+		if t.Assignee == "" {
+			t.Assignee = actor
+		}
+		return []string{"acked_at", "assignee"}, "", nil
+	})
+}
+
+// Resolve closes a task: the customer's problem is fixed (or there is
+// nothing more to do).
+func (s *Service) Resolve(ctx context.Context, id int64, actor, note string) (models.Task, error) {
+	return s.change(ctx, id, EventResolve, actor, func(tx *store.Store, t *models.Task, now time.Time) ([]string, string, error) {
+		t.ResolvedAt = &now
+		return []string{"resolved_at"}, note, nil
+	})
+}
+
+// Assign gives a task to a user of its business.
+func (s *Service) Assign(ctx context.Context, id int64, user, actor string) (models.Task, error) {
+	return s.change(ctx, id, EventAssign, actor, func(tx *store.Store, t *models.Task, now time.Time) ([]string, string, error) {
+		users, err := tx.Users(ctx, t.BusinessID)
+		if err != nil {
+			return nil, "", fmt.Errorf("tasks: assign task %d: %w", id, err)
+		}
+		var names []string
+		for _, u := range users {
+			names = append(names, u.Name)
+			if strings.EqualFold(u.Name, user) {
+				prev := t.Assignee
+				t.Assignee = u.Name
+				return []string{"assignee"}, fmt.Sprintf("from %s to %s", OrNobody(prev), u.Name), nil
+			}
+		}
+		return nil, "", fmt.Errorf("tasks: assign task %d to %q: %w; users of this business: %s", id, user, ErrUnknownUser, strings.Join(names, ", "))
+	})
+}
+
+// OrNobody names an assignee, or "nobody".
+func OrNobody(s string) string {
+	if s == "" {
+		return "nobody"
+	}
+	return s
+}
+
+// ReplyOptions say what `earshot tasks reply` does.
+type ReplyOptions struct {
+	// Text is the reply; empty means the task's draft.
+	Text string
+	// Post publishes the reply through the platform's API (X, Mastodon,
+	// Google Business Profile); otherwise the reply was made by hand at
+	// the task's link and is only recorded.
+	Post  bool
+	Actor string
+}
+
+// Reply records (and with Post publishes) the reply to a task's
+// complaint, and schedules the follow-up. When posting fails nothing is
+// recorded, so the command can be run again.
+func (s *Service) Reply(ctx context.Context, id int64, o ReplyOptions) (models.Task, error) {
+	t, err := s.st.Task(ctx, id)
+	if err != nil {
+		return t, fmt.Errorf("tasks: %w", err)
+	}
+	if _, err := Next(t.State, EventReply); err != nil {
+		return t, fmt.Errorf("tasks: cannot reply to task %d: %w", id, err)
+	}
+	text := strings.TrimSpace(o.Text)
+	if text == "" {
+		text = t.Draft
+	}
+	if text == "" {
+		return t, fmt.Errorf("tasks: reply to task %d: no text and no draft; pass --text", id)
+	}
+	note := "replied by hand at " + t.Link
+	if o.Post {
+		if note, err = s.post(ctx, t, text); err != nil {
+			return t, err
+		}
+	}
+	err = s.st.Tx(ctx, func(tx *store.Store) error {
+		cur, err := tx.Task(ctx, id)
+		if err != nil {
+			return fmt.Errorf("tasks: %w", err)
+		}
+		return MarkReplied(ctx, tx, cur, o.Actor, text, note, s.clock.Now().UTC(), s.followUp)
+	})
+	if err != nil {
+		return t, err
+	}
+	return s.st.Task(ctx, id)
+}
+
+// post publishes text as the reply to t's mention and returns the note
+// for the task's history.
+func (s *Service) post(ctx context.Context, t models.Task, text string) (string, error) {
+	m, err := s.st.Mention(ctx, t.MentionID)
+	if err != nil {
+		return "", fmt.Errorf("tasks: reply to task %d: %w", t.ID, err)
+	}
+	if limit := s.replyLimits[m.SourceKind]; limit > 0 && len([]rune(text)) > limit {
+		return "", fmt.Errorf("tasks: reply to task %d: %d characters, %s allows %d; shorten it with --text", t.ID, len([]rune(text)), m.SourceKind, limit)
+	}
+	if !post.Supported(m.SourceKind) {
+		return "", fmt.Errorf("tasks: %s: %w; reply at %s and run `earshot tasks reply ID` without --post", m.SourceKind, ErrNoPoster, m.URL)
+	}
+	src, err := s.st.Source(ctx, m.SourceID)
+	if err != nil {
+		return "", fmt.Errorf("tasks: source of mention %d: %w", m.ID, err)
+	}
+	p, err := post.For(m.SourceKind, src.APIBase, s.http, s.getenv)
+	if errors.Is(err, post.ErrNoCredentials) {
+		return "", fmt.Errorf("tasks: %w: %w", ErrNoCredentials, err)
+	}
+	if err != nil {
+		return "", err
+	}
+	ref, err := p.Reply(ctx, m, text)
+	if err != nil {
+		return "", fmt.Errorf("tasks: reply to task %d: %w", t.ID, err)
+	}
+	note := "posted on " + m.SourceKind
+	if ref != "" {
+		note += " (" + ref + ")"
+	}
+	return note, nil
+}
+
+// PostSupported reports whether earshot can post replies to a source kind
+// (X/Twitter, Mastodon, Google Business Profile).
+func PostSupported(kind string) bool { return post.Supported(kind) }
