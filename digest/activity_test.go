@@ -51,7 +51,7 @@ func testActivity(t *testing.T, f *fixture) {
 	}
 	checkActivity(t, f.st, f.biz.ID, 3)
 	// And the cases above did reach the figures.
-	act, err := f.st.DigestActivity(ctx, f.biz.ID, []time.Time{week47.Day(0, london), week47.Day(7, london)}, 1)
+	act, err := f.st.DigestActivity(ctx, f.biz.ID, []time.Time{week47.Day(0, london), week47.Day(7, london)}, rankings(1)...)
 	if err != nil || len(act.Worst) != 1 || act.Worst[0].ID != edited || act.Worst[0].Text != "cold pizza" {
 		t.Fatalf("worst %+v, %v", act.Worst, err)
 	}
@@ -73,11 +73,11 @@ func checkActivity(t testing.TB, st *store.Store, bizID int64, quotes int) {
 		weeks = append(weeks, week47.Add(-i).Day(0, london))
 	}
 	// Build reads the week in two halves and merges their quotes.
-	early, err := st.DigestActivity(ctx, bizID, days[:5], quotes)
+	early, err := st.DigestActivity(ctx, bizID, days[:5], rankings(quotes)...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	late, err := st.DigestActivity(ctx, bizID, days[4:], quotes)
+	late, err := st.DigestActivity(ctx, bizID, days[4:], rankings(quotes)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,12 +90,12 @@ func checkActivity(t testing.TB, st *store.Store, bizID int64, quotes int) {
 		if w {
 			a, b = early.Worst, late.Worst
 		}
-		if g, w := fmtQuotes(store.MergeDigestQuotes(w, quotes, a, b)), fmtQuotes(want); g != w {
+		if g, w := fmtQuotes(mergeQuotes(w, quotes, a, b)), fmtQuotes(want); g != w {
 			t.Errorf("merged quotes\n got %s\nwant %s", g, w)
 		}
 	}
 	for _, bounds := range [][]time.Time{days, weeks} {
-		act, err := st.DigestActivity(ctx, bizID, bounds, quotes)
+		act, err := st.DigestActivity(ctx, bizID, bounds, rankings(quotes)...)
 		if err != nil {
 			t.Fatal(err)
 		}

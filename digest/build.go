@@ -253,14 +253,14 @@ func Build(ctx context.Context, st *store.Store, biz models.Business, week Week,
 	g.SetLimit(2)
 	const split = 4
 	g.Go(func() (err error) {
-		early, err = st.DigestActivity(gctx, biz.ID, dayBounds[:split+1], opts.Quotes)
+		early, err = st.DigestActivity(gctx, biz.ID, dayBounds[:split+1], rankings(opts.Quotes)...)
 		return
 	})
 	g.Go(func() (err error) {
-		late, err = st.DigestActivity(gctx, biz.ID, dayBounds[split:], opts.Quotes)
+		late, err = st.DigestActivity(gctx, biz.ID, dayBounds[split:], rankings(opts.Quotes)...)
 		return
 	})
-	g.Go(func() (err error) { prev, err = st.DigestActivity(gctx, biz.ID, prevBounds, 0); return })
+	g.Go(func() (err error) { prev, err = st.DigestActivity(gctx, biz.ID, prevBounds); return })
 	g.Go(func() (err error) {
 		if sources, err = st.DigestSources(gctx, biz.ID); err != nil {
 			return err
@@ -305,8 +305,8 @@ func Build(ctx context.Context, st *store.Store, biz models.Business, week Week,
 		b.Bucket += prevWeeks + split
 		buckets = append(buckets, b)
 	}
-	worst := store.MergeDigestQuotes(true, opts.Quotes, early.Worst, late.Worst)
-	best := store.MergeDigestQuotes(false, opts.Quotes, early.Best, late.Best)
+	worst := mergeQuotes(true, opts.Quotes, early.Worst, late.Worst)
+	best := mergeQuotes(false, opts.Quotes, early.Best, late.Best)
 	d.addMentionFigures(buckets, srcWeek, srcPrev, sources)
 	// Issues are counted per day and per previous week; addIssues adds
 	// them up (a mention falls in one bucket only).

@@ -175,7 +175,7 @@ type DigestActivity struct {
 // DigestActivity reads the mentions a business posted in [bounds[0],
 // bounds[len(bounds)-1]) once, with their current analysis and its issue
 // and praise aspects, and computes from that one pass what
-// DigestMentionBuckets, DigestAspectBuckets and (when quotes > 0)
+// DigestMentionBuckets, DigestAspectBuckets and (for each Ranker given)
 // DigestExtremeMentions compute, with the same results.
 //
 // Why one pass counted here rather than four aggregate queries: on the
@@ -188,7 +188,7 @@ type DigestActivity struct {
 // the time of those four queries (~470 against ~950 ms for the
 // benchmark's week of 100,000 mentions). The texts of the few quoted
 // mentions are loaded afterwards.
-func (s *Store) DigestActivity(ctx context.Context, businessID int64, bounds []time.Time, quotes int) (DigestActivity, error) {
+func (s *Store) DigestActivity(ctx context.Context, businessID int64, bounds []time.Time, rankers ...Ranker) (DigestActivity, error) {
 	var act DigestActivity
 	if err := checkBounds("digest activity", bounds); err != nil {
 		return act, err
@@ -254,8 +254,6 @@ func (s *Store) DigestActivity(ctx context.Context, businessID int64, bounds []t
 		interned[v] = v
 		return v
 	}
-	worst := digestRanking{limit: quotes, worst: true}
-	best := digestRanking{limit: quotes}
 	var (
 		id, lastID int64
 		started    bool
@@ -313,13 +311,14 @@ func (s *Store) DigestActivity(ctx context.Context, businessID int64, bounds []t
 				if complaint.Valid && complaint.Bool {
 					mb.Complaints++
 				}
-				if quotes > 0 {
-					r := rankedMention{id: id, compound: compound.Float64, rating: 3, posted: key}
+				if len(rankers) > 0 {
+					r := RankedMention{ID: id, Compound: compound.Float64, Rating: 3, Posted: key}
 					if rating.Valid {
-						r.rating = rating.Float64
+						r.Rating = rating.Float64
 					}
-					worst.add(r)
-					best.add(r)
+					for _, rk := range rankers {
+						rk.Add(r)
+					}
 				}
 			}
 		}
@@ -355,11 +354,12 @@ func (s *Store) DigestActivity(ctx context.Context, businessID int64, bounds []t
 		}
 		return a.Term < b.Term
 	})
-	if quotes > 0 {
-		if act.Worst, err = s.digestQuotes(ctx, businessID, worst.ids(), worstOrder); err != nil {
-			return DigestActivity{}, err
+	for _, rk := range rankers {
+		order, into := bestOrder, &act.Best
+		if rk.Worst() {
+			order, into = worstOrder, &act.Worst
 		}
-		if act.Best, err = s.digestQuotes(ctx, businessID, best.ids(), bestOrder); err != nil {
+		if *into, err = s.digestQuotes(ctx, businessID, rk.IDs(), order); err != nil {
 			return DigestActivity{}, err
 		}
 	}
@@ -370,81 +370,23 @@ func (s *Store) DigestActivity(ctx context.Context, businessID int64, bounds []t
 // time order (UTC, nanoseconds).
 const timeKeyLayout = "2006-01-02 15:04:05.000000000"
 
-// MergeDigestQuotes merges quote lists ranked by worstOrder (worst) or
-// bestOrder, e.g. the Worst or Best of DigestActivity over adjacent
-// ranges, into the first limit of them in the same order.
-func MergeDigestQuotes(worst bool, limit int, lists ...[]DigestQuote) []DigestQuote {
-	r := digestRanking{worst: worst}
-	var all []DigestQuote
-	for _, l := range lists {
-		all = append(all, l...)
-	}
-	key := func(q DigestQuote) rankedMention {
-		m := rankedMention{id: q.ID, compound: q.Compound, rating: 3, posted: q.PostedAt.UTC().AppendFormat(nil, timeKeyLayout)}
-		if q.Rating != nil {
-			m.rating = *q.Rating
-		}
-		return m
-	}
-	sort.SliceStable(all, func(i, j int) bool { return r.less(key(all[i]), key(all[j])) })
-	if len(all) > limit {
-		all = all[:limit]
-	}
-	return all
+// RankedMention is what a Ranker orders mentions by.
+type RankedMention struct {
+	ID       int64
+	Compound float64
+	Rating   float64 // 3 when unrated
+	// Posted is a sortable time key, valid only during Add (the caller
+	// reuses its buffer).
+	Posted []byte
 }
 
-// rankedMention is what worstOrder and bestOrder sort by.
-type rankedMention struct {
-	id       int64
-	compound float64
-	rating   float64 // 3 when unrated
-	posted   []byte  // sortable time key (see DigestActivity)
-}
-
-// digestRanking keeps the limit first mentions in worstOrder (worst) or
-// bestOrder.
-type digestRanking struct {
-	limit int
-	worst bool
-	top   []rankedMention // sorted, at most limit
-}
-
-// less reports whether a ranks before b.
-func (r *digestRanking) less(a, b rankedMention) bool {
-	if a.compound != b.compound {
-		return (a.compound < b.compound) == r.worst
-	}
-	if a.rating != b.rating {
-		return (a.rating < b.rating) == r.worst
-	}
-	if c := bytes.Compare(a.posted, b.posted); c != 0 {
-		return c > 0
-	}
-	return a.id < b.id
-}
-
-func (r *digestRanking) add(m rankedMention) {
-	if r.limit <= 0 {
-		return
-	}
-	if len(r.top) == r.limit && !r.less(m, r.top[len(r.top)-1]) {
-		return
-	}
-	m.posted = bytes.Clone(m.posted) // the caller reuses its buffer
-	i := sort.Search(len(r.top), func(i int) bool { return r.less(m, r.top[i]) })
-	if len(r.top) < r.limit {
-		r.top = append(r.top, rankedMention{})
-	}
-	copy(r.top[i+1:], r.top[i:len(r.top)-1])
-	r.top[i] = m
-}
-
-func (r *digestRanking) ids() []int64 {
-	out := make([]int64, len(r.top))
-	for i, m := range r.top {
-		out[i] = m.id
-	}
-	return out
+// Ranker keeps the first few of a stream of mentions in worstOrder or
+// bestOrder; the digest's quote ranking is one. DigestActivity feeds it
+// every analyzed mention of its range and loads the winners' quotes.
+type Ranker interface {
+	Worst() bool
+	Add(m RankedMention)
+	IDs() []int64
 }
 
 // DigestResolvedIssueCategories lists the issue categories of complaints
@@ -580,7 +522,7 @@ type DigestQuote struct {
 
 // The rankings of quoted mentions: worst and best sentiment first, ties
 // broken by star rating (none counts as 3), then the most recent, then ID.
-// digestRanking.less implements the same orders.
+// The digest's Ranker implements the same orders.
 const (
 	worstOrder = "a.compound ASC, COALESCE(m.rating, 3) ASC, m.posted_at DESC, m.id"
 	bestOrder  = "a.compound DESC, COALESCE(m.rating, 3) DESC, m.posted_at DESC, m.id"
