@@ -16,7 +16,6 @@ import (
 
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/promreg"
-	"github.com/earshot/earshot/store"
 	"github.com/jonboulle/clockwork"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -33,7 +32,7 @@ type Options struct {
 // Alerter implements the pipeline's app.Alerter.
 type Alerter struct {
 	cfg    *config.Config
-	st     *store.Store
+	st     Store
 	log    *slog.Logger
 	clock  clockwork.Clock
 	drafts *drafter
@@ -46,7 +45,7 @@ type Alerter struct {
 // New checks the alert configuration (templates run on a sample
 // complaint; a broken one is reported with its file and line). The
 // logger is used as given: callers name the component.
-func New(cfg *config.Config, st *store.Store, opts Options) (*Alerter, error) {
+func New(cfg *config.Config, st Store, opts Options) (*Alerter, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}

@@ -20,7 +20,7 @@ import (
 // alone unless it was edited to a lower rating after a reply, which
 // reopens it; a new complaint from an author whose earlier complaint was
 // answered reopens that task instead of opening a second one.
-func (a *Alerter) OnAnalysis(ctx context.Context, tx *store.Store, m models.Mention, an models.Analysis) error {
+func (a *Alerter) OnAnalysis(ctx context.Context, tx Tx, m models.Mention, an models.Analysis) error {
 	if !an.Complaint {
 		return nil
 	}
@@ -78,7 +78,7 @@ func (a *Alerter) OnAnalysis(ctx context.Context, tx *store.Store, m models.Ment
 // task was answered: one task, one alert, unless the new complaint is
 // more severe (a threat to go to a lawyer), which raises the task's
 // severity, pulls its deadline in and alerts again.
-func (a *Alerter) repeatWhileOpen(ctx context.Context, tx *store.Store, biz models.Business, src models.Source, t models.Task, m models.Mention, an models.Analysis) error {
+func (a *Alerter) repeatWhileOpen(ctx context.Context, tx Tx, biz models.Business, src models.Source, t models.Task, m models.Mention, an models.Analysis) error {
 	now := a.clock.Now().UTC()
 	note := fmt.Sprintf("%s complained again (mention %d)", wording.OneLine(m.Author, 60), m.ID)
 	if an.Severity <= t.Severity {
@@ -142,7 +142,7 @@ func dedupKey(mentionID int64) string { return "apology:" + strconv.FormatInt(me
 
 // repeatTask finds the newest apology task of an earlier mention by the
 // same author on the same source kind.
-func (a *Alerter) repeatTask(ctx context.Context, tx *store.Store, m models.Mention) (models.Task, bool, error) {
+func (a *Alerter) repeatTask(ctx context.Context, tx Tx, m models.Mention) (models.Task, bool, error) {
 	author := strings.TrimSpace(m.Author)
 	if author == "" || strings.EqualFold(author, "anonymous") {
 		return models.Task{}, false, nil
@@ -156,7 +156,7 @@ func (a *Alerter) repeatTask(ctx context.Context, tx *store.Store, m models.Ment
 
 // onEdit reopens a mention's task when the review was edited to a lower
 // rating after it was answered.
-func (a *Alerter) onEdit(ctx context.Context, tx *store.Store, biz models.Business, src models.Source, t models.Task, m models.Mention, an models.Analysis) error {
+func (a *Alerter) onEdit(ctx context.Context, tx Tx, biz models.Business, src models.Source, t models.Task, m models.Mention, an models.Analysis) error {
 	if m.Version <= 1 || m.Rating == nil || !tasks.Answered(t.State) {
 		return nil
 	}
@@ -178,7 +178,7 @@ func (a *Alerter) onEdit(ctx context.Context, tx *store.Store, biz models.Busine
 
 // reopen puts an answered task back to open with a fresh deadline and
 // draft, pointing at mention m, and alerts as for a new complaint.
-func (a *Alerter) reopen(ctx context.Context, tx *store.Store, biz models.Business, src models.Source, t models.Task, m models.Mention, an models.Analysis, why string) error {
+func (a *Alerter) reopen(ctx context.Context, tx Tx, biz models.Business, src models.Source, t models.Task, m models.Mention, an models.Analysis, why string) error {
 	now := a.clock.Now().UTC()
 	dl := a.deadline(biz, m, an.Severity, now)
 	draft := a.draft(biz, m, an)
@@ -205,7 +205,7 @@ func (a *Alerter) reopen(ctx context.Context, tx *store.Store, biz models.Busine
 }
 
 // defaultAssignee is the first staff member, else manager, else owner.
-func defaultAssignee(ctx context.Context, tx *store.Store, businessID int64) (string, error) {
+func defaultAssignee(ctx context.Context, tx Tx, businessID int64) (string, error) {
 	users, err := tx.Users(ctx, businessID)
 	if err != nil {
 		return "", fmt.Errorf("alerts: %w", err)

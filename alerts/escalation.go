@@ -82,7 +82,7 @@ func reached(t models.Task, now time.Time, pct int) bool {
 	return !now.Before(at)
 }
 
-func (a *Alerter) escalate(ctx context.Context, tx *store.Store, t models.Task, s step, now time.Time) error {
+func (a *Alerter) escalate(ctx context.Context, tx Tx, t models.Task, s step, now time.Time) error {
 	biz, err := tx.Business(ctx, t.BusinessID)
 	if err != nil {
 		return fmt.Errorf("alerts: escalate task %d: %w", t.ID, err)
@@ -153,7 +153,7 @@ func joinNames(xs []string) string {
 
 // followUp moves a replied task to follow-up due and reminds its assignee
 // to check that the customer's problem is really fixed.
-func (a *Alerter) followUp(ctx context.Context, tx *store.Store, t models.Task, now time.Time) error {
+func (a *Alerter) followUp(ctx context.Context, tx Tx, t models.Task, now time.Time) error {
 	if err := tasks.Move(ctx, tx, &t, t.State, tasks.Change{Event: tasks.EventFollowUp, Actor: "earshot", At: now}); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return nil

@@ -17,7 +17,7 @@ import (
 // alertNew queues the alert of a new complaint, or groups it into an
 // incident when it is one of several about the same issue in the burst
 // window.
-func (a *Alerter) alertNew(ctx context.Context, tx *store.Store, biz models.Business, src models.Source, t models.Task, m models.Mention, an models.Analysis) error {
+func (a *Alerter) alertNew(ctx context.Context, tx Tx, biz models.Business, src models.Source, t models.Task, m models.Mention, an models.Analysis) error {
 	now := a.clock.Now().UTC()
 	targets := a.routeTargets(biz, src, an.Severity)
 	threshold := a.cfg.Alerts.Burst.Threshold
@@ -44,7 +44,7 @@ func (a *Alerter) alertNew(ctx context.Context, tx *store.Store, biz models.Busi
 // alertIncident groups the tasks of a burst under the earliest one and
 // sends one alert listing them all. The alert is rewritten while it waits
 // in the outbox; once sent, another goes out every Threshold complaints.
-func (a *Alerter) alertIncident(ctx context.Context, tx *store.Store, biz models.Business, src models.Source, t models.Task, group []models.Task, targets []target, now time.Time) error {
+func (a *Alerter) alertIncident(ctx context.Context, tx Tx, biz models.Business, src models.Source, t models.Task, group []models.Task, targets []target, now time.Time) error {
 	slices.SortFunc(group, func(x, y models.Task) int { return int(x.ID - y.ID) })
 	leader := group[0].ID
 	for _, g := range group {

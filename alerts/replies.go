@@ -11,7 +11,7 @@ import (
 
 // OnReplies marks the open tasks of mentions that got an owner reply on
 // the site as replied, and schedules their follow-up.
-func (a *Alerter) OnReplies(ctx context.Context, tx *store.Store, mentionIDs []int64) error {
+func (a *Alerter) OnReplies(ctx context.Context, tx Tx, mentionIDs []int64) error {
 	now := a.clock.Now().UTC()
 	for _, id := range mentionIDs {
 		m, err := tx.Mention(ctx, id)

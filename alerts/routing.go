@@ -9,7 +9,6 @@ import (
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/notify"
-	"github.com/earshot/earshot/store"
 )
 
 // target is one recipient of one channel.
@@ -104,7 +103,7 @@ func (a *Alerter) personTarget(u models.User) []target {
 // replaced by a note pointing to the digest and the task list, and later
 // ones are dropped until the hour has passed. keyBase + the target makes
 // the idempotency key.
-func (a *Alerter) enqueue(ctx context.Context, tx *store.Store, base models.Notification, keyBase string, targets []target, limited bool) (int, error) {
+func (a *Alerter) enqueue(ctx context.Context, tx Tx, base models.Notification, keyBase string, targets []target, limited bool) (int, error) {
 	now := a.clock.Now()
 	queued := 0
 	for _, t := range targets {

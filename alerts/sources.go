@@ -8,12 +8,11 @@ import (
 	"github.com/earshot/earshot/internal/wording"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/notify"
-	"github.com/earshot/earshot/store"
 )
 
 // OnSourceBroken tells the owner that a source keeps failing, why, and
 // what to do.
-func (a *Alerter) OnSourceBroken(ctx context.Context, tx *store.Store, src models.Source) error {
+func (a *Alerter) OnSourceBroken(ctx context.Context, tx Tx, src models.Source) error {
 	biz, err := tx.Business(ctx, src.BusinessID)
 	if err != nil {
 		return fmt.Errorf("alerts: broken source %s: %w", src.Name, err)

@@ -3,8 +3,8 @@ package app
 import (
 	"context"
 
+	"github.com/earshot/earshot/alerts"
 	"github.com/earshot/earshot/models"
-	"github.com/earshot/earshot/store"
 )
 
 // Alerter turns analyses into tasks and notifications. The pipeline calls
@@ -15,13 +15,13 @@ type Alerter interface {
 	// OnAnalysis opens (or reopens) tasks for a complaint and queues the
 	// owner's alert. It must be idempotent: the same analysis processed
 	// twice opens one task.
-	OnAnalysis(ctx context.Context, tx *store.Store, m models.Mention, a models.Analysis) error
+	OnAnalysis(ctx context.Context, tx alerts.Tx, m models.Mention, a models.Analysis) error
 	// OnReplies marks the tasks of mentions on which an owner reply was
 	// detected by a scraper as replied.
-	OnReplies(ctx context.Context, tx *store.Store, mentionIDs []int64) error
+	OnReplies(ctx context.Context, tx alerts.Tx, mentionIDs []int64) error
 	// OnSourceBroken tells the owner that a source failed repeatedly and
 	// why. Called once per outage.
-	OnSourceBroken(ctx context.Context, tx *store.Store, src models.Source) error
+	OnSourceBroken(ctx context.Context, tx alerts.Tx, src models.Source) error
 	// CheckDeadlines sends escalation reminders and opens due follow-ups.
 	CheckDeadlines(ctx context.Context) error
 }

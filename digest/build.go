@@ -207,7 +207,7 @@ func (d *Digest) Quiet() bool { return d.Mentions.This == 0 }
 // Build computes the digest of one business for one week from the store.
 // Its queries run two at a time on the store's connection pool, so st must
 // be the store itself, not a transaction.
-func Build(ctx context.Context, st *store.Store, biz models.Business, week Week, opts Options) (*Digest, error) {
+func Build(ctx context.Context, st Reader, biz models.Business, week Week, opts Options) (*Digest, error) {
 	if week.IsZero() {
 		return nil, fmt.Errorf("digest: business %s: %w: no week given", biz.Name, ErrBadWeek)
 	}

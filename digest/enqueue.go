@@ -66,7 +66,7 @@ func IdempotencyKey(business string, w Week, recipient string) string {
 // reports how many were added: 0 when every recipient's digest for that
 // week is already queued or sent (then the digest is not even built).
 // Delivery and retries are the alerter's outbox sender's.
-func Enqueue(ctx context.Context, st *store.Store, cfg *config.Config, biz config.Business, week Week, now time.Time) (int, error) {
+func Enqueue(ctx context.Context, st Store, cfg *config.Config, biz config.Business, week Week, now time.Time) (int, error) {
 	recips := Recipients(biz)
 	if len(recips) == 0 {
 		return 0, fmt.Errorf("digest: business %s: %w; set businesses[].digest.recipients or give an owner an email", biz.Name, ErrNoRecipients)
@@ -129,7 +129,7 @@ func Enqueue(ctx context.Context, st *store.Store, cfg *config.Config, biz confi
 // ended gets no digest for it: earshot was not watching yet; one without
 // recipients is skipped. Errors of one business do not stop the others;
 // they are returned joined.
-func EnqueueDue(ctx context.Context, st *store.Store, cfg *config.Config, now time.Time, log *slog.Logger) (int, error) {
+func EnqueueDue(ctx context.Context, st Store, cfg *config.Config, now time.Time, log *slog.Logger) (int, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -175,7 +175,7 @@ func EnqueueDue(ctx context.Context, st *store.Store, cfg *config.Config, now ti
 // to path as a standalone HTML page (charts embedded as data: URLs), for
 // `earshot digest --preview` and the demo. A zero week means the week
 // containing now, so a demo that has just scraped shows its data.
-func WritePreview(ctx context.Context, st *store.Store, biz models.Business, week Week, path string, now time.Time) error {
+func WritePreview(ctx context.Context, st Reader, biz models.Business, week Week, path string, now time.Time) error {
 	if week.IsZero() {
 		week = WeekOf(now, location(biz.TimeZone))
 	}
