@@ -33,6 +33,9 @@ type TaskView struct {
 	Excerpt  string
 	// Remaining is "due in 3 hours" or "overdue by 2 days".
 	Remaining string
+	// NextAt is when the task needs attention next: the follow-up date
+	// once replied, else the reply deadline.
+	NextAt time.Time
 	Overdue   bool
 }
 
@@ -103,7 +106,10 @@ func overdue(t models.Task, now time.Time) bool {
 // view is a task as lists show it; m is its mention, loaded by the caller
 // (in one query for a whole list).
 func view(ctx context.Context, st *store.Store, t models.Task, m models.Mention, now time.Time, names map[int64]string) (TaskView, error) {
-	v := TaskView{Task: t, Overdue: overdue(t, now)}
+	v := TaskView{Task: t, Overdue: overdue(t, now), NextAt: t.DueAt}
+	if t.State == models.TaskReplied || t.State == models.TaskFollowUpDue {
+		v.NextAt = followUpAt(t)
+	}
 	if _, ok := names[t.BusinessID]; !ok {
 		b, err := st.Business(ctx, t.BusinessID)
 		if err != nil {
