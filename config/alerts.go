@@ -7,6 +7,8 @@ import (
 	"strings"
 	"text/template"
 	"time"
+
+	"github.com/earshot/earshot/scrapers/registry"
 )
 
 // Alerts is the alert policy: response deadlines, escalation, burst
@@ -136,10 +138,8 @@ func DefaultDeadlines() []DeadlineRule {
 }
 
 // DefaultReplyLimits are the reply length limits of platforms, in
-// characters.
-func DefaultReplyLimits() map[string]int {
-	return map[string]int{"twitter": 280, "x": 280, "googleplay": 350, "mastodon": 500, "google": 4096}
-}
+// characters, from each kind's row in scrapers/registry.
+func DefaultReplyLimits() map[string]int { return registry.ReplyLimits() }
 
 func (a *Alerts) applyDefaults() {
 	if len(a.Deadlines) == 0 {
