@@ -41,7 +41,10 @@ class (blocked, http, parse, timeout, network, config).
 				also = append(also, "also called "+strings.Join(k.Aliases, ", "))
 			}
 			if k.Postable() {
-				also = append(also, "replies: --post")
+				also = append(also, "replies can be posted (tasks reply --post)")
+			}
+			if k.ReplyLimit > 0 {
+				also = append(also, fmt.Sprintf("replies up to %d characters", k.ReplyLimit))
 			}
 			if len(k.Env) > 0 {
 				also = append(also, "env: "+strings.Join(k.Env, ", "))

@@ -134,3 +134,16 @@ func TestReplyErrors(t *testing.T) {
 		})
 	}
 }
+
+// Supported and For read the registry row: the kinds with a poster, and
+// the X alias, can post; review sites without a reply API cannot.
+func TestSupported(t *testing.T) {
+	for kind, want := range map[string]bool{"twitter": true, "x": true, "mastodon": true, "google": true, "googleplay": false, "trustpilot": false, "rss": false, "": false} {
+		if got := Supported(kind); got != want {
+			t.Errorf("Supported(%q) = %v, want %v", kind, got, want)
+		}
+		if _, err := For(kind, "", nil, env(nil)); !want && !errors.Is(err, ErrUnsupported) {
+			t.Errorf("For(%q): %v, want ErrUnsupported", kind, err)
+		}
+	}
+}
