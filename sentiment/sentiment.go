@@ -124,7 +124,7 @@ var socialMarkers = map[string]bool{"lol": true, "omg": true, "lmao": true, "hah
 // chat words.
 func isSocial(kind string, toks []nlp.Token) bool {
 	if kind != "" {
-		k, ok := registry.Lookup(strings.ToLower(kind))
+		k, ok := registry.Resolve(kind)
 		return ok && k.Text == registry.Post
 	}
 	for i := range toks {

@@ -35,7 +35,7 @@ var (
 // For returns the poster for a source kind. apiBase is the source's API
 // base (empty for the platform's default).
 func For(kind, apiBase string, client *http.Client, getenv func(string) string) (Poster, error) {
-	k, ok := registry.Lookup(kind)
+	k, ok := registry.Resolve(kind)
 	if !ok || !k.Postable() {
 		return nil, fmt.Errorf("post: %s: %w", kind, ErrUnsupported)
 	}
@@ -44,6 +44,6 @@ func For(kind, apiBase string, client *http.Client, getenv func(string) string) 
 
 // Supported reports whether replies to a source kind can be posted.
 func Supported(kind string) bool {
-	k, ok := registry.Lookup(kind)
+	k, ok := registry.Resolve(kind)
 	return ok && k.Postable()
 }

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/earshot/earshot/scrapers"
 	"github.com/earshot/earshot/scrapers/amazon"
@@ -69,7 +70,7 @@ type Kind struct {
 	// mentions; it is the sub-package's Kind constant.
 	Name string
 	// Aliases are other names users type for the kind (x for twitter);
-	// Lookup accepts them, stored mentions never carry them.
+	// Resolve accepts them, configs and stored mentions never carry them.
 	Aliases []string
 	Channel Channel
 	Text    Text
@@ -141,8 +142,22 @@ func New(kind string, opts scrapers.Options) (scrapers.Source, error) {
 	return k.New(opts.WithDefaults())
 }
 
-// Lookup returns the table row for kind, a name or an alias.
+// Lookup returns the table row for kind, by its exact name: the name a
+// config source, a stored source and a stored mention carry.
 func Lookup(kind string) (Kind, bool) {
+	for _, k := range kinds {
+		if k.Name == kind {
+			return k, true
+		}
+	}
+	return Kind{}, false
+}
+
+// Resolve is Lookup for what people type (`earshot analyze --source X`):
+// it also accepts an alias, in any case. Configs stay strict, so a source
+// and its mentions always carry the same name.
+func Resolve(kind string) (Kind, bool) {
+	kind = strings.ToLower(strings.TrimSpace(kind))
 	for _, k := range kinds {
 		if k.Name == kind || slices.Contains(k.Aliases, kind) {
 			return k, true

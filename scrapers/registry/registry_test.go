@@ -34,9 +34,14 @@ func TestTable(t *testing.T) {
 			if err != nil || src == nil {
 				t.Errorf("New(%q) with default options: %v", k.Name, err)
 			}
-			for _, a := range k.Aliases {
-				if got, ok := Lookup(a); !ok || got.Name != k.Name {
-					t.Errorf("alias %q finds %q", a, got.Name)
+			for _, a := range append([]string{strings.ToUpper(k.Name)}, k.Aliases...) {
+				if got, ok := Resolve(a); !ok || got.Name != k.Name {
+					t.Errorf("Resolve(%q) finds %q", a, got.Name)
+				}
+				// A config naming an alias or a capitalised kind is
+				// refused: its source and mentions would carry two names.
+				if _, ok := Lookup(a); ok {
+					t.Errorf("Lookup(%q) accepts a name that is not the kind's", a)
 				}
 			}
 		})
