@@ -44,7 +44,8 @@ type Alerts struct {
 	// Templates overrides the reply drafts.
 	Templates Templates `yaml:"templates"`
 	// ReplyLimits maps a source kind to the longest reply it accepts, in
-	// characters; defaults cover X (280), Google Play (350), Mastodon (500).
+	// characters. The defaults are the ReplyLimit of each kind's row in
+	// scrapers/registry; entries here override them.
 	ReplyLimits map[string]int `yaml:"reply_limits"`
 	// Contact is the private channel social-media drafts invite the
 	// customer to, for example "send us a direct message".
