@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/earshot/earshot/alerts/post"
 	"github.com/earshot/earshot/models"
+	"github.com/earshot/earshot/scrapers/mastodon"
 	"github.com/earshot/earshot/store"
 )
 
@@ -92,7 +92,7 @@ func TestReplyWithPost(t *testing.T) {
 		io.WriteString(w, `{"id":"2","url":"https://mastodon.example/@rosies/2"}`)
 	}))
 	defer srv.Close()
-	f := newFixture(t, fixtureOpts{env: map[string]string{post.EnvMastodonAccessToken: "tok"}})
+	f := newFixture(t, fixtureOpts{env: map[string]string{mastodon.EnvAccessToken: "tok"}})
 	f.setAPIBase("mastodon", srv.URL)
 	m := f.process(complaint{source: "mastodon", id: "109", author: "@dana", severity: 2, text: "Cold coffee", issues: []string{"drinks/cold coffee"}})
 	task := f.task(m.ID)

@@ -19,9 +19,6 @@ import (
 	"github.com/jonboulle/clockwork"
 )
 
-// Version is set at build time with -ldflags "-X github.com/earshot/earshot/cli.Version=v1.2.3".
-var Version = "dev"
-
 // Env is what a command may use of the outside world.
 type Env struct {
 	Stdin  io.Reader
@@ -206,14 +203,5 @@ func parse(fs *flag.FlagSet, args []string) error {
 		}
 		return fmt.Errorf("%w: %v", ErrUsage, err)
 	}
-	return nil
-}
-
-func runVersion(ctx context.Context, e *Env, args []string) error {
-	fs := e.FlagSet("version", "", "Print earshot's version.")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.Stdout, "earshot %s\n", Version)
 	return nil
 }

@@ -35,11 +35,23 @@ class (blocked, http, parse, timeout, network, config).
 			return fmt.Errorf("%w: unknown argument %q (did you mean `earshot sources kinds`?)", ErrUsage, fs.Arg(0))
 		}
 		for _, k := range registry.Kinds() {
-			kind := "review"
-			if k.Social {
-				kind = "social"
+			fmt.Fprintf(e.Stdout, "%-12s %-7s %s\n", k.Name, k.Channel, k.Summary)
+			var also []string
+			if len(k.Aliases) > 0 {
+				also = append(also, "also called "+strings.Join(k.Aliases, ", "))
 			}
-			fmt.Fprintf(e.Stdout, "%-12s %-7s %s\n", k.Name, kind, k.Summary)
+			if k.Postable() {
+				also = append(also, "replies can be posted (tasks reply --post)")
+			}
+			if k.ReplyLimit > 0 {
+				also = append(also, fmt.Sprintf("replies up to %d characters", k.ReplyLimit))
+			}
+			if len(k.Env) > 0 {
+				also = append(also, "env: "+strings.Join(k.Env, ", "))
+			}
+			if len(also) > 0 {
+				fmt.Fprintf(e.Stdout, "%-12s %-7s %s\n", "", "", strings.Join(also, "; "))
+			}
 		}
 		return nil
 	default:

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"text/template"
 	"time"
+
+	"github.com/earshot/earshot/scrapers/registry"
 )
 
 // Alerts is the alert policy: response deadlines, escalation, burst
@@ -42,7 +44,8 @@ type Alerts struct {
 	// Templates overrides the reply drafts.
 	Templates Templates `yaml:"templates"`
 	// ReplyLimits maps a source kind to the longest reply it accepts, in
-	// characters; defaults cover X (280), Google Play (350), Mastodon (500).
+	// characters. The defaults are the ReplyLimit of each kind's row in
+	// scrapers/registry; entries here override them.
 	ReplyLimits map[string]int `yaml:"reply_limits"`
 	// Contact is the private channel social-media drafts invite the
 	// customer to, for example "send us a direct message".
@@ -136,10 +139,8 @@ func DefaultDeadlines() []DeadlineRule {
 }
 
 // DefaultReplyLimits are the reply length limits of platforms, in
-// characters.
-func DefaultReplyLimits() map[string]int {
-	return map[string]int{"twitter": 280, "x": 280, "googleplay": 350, "mastodon": 500, "google": 4096}
-}
+// characters, from each kind's row in scrapers/registry.
+func DefaultReplyLimits() map[string]int { return registry.ReplyLimits() }
 
 func (a *Alerts) applyDefaults() {
 	if len(a.Deadlines) == 0 {

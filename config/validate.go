@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/earshot/earshot/scrapers/registry"
 )
 
 // Defaults for values the file leaves out.
@@ -291,7 +293,7 @@ func (c *Config) validate() Errors {
 		for j, s := range b.Sources {
 			sp := fmt.Sprintf("%s.sources[%d]", p, j)
 			if s.Kind == "" {
-				v.errf(sp, "a source needs kind: (for example trustpilot, jsonld, rss, mastodon); `earshot scrape -h` lists them")
+				v.errf(sp, "a source needs kind: (one of %s); `earshot sources kinds` describes them", strings.Join(registry.Names(), ", "))
 				continue
 			}
 			if srcNames[s.Name] {

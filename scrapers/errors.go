@@ -28,6 +28,11 @@ var (
 	ErrConfig = errors.New("source misconfigured")
 	// ErrUnknownKind means no scraper is registered for a kind.
 	ErrUnknownKind = errors.New("unknown source kind")
+	// ErrNoCredentials means a Poster's credential variable is not set.
+	ErrNoCredentials = errors.New("credentials not set")
+	// ErrBadTarget means a mention's ID (or the source's API base) cannot
+	// be replied to.
+	ErrBadTarget = errors.New("mention cannot be replied to")
 )
 
 // Classify maps an error returned by a Source to the coarse error class

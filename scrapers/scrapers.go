@@ -2,8 +2,9 @@
 // social network is a Source in its own sub-package (scrapers/trustpilot,
 // scrapers/rss, ...) and scrapers/registry builds them from one explicit
 // table. This package holds only what they share: the request and result
-// types, the options every scraper honours (politeness, retries), and the
-// sentinel errors that become a source's health.
+// types, the options every scraper honours (politeness, retries), the
+// Poster contract of kinds with a reply API (reply.go), and the sentinel
+// errors that become a source's health.
 package scrapers
 
 import (

@@ -16,6 +16,7 @@ import (
 	"sync"
 
 	"github.com/earshot/earshot/models"
+	"github.com/earshot/earshot/scrapers/registry"
 	"github.com/earshot/earshot/sentiment/internal/nlp"
 )
 
@@ -32,7 +33,7 @@ type Input struct {
 	Text        string
 	Title       string   // review title, may be empty; analyse it with the text
 	Rating      *float64 // stars out of 5, nil when the source has none
-	SourceKind  string   // "trustpilot", "twitter", "rss", ... ; social kinds: twitter, mastodon, bluesky, hackernews, reddit, rss
+	SourceKind  string   // a scrapers/registry kind; its row's Text says whether to read it as a short post
 	AuthorReach int64    // followers, 0 when unknown
 	Domain      string   // taxonomy pack: restaurant, hospitality, retail, software, general ("" = general)
 }
@@ -112,20 +113,19 @@ type sentInfo struct {
 
 func newWork() *work { return &work{sc: nlp.NewScratch()} }
 
-// socialKinds are short public posts, where the lexicon's reading of
-// emoticons, slang and shouting is the stronger signal.
-var socialKinds = map[string]bool{"twitter": true, "x": true, "mastodon": true, "bluesky": true, "hackernews": true, "reddit": true, "rss": false}
-
 // socialMarkers are words that mark a text as a social post when its
 // source kind is unknown (the analyze command, the accuracy report).
 var socialMarkers = map[string]bool{"lol": true, "omg": true, "lmao": true, "haha": true, "u": true, "ur": true, "im": true, "rt": true, "http": true, "https": true, "wtf": true, "smh": true}
 
 // isSocial reports whether a text should be read as a social post: its
-// source says so, or, with no source given, it has @mentions, hashtags,
-// links, emoji, emoticons or chat words.
+// source kind's registry row says its text is short posts (an RSS item
+// is a social mention but reads like prose, so it is not), or, with no
+// source given, it has @mentions, hashtags, links, emoji, emoticons or
+// chat words.
 func isSocial(kind string, toks []nlp.Token) bool {
 	if kind != "" {
-		return socialKinds[strings.ToLower(kind)]
+		k, ok := registry.Resolve(kind)
+		return ok && k.Text == registry.Post
 	}
 	for i := range toks {
 		t := &toks[i]

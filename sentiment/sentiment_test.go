@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/earshot/earshot/models"
+	"github.com/earshot/earshot/scrapers/registry"
 	"github.com/earshot/earshot/sentiment/internal/nlp"
 )
 
@@ -334,6 +335,28 @@ func TestSocialWeighting(t *testing.T) {
 	}
 	if !isSocial("", mustTokens("lol ok")) || isSocial("", mustTokens("The food was fine.")) || isSocial("trustpilot", mustTokens("lol")) || !isSocial("Twitter", nil) {
 		t.Error("isSocial misjudges a text")
+	}
+}
+
+// TestSourceKindText pins that sentiment reads the kind's registry row:
+// short posts get the social weighting, prose does not, and an RSS item
+// (a social mention, but a headline and an article snippet) is prose.
+// Before the row, sentiment kept its own list, which disagreed with the
+// registry about rss.
+func TestSourceKindText(t *testing.T) {
+	for _, k := range registry.Kinds() {
+		if got, want := isSocial(k.Name, nil), k.Text == registry.Post; got != want {
+			t.Errorf("%s: read as a social post = %v, its row says text %q", k.Name, got, k.Text)
+		}
+	}
+	cases := []struct {
+		kind string
+		want bool
+	}{{"rss", false}, {"twitter", true}, {"X", true}, {"reddit", true}, {"trustpilot", false}, {"myspace", false}}
+	for _, c := range cases {
+		if got := isSocial(c.kind, mustTokens("lol ok")); got != c.want {
+			t.Errorf("isSocial(%q) = %v, want %v", c.kind, got, c.want)
+		}
 	}
 }
 

@@ -12,6 +12,9 @@ import (
 	"testing"
 
 	"github.com/earshot/earshot/models"
+	"github.com/earshot/earshot/scrapers/google"
+	"github.com/earshot/earshot/scrapers/mastodon"
+	"github.com/earshot/earshot/scrapers/twitter"
 )
 
 type seen struct {
@@ -44,8 +47,8 @@ func env(m map[string]string) func(string) string { return func(k string) string
 
 func TestReplies(t *testing.T) {
 	creds := map[string]string{
-		EnvTwitterConsumerKey: "ck", EnvTwitterConsumerSecret: "cs", EnvTwitterAccessToken: "at", EnvTwitterAccessSecret: "as",
-		EnvMastodonAccessToken: "mtok", EnvGoogleAccessToken: "gtok",
+		twitter.EnvConsumerKey: "ck", twitter.EnvConsumerSecret: "cs", twitter.EnvAccessToken: "at", twitter.EnvAccessSecret: "as",
+		mastodon.EnvAccessToken: "mtok", google.EnvAccessToken: "gtok",
 	}
 	cases := []struct {
 		name, kind, extID, reply string
@@ -109,12 +112,12 @@ func TestReplyErrors(t *testing.T) {
 		want              error
 		wantText          string
 	}{
-		{"no credentials names the variables", "mastodon", "1", nil, ErrNoCredentials, EnvMastodonAccessToken},
-		{"twitter needs all four", "twitter", "1", map[string]string{EnvTwitterConsumerKey: "x"}, ErrNoCredentials, EnvTwitterAccessSecret},
+		{"no credentials names the variables", "mastodon", "1", nil, ErrNoCredentials, mastodon.EnvAccessToken},
+		{"twitter needs all four", "twitter", "1", map[string]string{twitter.EnvConsumerKey: "x"}, ErrNoCredentials, twitter.EnvAccessSecret},
 		{"no API for trustpilot", "trustpilot", "1", nil, ErrUnsupported, "trustpilot"},
-		{"bad google review name", "google", "reviews/abc", map[string]string{EnvGoogleAccessToken: "t"}, ErrBadTarget, "reviews/abc"},
-		{"bad tweet id", "twitter", "abc", map[string]string{EnvTwitterConsumerKey: "a", EnvTwitterConsumerSecret: "b", EnvTwitterAccessToken: "c", EnvTwitterAccessSecret: "d"}, ErrBadTarget, "abc"},
-		{"server refuses: status in the error, token never", "google", "accounts/1/locations/2/reviews/abc", map[string]string{EnvGoogleAccessToken: "sekrit"}, nil, "HTTP 403"},
+		{"bad google review name", "google", "reviews/abc", map[string]string{google.EnvAccessToken: "t"}, ErrBadTarget, "reviews/abc"},
+		{"bad tweet id", "twitter", "abc", map[string]string{twitter.EnvConsumerKey: "a", twitter.EnvConsumerSecret: "b", twitter.EnvAccessToken: "c", twitter.EnvAccessSecret: "d"}, ErrBadTarget, "abc"},
+		{"server refuses: status in the error, token never", "google", "accounts/1/locations/2/reviews/abc", map[string]string{google.EnvAccessToken: "sekrit"}, nil, "HTTP 403"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -129,5 +132,18 @@ func TestReplyErrors(t *testing.T) {
 				t.Fatalf("error leaks the token: %v", err)
 			}
 		})
+	}
+}
+
+// Supported and For read the registry row: the kinds with a poster, and
+// the X alias, can post; review sites without a reply API cannot.
+func TestSupported(t *testing.T) {
+	for kind, want := range map[string]bool{"twitter": true, "x": true, "mastodon": true, "google": true, "googleplay": false, "trustpilot": false, "rss": false, "": false} {
+		if got := Supported(kind); got != want {
+			t.Errorf("Supported(%q) = %v, want %v", kind, got, want)
+		}
+		if _, err := For(kind, "", nil, env(nil)); !want && !errors.Is(err, ErrUnsupported) {
+			t.Errorf("For(%q): %v, want ErrUnsupported", kind, err)
+		}
 	}
 }

@@ -49,7 +49,7 @@ func Run(ctx context.Context, cfg Config, opts scrapers.Options, stdout io.Write
 	}
 	if strings.TrimSpace(cfg.Target) == "" {
 		what := "--url"
-		if k, ok := registry.Lookup(cfg.Kind); ok && k.Social {
+		if k, ok := registry.Lookup(cfg.Kind); ok && k.Social() {
 			what = "--query (or --url for a feed)"
 		}
 		return scrapers.Result{}, fmt.Errorf("scrapers: %s needs %s: %w", cfg.Kind, what, scrapers.ErrConfig)

@@ -7,6 +7,7 @@ package reddit
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -58,6 +59,9 @@ func (s *source) Fetch(ctx context.Context, req scrapers.Request) (scrapers.Resu
 	}
 	authBase, apiBase, feedBase := DefaultAuthBase, DefaultAPIBase, DefaultFeedBase
 	if b := strings.TrimRight(req.APIBase, "/"); b != "" {
+		if u, err := url.Parse(b); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return res, fmt.Errorf("scrapers: reddit: api base %q is not an http(s) URL: %w", req.APIBase, scrapers.ErrConfig)
+		}
 		authBase, apiBase, feedBase = b, b, b
 	}
 	q := url.Values{}
@@ -92,10 +96,12 @@ func (s *source) Fetch(ctx context.Context, req scrapers.Request) (scrapers.Resu
 }
 
 func (s *source) token(ctx context.Context, base, id, secret string) (string, error) {
-	hdr := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
-	r, _ := http.NewRequest(http.MethodPost, base, nil)
-	r.SetBasicAuth(id, secret)
-	hdr.Set("Authorization", r.Header.Get("Authorization"))
+	// Basic auth as in RFC 7617 (what http.Request.SetBasicAuth writes),
+	// built without a request so no URL is parsed here.
+	hdr := http.Header{
+		"Content-Type":  {"application/x-www-form-urlencoded"},
+		"Authorization": {"Basic " + base64.StdEncoding.EncodeToString([]byte(id+":"+secret))},
+	}
 	resp, err := s.f.API(ctx, http.MethodPost, base+"/api/v1/access_token", hdr, []byte("grant_type=client_credentials"))
 	if err != nil {
 		if resp != nil && resp.Status == http.StatusUnauthorized {

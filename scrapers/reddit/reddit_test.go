@@ -1,9 +1,13 @@
 package reddit
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/earshot/earshot/internal/testutil"
@@ -86,4 +90,27 @@ func TestSharedCaptures(t *testing.T) {
 
 func FuzzParse(f *testing.F) {
 	scrapertest.FuzzParse(f, DefaultAPIBase+"/search?q=x", Parse, nil)
+}
+
+// A mistyped api_base is a config error naming the base, with or without
+// credentials; it used to panic inside the token request.
+func TestBadAPIBase(t *testing.T) {
+	oauth := map[string]string{EnvClientID: "app-id", EnvClientSecret: "app-s3cr3t"}
+	for _, base := range []string{"http://[::1", "://no-scheme", "ftp://example.com", "localhost:8080", "http://"} {
+		for _, env := range []map[string]string{nil, oauth} {
+			t.Run(fmt.Sprintf("%s creds=%v", base, env != nil), func(t *testing.T) {
+				src, err := New(scrapers.Options{Getenv: func(k string) string { return env[k] }})
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, err = src.Fetch(context.Background(), scrapers.Request{Target: "harbour bistro", APIBase: base})
+				if !errors.Is(err, scrapers.ErrConfig) || !strings.Contains(err.Error(), base) {
+					t.Fatalf("error = %v, want ErrConfig naming %q", err, base)
+				}
+				if strings.Contains(err.Error(), "s3cr3t") {
+					t.Fatalf("error leaks the secret: %v", err)
+				}
+			})
+		}
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/earshot/earshot/scrapers/twitter"
 	"github.com/earshot/earshot/sentiment"
 	"github.com/earshot/earshot/sentiment/internal/nlp"
 	"github.com/earshot/earshot/sentiment/train"
@@ -47,7 +48,7 @@ type Report struct {
 }
 
 // sourceFor is the source kind each VADER set would arrive with.
-var sourceFor = map[string]string{"tweets": "twitter", "movie": "", "amazon": "", "nyt": ""}
+var sourceFor = map[string]string{"tweets": twitter.Kind, "movie": "", "amazon": "", "nyt": ""}
 
 // Evaluate runs the k-fold cross-validation of every metric.
 func Evaluate(ctx context.Context, d *train.Data, folds int, progress io.Writer) (*Report, error) {

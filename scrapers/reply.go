@@ -1,0 +1,62 @@
+package scrapers
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/earshot/earshot/models"
+)
+
+// Poster publishes one reply to one mention on the platform it came from;
+// it returns a URL or ID of the published reply when the platform gives
+// one. A kind with a reply API implements it next to its Source (for
+// example scrapers/mastodon/post.go) and names its constructor in its
+// registry row; alerts/post is the only caller.
+type Poster interface {
+	Reply(ctx context.Context, m models.Mention, text string) (string, error)
+}
+
+// PostOptions are what a Poster constructor gets.
+type PostOptions struct {
+	// APIBase is the source's API base; empty means the platform's
+	// public API (some kinds, such as Mastodon, need one).
+	APIBase string
+	// Client sends the requests; nil means http.DefaultClient.
+	Client *http.Client
+	// Getenv reads the credentials; nil means os.Getenv. Credentials never
+	// appear in errors.
+	Getenv func(string) string
+}
+
+// WithDefaults fills the zero fields.
+func (o PostOptions) WithDefaults() PostOptions {
+	if o.Client == nil {
+		o.Client = http.DefaultClient
+	}
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+	return o
+}
+
+// NeedEnv reads the named credentials. When any is unset it returns an
+// error naming every missing variable (never a value), wrapping
+// ErrNoCredentials.
+func NeedEnv(getenv func(string) string, what string, names ...string) (map[string]string, error) {
+	out := make(map[string]string, len(names))
+	var missing []string
+	for _, n := range names {
+		v := getenv(n)
+		if v == "" {
+			missing = append(missing, n)
+		}
+		out[n] = v
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("%s needs %s: %w", what, strings.Join(missing, ", "), ErrNoCredentials)
+	}
+	return out, nil
+}
