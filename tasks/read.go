@@ -35,8 +35,8 @@ type TaskView struct {
 	Remaining string
 	// NextAt is when the task needs attention next: the follow-up date
 	// once replied, else the reply deadline.
-	NextAt time.Time
-	Overdue   bool
+	NextAt  time.Time
+	Overdue bool
 }
 
 // ListTasks returns tasks soonest deadline first, with the time left or
