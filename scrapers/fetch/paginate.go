@@ -56,7 +56,6 @@ func (f *Fetcher) pages(ctx context.Context, req scrapers.Request, start string,
 	if maxPages <= 0 {
 		maxPages = scrapers.DefaultMaxPages
 	}
-	ctx = withSite(ctx, u, false)
 	visited := map[string]bool{}
 	next := u.String()
 	for next != "" && res.Pages < maxPages {
