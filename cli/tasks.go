@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/earshot/earshot/alerts"
 	"github.com/earshot/earshot/alerts/console"
+	"github.com/earshot/earshot/internal/textclean"
 )
 
 const tasksHelp = `
@@ -181,7 +183,7 @@ func printTaskList(e *Env, views []alerts.TaskView) {
 		fmt.Fprintln(e.Stdout, "No tasks need work.")
 		return
 	}
-	w := tabwriter.NewWriter(e.Stdout, 2, 4, 2, ' ', 0)
+	w := tabwriter.NewWriter(displayWriter{e.Stdout}, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "ID\tSTATE\tDEADLINE\tASSIGNEE\tSOURCE\tAUTHOR\tRATING\tCOMPLAINT")
 	for _, v := range views {
 		r := ""
@@ -195,7 +197,7 @@ func printTaskList(e *Env, views []alerts.TaskView) {
 }
 
 func printTask(e *Env, d alerts.TaskDetail) {
-	out := e.Stdout
+	out := displayWriter{e.Stdout}
 	fmt.Fprintf(out, "Task %d (%s) — %s, %s\n", d.ID, d.Kind, d.State, d.Remaining)
 	fmt.Fprintf(out, "Business: %s   Assignee: %s   Severity: %d   Deadline: %s\n", d.Business, dash(d.Assignee), d.Severity,
 		d.DueAt.Local().Format(time.RFC1123))
@@ -234,6 +236,18 @@ func printTask(e *Env, d alerts.TaskDetail) {
 		}
 		fmt.Fprintf(out, "  %s  %-8s %s%s\n", ev.At.Local().Format("2006-01-02 15:04"), console.Clean(ev.Actor), ev.Action, note)
 	}
+}
+
+// displayWriter cleans what it prints for a terminal: bidi override
+// characters in scraped text (U+202E) would otherwise reorder the line.
+// Each Write is one formatted line or cell, so no character is split.
+type displayWriter struct{ w io.Writer }
+
+func (d displayWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(d.w, textclean.Display(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 func dash(s string) string {
