@@ -6,11 +6,16 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"os/exec"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -28,6 +33,9 @@ import (
 type hostile struct {
 	srv   *httptest.Server
 	pages map[string]func(w http.ResponseWriter, r *http.Request)
+	// onRequest, when set, sees every request first (the kill test blocks
+	// one there).
+	onRequest atomic.Pointer[func(*http.Request)]
 }
 
 func readFixture(t testing.TB, path string) string {
@@ -96,6 +104,9 @@ func newHostile(t testing.TB) *hostile {
 		strings.Repeat(".c{color:red}", 6<<10)+`</style></head><body><div class="g-recaptcha" data-sitekey="k"></div></body></html>`)
 	h.pages["/empty"] = text("text/html", "")
 	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if f := h.onRequest.Load(); f != nil {
+			(*f)(r)
+		}
 		if r.URL.Path == "/robots.txt" {
 			http.NotFound(w, r)
 			return
@@ -301,4 +312,97 @@ func checkClean(t *testing.T, db *sql.DB, sourceID int64, driver string) {
 			}
 		}
 	}
+}
+
+// TestFaultMatrixKills kills a real `earshot serve` with SIGKILL in the
+// middle of each of its first requests to the hostile site (one kill per
+// request position: mid gzip bomb, mid 17 MB page, mid NUL batch...),
+// then runs `earshot scrape` to completion: every mention readable is
+// stored exactly once.
+//
+//	go test -run TestFaultMatrixKills -v ./app/
+func TestFaultMatrixKills(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a dozen processes")
+	}
+	h := newHostile(t)
+	sink, err := smtpsink.Start("", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sink.Close()
+	dir := t.TempDir()
+	cfg, driver := matrixConfig(t, dir, h.srv.URL, sink.Port(), matrixRows, "")
+	cli := func(args ...string) *exec.Cmd {
+		cmd := exec.Command(os.Args[0], append([]string{"-config", cfg.File}, args...)...)
+		cmd.Env = append(os.Environ(), "EARSHOT_TEST_AS_CLI=1")
+		return cmd
+	}
+	// Every source makes at least one request per run, so each position
+	// up to len(matrixRows) is reached.
+	kills := len(matrixRows)
+	var table strings.Builder
+	fmt.Fprintf(&table, "\n| kill | db | request in flight when killed |\n|---|---|---|\n")
+	for k := 1; k <= kills; k++ {
+		var (
+			mu      sync.Mutex
+			n       int
+			blocked = make(chan string, 1)
+			release = make(chan struct{})
+		)
+		hook := func(r *http.Request) {
+			if r.URL.Path == "/robots.txt" {
+				return
+			}
+			mu.Lock()
+			n++
+			hit := n == k
+			mu.Unlock()
+			if hit {
+				blocked <- r.URL.Path
+				<-release
+			}
+		}
+		h.onRequest.Store(&hook)
+		cmd := cli("serve")
+		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		var path string
+		select {
+		case path = <-blocked:
+		case <-time.After(60 * time.Second):
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("kill %d: serve never made request %d", k, k)
+		}
+		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		cmd.Wait()
+		close(release)
+		h.onRequest.Store(nil)
+		fmt.Fprintf(&table, "| %d | %s | %s |\n", k, driver, path)
+	}
+	if out, err := cli("scrape").CombinedOutput(); err == nil || !strings.Contains(string(out), "sources failed") {
+		t.Logf("scrape output:\n%s", out)
+	}
+	a, err := app.New(context.Background(), cfg, app.Options{Clock: clockwork.NewRealClock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	db, _ := a.Store.DB()
+	fmt.Fprintf(&table, "\nAfter %d kills and one `earshot scrape`:\n\n| input | stored | expected | lost | duplicated |\n|---|---|---|---|---|\n", kills)
+	for i, src := range a.Sources() {
+		row := matrixRows[i]
+		rows, distinct := countMentions(t, db, src.ID, driver)
+		lost, dup := row.minStored-distinct, rows-distinct
+		if lost != 0 || dup != 0 {
+			t.Errorf("%s: %d rows, %d distinct, want %d: %d lost, %d duplicated", row.input, rows, distinct, row.minStored, lost, dup)
+		}
+		fmt.Fprintf(&table, "| %s | %d | %d | %d | %d |\n", row.input, distinct, row.minStored, lost, dup)
+	}
+	t.Log(table.String())
 }
