@@ -406,3 +406,34 @@ func TestFaultMatrixKills(t *testing.T) {
 	}
 	t.Log(table.String())
 }
+
+// TestGzipBombProcessMemory runs `earshot scrape` (the dry run the issue's
+// probe used) as a real process against both gzip bombs and measures its
+// peak memory and time: refused as too large, in seconds, in well under
+// the 4.8–5.9 GB the unbounded read took.
+//
+//	go test -run TestGzipBombProcessMemory -v ./app/
+func TestGzipBombProcessMemory(t *testing.T) {
+	h := newHostile(t)
+	for _, tc := range []struct{ kind, path string }{{"rss", "/feed.xml.gz"}, {"jsonld", "/bomb"}} {
+		t.Run(tc.path, func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], "scrape", "--kind", tc.kind, "--url", h.srv.URL+tc.path, "--timeout", "60s", "--delay", "1ms")
+			cmd.Env = append(os.Environ(), "EARSHOT_TEST_AS_CLI=1")
+			start := time.Now()
+			out, err := cmd.CombinedOutput()
+			took := time.Since(start)
+			if err == nil || !strings.Contains(string(out), "larger than 16 MB") {
+				t.Fatalf("scrape: err %v, output:\n%s", err, out)
+			}
+			ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+			if ru == nil {
+				t.Skip("no rusage on this platform")
+			}
+			peak := ru.Maxrss >> 10 // KB on Linux
+			t.Logf("%s: refused in %s, peak RSS %d MB", tc.path, took.Round(10*time.Millisecond), peak)
+			if peak > 256 {
+				t.Errorf("peak RSS %d MB reading a gzip bomb; want under 256 MB", peak)
+			}
+		})
+	}
+}
