@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -151,10 +152,17 @@ func (f *Fetcher) guardedTransport(lookup Lookup) http.RoundTripper {
 		t = &http.Transport{Proxy: http.ProxyFromEnvironment}
 	}
 	d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+	proxies := proxyHosts()
 	t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		host, port, err := net.SplitHostPort(addr)
 		if err != nil {
 			return nil, err
+		}
+		if proxies[strings.ToLower(host)] {
+			// The operator's proxy (HTTP_PROXY/HTTPS_PROXY) often lives on
+			// the LAN; it resolves the target itself. Redirect targets are
+			// still checked by checkRedirect.
+			return d.DialContext(ctx, network, addr)
 		}
 		ips, err := f.resolve(ctx, host, lookup)
 		if err != nil {
@@ -232,4 +240,22 @@ func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
 		}
 	}
 	return nil
+}
+
+// proxyHosts are the hosts of the proxies named in the environment.
+func proxyHosts() map[string]bool {
+	out := map[string]bool{}
+	for _, k := range []string{"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy"} {
+		v := os.Getenv(k)
+		if v == "" {
+			continue
+		}
+		if !strings.Contains(v, "://") {
+			v = "http://" + v
+		}
+		if u, err := url.Parse(v); err == nil && u.Hostname() != "" {
+			out[strings.ToLower(u.Hostname())] = true
+		}
+	}
+	return out
 }
