@@ -103,6 +103,9 @@ func (a *App) scrape(ctx context.Context, j *sourceJob, opts ScrapeOptions) RunR
 		log.Error("saving mentions failed", "err", serr, "parsed", run.Parsed)
 		a.Metrics.jobFailures.WithLabelValues("scrape").Inc()
 		a.Metrics.scrapeErrors.WithLabelValues(j.src.Kind, models.ErrorClassStore).Inc()
+		if ferr != nil {
+			log.Warn("scrape also failed", "class", scrapers.Classify(ferr), "err", ferr)
+		}
 		ferr = fmt.Errorf("app: %d mentions read from %s could not be saved: %w", run.Parsed, j.Name(), serr)
 		res.Cursor = ""
 	} else {

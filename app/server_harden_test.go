@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,7 +20,6 @@ import (
 	"github.com/earshot/earshot/cli"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/demo"
-	"github.com/earshot/earshot/internal/smtpsink"
 	"github.com/earshot/earshot/store"
 	"github.com/jonboulle/clockwork"
 )
@@ -424,6 +422,3 @@ func TestServeStopsWhenDatabaseVanishes(t *testing.T) {
 		t.Errorf("%d scrapes ran into the deleted database", hits)
 	}
 }
-
-var _ = url.Parse
-var _ = smtpsink.Start
