@@ -3,6 +3,7 @@ package alerts
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/earshot/earshot/internal/textclean"
 	"html/template"
 	"strconv"
 	"strings"
@@ -77,7 +78,7 @@ func (m message) html() (string, error) {
 
 // notification fills the content fields of n from m.
 func (m message) notification(n models.Notification) (models.Notification, error) {
-	n.Subject = wording.OneLine(m.Subject, 160)
+	n.Subject = textclean.Display(wording.OneLine(m.Subject, 160))
 	n.Body = m.text()
 	h, err := m.html()
 	if err != nil {

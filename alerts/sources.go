@@ -71,6 +71,10 @@ func advice(class string, src models.Source) string {
 		return "the site answers with an error status. Open the target in a browser; fix the URL in the config if the page moved."
 	case models.ErrorClassTimeout, models.ErrorClassNetwork:
 		return "the site could not be reached. It may be down; check the machine's network and DNS if every source fails."
+	case models.ErrorClassTooLarge:
+		return "the site sent a page larger than earshot reads (or one that kept growing past scraping.timeout). Check the target URL points at a review page, not a download."
+	case models.ErrorClassStore:
+		return "the mentions were read but could not be saved: the database refused them. Check the disk and `earshot serve`'s log for the database error."
 	case models.ErrorClassConfig:
 		return "the source is misconfigured or its credentials are missing. Run `earshot config check` and set the environment variables it names."
 	}

@@ -65,6 +65,9 @@ type App struct {
 	sources    []*sourceJob
 	businesses map[int64]models.Business
 	afterJob   func(string, error)
+	// fatal carries the error that must stop Serve (the database file
+	// vanished); buffered, first error wins.
+	fatal chan error
 }
 
 // sourceJob is a configured source with its stored row and its scraper.
@@ -86,7 +89,7 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*App, error) {
 	if o.Clock == nil {
 		o.Clock = clockwork.NewRealClock()
 	}
-	a := &App{Config: cfg, Log: o.Logger, Clock: o.Clock, businesses: map[int64]models.Business{}, afterJob: o.AfterJob}
+	a := &App{Config: cfg, Log: o.Logger, Clock: o.Clock, businesses: map[int64]models.Business{}, afterJob: o.AfterJob, fatal: make(chan error, 1)}
 	a.Metrics = newMetrics()
 	st, err := store.Open(ctx, store.Options{
 		Driver: cfg.Database.Driver, Path: cfg.Database.Path, DSN: cfg.Database.DSN.Value(),
@@ -121,6 +124,7 @@ func (a *App) build(ctx context.Context, o Options) error {
 		UserAgent: cfg.Scraping.UserAgent, RequestDelay: cfg.Scraping.RequestDelay.D(),
 		Timeout: cfg.Scraping.Timeout.D(), IgnoreRobots: cfg.Scraping.IgnoreRobots,
 		MaxRetries: cfg.Scraping.MaxRetries, HTTPClient: o.HTTPClient, Getenv: o.Getenv,
+		FollowAnyRedirect: cfg.Scraping.FollowRedirects == "any", AllowPrivateNetworks: cfg.Scraping.AllowPrivateNetworks,
 		Logger: a.Log.With("component", "scraper"),
 	}
 	for bi, b := range cfg.Businesses {

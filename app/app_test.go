@@ -29,7 +29,9 @@ import (
 // kill-and-restart test runs a real process without a separate build.
 func TestMain(m *testing.M) {
 	if os.Getenv("EARSHOT_TEST_AS_CLI") == "1" {
-		os.Exit(cli.Run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+		code := cli.Run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+		reportPeakMemory()
+		os.Exit(code)
 	}
 	os.Exit(m.Run())
 }

@@ -95,28 +95,45 @@ func (a *App) scrape(ctx context.Context, j *sourceJob, opts ScrapeOptions) RunR
 		return nil
 	})
 	if serr != nil {
-		// The database failed, not the site: nothing is recorded against
-		// the source's health, and the next run tries again.
-		log.Error("saving mentions failed", "err", serr)
+		// The site answered but the database refused what it said (a
+		// value PostgreSQL rejects, a full disk): the source is collecting
+		// nothing, which the owner must hear about like any broken source.
+		// Its health records the failure; the cursor stays, so the next
+		// run reads the same mentions again.
+		log.Error("saving mentions failed", "err", serr, "parsed", run.Parsed)
 		a.Metrics.jobFailures.WithLabelValues("scrape").Inc()
-		rep.Err = serr
-		return rep
+		a.Metrics.scrapeErrors.WithLabelValues(j.src.Kind, models.ErrorClassStore).Inc()
+		if ferr != nil {
+			log.Warn("scrape also failed", "class", scrapers.Classify(ferr), "err", ferr)
+		}
+		ferr = fmt.Errorf("app: %d mentions read from %s could not be saved: %w", run.Parsed, j.Name(), serr)
+		res.Cursor = ""
+	} else {
+		run.New, run.Updated = saved.New, saved.Updated
+		a.Metrics.mentionsStored.WithLabelValues(j.src.Kind).Add(float64(saved.New))
 	}
-	run.New, run.Updated = saved.New, saved.Updated
-	a.Metrics.mentionsStored.WithLabelValues(j.src.Kind).Add(float64(saved.New))
-	if ferr != nil {
+	run.Warning = strings.Join(res.Warnings, "; ")
+	switch {
+	case serr != nil:
+		run.ErrorClass = models.ErrorClassStore
+		run.Error = ferr.Error()
+		rep.Err = ferr
+	case ferr != nil:
 		run.ErrorClass = scrapers.Classify(ferr)
 		run.Error = ferr.Error()
 		rep.Err = ferr
 		a.Metrics.scrapeErrors.WithLabelValues(j.src.Kind, run.ErrorClass).Inc()
 		log.Warn("scrape failed", "class", run.ErrorClass, "err", ferr, "parsed", run.Parsed)
-	} else {
+	default:
 		log.Info("scraped", "pages", run.Pages, "parsed", run.Parsed, "new", run.New, "updated", run.Updated)
+	}
+	if run.Warning != "" {
+		log.Warn("scrape incomplete", "warning", run.Warning)
 	}
 	fin := a.Clock.Now().UTC()
 	run.FinishedAt = &fin
 	cursor := ""
-	if ferr == nil {
+	if ferr == nil && serr == nil {
 		cursor = res.Cursor
 	}
 	src, err := a.Store.RecordRun(ctx, run, cursor)

@@ -42,6 +42,17 @@ func (a *App) NewScheduler() (gocron.Scheduler, error) {
 	add := func(name string, every time.Duration, fn func(ctx context.Context) error) error {
 		_, err := s.NewJob(gocron.DurationJob(every),
 			gocron.NewTask(func(ctx context.Context) {
+				// A database file deleted or replaced under a running
+				// earshot would take every later write with it: stop
+				// instead of writing into nothing.
+				if err := a.Store.CheckFile(); err != nil {
+					a.stopWith(err)
+					a.logJob(jobKind(name), err)
+					if a.afterJob != nil {
+						a.afterJob(name, err)
+					}
+					return
+				}
 				err := fn(ctx)
 				a.logJob(jobKind(name), err)
 				if a.afterJob != nil {
@@ -120,31 +131,27 @@ func jobKind(name string) string {
 	return name
 }
 
-// Handler serves /healthz, /metrics and the staff inbox at /.
-func (a *App) Handler() (http.Handler, error) {
+// Handler serves /healthz, /metrics and the staff inbox at /, for the
+// configured listen address.
+func (a *App) Handler() (http.Handler, error) { return a.handler(nil) }
+
+// handler is Handler for a server listening on ln (nil: as configured):
+// every request must name an allowed host and send at most
+// MaxRequestBody bytes.
+func (a *App) handler(ln net.Addr) (http.Handler, error) {
 	inbox, err := web.New(web.Options{Store: a.Store, Tasks: a.Tasks, Clock: a.Clock, Logger: a.Log.With("component", "web"), Password: a.Config.Server.Password.Value()})
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/", inbox)
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
-		defer cancel()
-		db, err := a.Store.DB()
-		if err == nil {
-			err = db.PingContext(ctx)
-		}
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		if err != nil {
-			w.WriteHeader(http.StatusServiceUnavailable)
-			fmt.Fprintln(w, "database unavailable")
-			return
-		}
-		fmt.Fprintln(w, "ok")
-	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(a.Metrics.reg, promhttp.HandlerOpts{}))
-	return mux, nil
+	mux.HandleFunc("GET /healthz", a.healthz)
+	var metrics http.Handler = promhttp.HandlerFor(a.Metrics.reg, promhttp.HandlerOpts{})
+	if a.Config.Server.MetricsNeedPassword() {
+		metrics = requirePassword(a.Config.Server.Password.Value(), metrics)
+	}
+	mux.Handle("GET /metrics", metrics)
+	return checkHost(a.allowedHosts(ln), a.wildcardListen(ln), limitBodies(MaxRequestBody, mux)), nil
 }
 
 // ErrPortInUse means server.listen is taken.
@@ -177,7 +184,7 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 		ln.Close()
 		return err
 	}
-	h, err := a.Handler()
+	h, err := a.handler(ln.Addr())
 	if err != nil {
 		ln.Close()
 		return err
@@ -193,6 +200,9 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 	select {
 	case <-ctx.Done():
 	case err = <-errc:
+	case ferr := <-a.fatal:
+		a.Log.Error("stopping: the database is gone", "err", ferr)
+		err = fmt.Errorf("app: stopped the scheduler: %w", ferr)
 	}
 	a.Log.Info("shutting down")
 	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -201,10 +211,21 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 	if serr := sched.Shutdown(); serr != nil {
 		a.Log.Warn("scheduler stopped with jobs still running; their work is rolled back and redone next start", "err", serr)
 	}
+	if errors.Is(err, store.ErrDatabaseGone) {
+		return err
+	}
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("app: http server: %w", err)
 	}
 	return nil
+}
+
+// stopWith makes a running Serve return err (the first one wins).
+func (a *App) stopWith(err error) {
+	select {
+	case a.fatal <- err:
+	default:
+	}
 }
 
 // lockDatabase makes sure only one earshot serve uses an SQLite file:

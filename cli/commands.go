@@ -214,6 +214,9 @@ For a dry run of one page without a config or database, use --kind and
 			continue
 		}
 		fmt.Fprintf(e.Stdout, "%s/%s: %d pages, %d mentions, %d new, %d updated\n", r.Business, r.Source.Name, r.Run.Pages, r.Run.Parsed, r.Run.New, r.Run.Updated)
+		if r.Run.Warning != "" {
+			fmt.Fprintf(e.Stdout, "%s/%s: WARNING: %s\n", r.Business, r.Source.Name, r.Run.Warning)
+		}
 	}
 	if _, err := a.AnalyzePending(ctx); err != nil {
 		return err

@@ -103,6 +103,9 @@ Kinds:
 		}
 		return fmt.Errorf("%s", oneLine(err.Error()))
 	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(e.Stderr, "warning: %s\n", oneLine(w))
+	}
 	return nil
 }
 

@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/earshot/earshot/internal/textclean"
 	"github.com/earshot/earshot/notify/console"
 	"github.com/earshot/earshot/tasks"
 )
@@ -178,7 +180,7 @@ func printTaskList(e *Env, views []tasks.TaskView) {
 		fmt.Fprintln(e.Stdout, "No tasks need work.")
 		return
 	}
-	w := tabwriter.NewWriter(e.Stdout, 2, 4, 2, ' ', 0)
+	w := tabwriter.NewWriter(displayWriter{e.Stdout}, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "ID\tSTATE\tDEADLINE\tASSIGNEE\tSOURCE\tAUTHOR\tRATING\tCOMPLAINT")
 	for _, v := range views {
 		r := ""
@@ -192,7 +194,7 @@ func printTaskList(e *Env, views []tasks.TaskView) {
 }
 
 func printTask(e *Env, d tasks.TaskDetail) {
-	out := e.Stdout
+	out := displayWriter{e.Stdout}
 	fmt.Fprintf(out, "Task %d (%s) — %s, %s\n", d.ID, d.Kind, d.State, d.Remaining)
 	fmt.Fprintf(out, "Business: %s   Assignee: %s   Severity: %d   Deadline: %s\n", d.Business, dash(d.Assignee), d.Severity,
 		d.DueAt.Local().Format(time.RFC1123))
@@ -231,6 +233,18 @@ func printTask(e *Env, d tasks.TaskDetail) {
 		}
 		fmt.Fprintf(out, "  %s  %-8s %s%s\n", ev.At.Local().Format("2006-01-02 15:04"), console.Clean(ev.Actor), ev.Action, note)
 	}
+}
+
+// displayWriter cleans what it prints for a terminal: bidi override
+// characters in scraped text (U+202E) would otherwise reorder the line.
+// Each Write is one formatted line or cell, so no character is split.
+type displayWriter struct{ w io.Writer }
+
+func (d displayWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(d.w, textclean.Display(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 func dash(s string) string {

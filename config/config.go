@@ -62,6 +62,25 @@ type Server struct {
 	// can reach server.listen, which is loopback by default.
 	PasswordEnv string `yaml:"password_env"`
 	Password    Secret `yaml:"-"`
+	// MetricsPublic serves /metrics without the inbox password, for a
+	// Prometheus that cannot send credentials. Unset, /metrics asks for
+	// the password whenever the inbox has one (it names sources, kinds
+	// and volumes).
+	MetricsPublic *bool `yaml:"metrics_public"`
+	// AllowedHosts are extra host names the server answers to, besides
+	// the host of base_url and of listen (and localhost/127.0.0.1/::1 on
+	// a loopback listener): a request naming any other host is refused,
+	// which defeats DNS rebinding.
+	AllowedHosts []string `yaml:"allowed_hosts"`
+}
+
+// MetricsNeedPassword reports whether /metrics asks for the inbox
+// password: when one is set, unless metrics_public says otherwise.
+func (s Server) MetricsNeedPassword() bool {
+	if s.Password == "" {
+		return false
+	}
+	return s.MetricsPublic == nil || !*s.MetricsPublic
 }
 
 // Scraping holds the politeness settings every scraper honours.
@@ -71,6 +90,13 @@ type Scraping struct {
 	Timeout      Duration `yaml:"timeout"`
 	MaxRetries   int      `yaml:"max_retries"`
 	IgnoreRobots bool     `yaml:"ignore_robots"`
+	// FollowRedirects is "site" (default: only redirects within the
+	// configured URL's registrable domain) or "any".
+	FollowRedirects string `yaml:"follow_redirects"`
+	// AllowPrivateNetworks lets scrapers reach loopback, private and
+	// link-local addresses even when the configured URL is public (by
+	// default only a configured URL naming such a host may).
+	AllowPrivateNetworks bool `yaml:"allow_private_networks"`
 	// BrokenAfter is how many consecutive failed runs make a source
 	// "broken" and alert the owner.
 	BrokenAfter int `yaml:"broken_after"`

@@ -154,6 +154,16 @@ businesses:
   - name: a
   - name: a
 `, nil, []string{"bad.yaml:4", "configured twice"}},
+		{"bad redirect policy", `
+scraping:
+  follow_redirects: anywhere
+businesses: [{name: a}]
+`, nil, []string{"bad.yaml:3", "scraping.follow_redirects", `"anywhere"`, "site", "any"}},
+		{"metrics_public not a bool", `
+server:
+  metrics_public: sometimes
+businesses: [{name: a}]
+`, nil, []string{"bad.yaml:3"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

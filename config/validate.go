@@ -40,6 +40,9 @@ func (c *Config) applyDefaults() {
 	if c.Server.BaseURL == "" {
 		c.Server.BaseURL = "http://" + c.Server.Listen
 	}
+	if c.Scraping.FollowRedirects == "" {
+		c.Scraping.FollowRedirects = "site"
+	}
 	if c.Scraping.BrokenAfter == 0 {
 		c.Scraping.BrokenAfter = DefaultBrokenAfter
 	}
@@ -211,6 +214,9 @@ func (c *Config) validate() Errors {
 	v.secret("database.dsn_env", c.Database.DSNEnv, c.Database.DSN, "the PostgreSQL DSN")
 	v.secret("smtp.password_env", c.SMTP.PasswordEnv, c.SMTP.Password, "the SMTP password")
 	v.secret("server.password_env", c.Server.PasswordEnv, c.Server.Password, "the web inbox password")
+	if !slices.Contains([]string{"site", "any"}, c.Scraping.FollowRedirects) {
+		v.errf("scraping.follow_redirects", "unknown value %q; use site (follow redirects within the source's own site) or any", c.Scraping.FollowRedirects)
+	}
 	if !slices.Contains([]string{"starttls", "tls", "none"}, c.SMTP.TLS) {
 		v.errf("smtp.tls", "unknown TLS mode %q; use starttls, tls or none", c.SMTP.TLS)
 	}

@@ -66,7 +66,13 @@ const (
 	ErrorClassTimeout = "timeout"
 	ErrorClassNetwork = "network" // DNS, refused connection, TLS
 	ErrorClassConfig  = "config"  // missing credentials, bad target
-	ErrorClassOther   = "other"
+	// ErrorClassTooLarge: the answer (after decompression) exceeded the
+	// size limit, such as a gzip bomb; it is refused, never parsed.
+	ErrorClassTooLarge = "too_large"
+	// ErrorClassStore: the mentions were read but the database refused
+	// them; the source has collected nothing until that is fixed.
+	ErrorClassStore = "store"
+	ErrorClassOther = "other"
 )
 
 // SourceRun records one scrape of one source, the raw material for source
@@ -82,6 +88,9 @@ type SourceRun struct {
 	Updated    int        `json:"updated"`
 	ErrorClass string     `json:"error_class"`
 	Error      string     `json:"error"`
+	// Warning notes what a run that did not fail still missed, such as a
+	// page cut at the size limit ("truncated"); empty for a clean run.
+	Warning string `json:"warning,omitempty"`
 }
 
 // Mention is one review or social post. It is unique on (SourceID,

@@ -26,6 +26,9 @@ var (
 	// ErrConfig means the source cannot run as configured (missing token,
 	// malformed target URL).
 	ErrConfig = errors.New("source misconfigured")
+	// ErrTooLarge means an answer was larger than earshot reads (after
+	// decompression: a gzip bomb), so it was refused rather than parsed.
+	ErrTooLarge = errors.New("answer too large")
 	// ErrUnknownKind means no scraper is registered for a kind.
 	ErrUnknownKind = errors.New("unknown source kind")
 	// ErrNoCredentials means a Poster's credential variable is not set.
@@ -42,6 +45,8 @@ func Classify(err error) string {
 	switch {
 	case err == nil:
 		return models.ErrorClassNone
+	case errors.Is(err, ErrTooLarge):
+		return models.ErrorClassTooLarge
 	case errors.Is(err, ErrBlocked):
 		return models.ErrorClassBlocked
 	case errors.Is(err, ErrParse):

@@ -52,6 +52,10 @@ type Result struct {
 	Cursor string
 	// Pages counts the pages or API calls made.
 	Pages int
+	// Warnings note what the run missed without failing, such as a page
+	// cut at fetch.MaxBody; they are recorded on the run and shown by
+	// `earshot sources`.
+	Warnings []string
 }
 
 // Source fetches mentions from one site or network. A Source returns the
@@ -73,6 +77,14 @@ type Options struct {
 	Timeout time.Duration
 	// IgnoreRobots disables robots.txt checks; off by default.
 	IgnoreRobots bool
+	// FollowAnyRedirect follows redirects to other sites; by default only
+	// redirects within the configured URL's registrable domain are
+	// followed (scraping.follow_redirects: site).
+	FollowAnyRedirect bool
+	// AllowPrivateNetworks lets any request reach loopback, private and
+	// link-local addresses; by default only a configured URL that itself
+	// names such a host may.
+	AllowPrivateNetworks bool
 	// MaxRetries bounds retries on timeouts, 429 and 5xx; zero means the
 	// default, a negative value means no retries.
 	MaxRetries int

@@ -13,4 +13,13 @@ var (
 	ErrLocked = errors.New("database is in use by another earshot serve")
 	// ErrUnreachable means the database server could not be reached.
 	ErrUnreachable = errors.New("database unreachable")
+	// ErrDatabaseGone means the SQLite file earshot opened was deleted or
+	// replaced while it ran: writes would go to a file nobody can open
+	// again, so earshot stops instead.
+	ErrDatabaseGone = errors.New("database file deleted or replaced")
+	// ErrDiskFull means the database's disk has too little space left to
+	// be trusted with the next write.
+	ErrDiskFull = errors.New("disk full")
+	// ErrReadOnly means a test write to the database failed.
+	ErrReadOnly = errors.New("database does not accept writes")
 )

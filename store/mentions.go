@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/earshot/earshot/internal/textclean"
 	"github.com/earshot/earshot/models"
 	"gorm.io/gorm/clause"
 )
@@ -52,6 +53,18 @@ type SaveResult struct {
 	Replied []int64
 }
 
+// cleanMention makes every string of a scraped mention storable: this is
+// the one boundary between scrapers and the database, so no parser has to
+// remember that PostgreSQL refuses a NUL byte or invalid UTF-8 (and would
+// refuse the whole batch, on every run, for one bad id). Bidi override
+// characters go too: they only ever serve to disguise text in the inbox,
+// alert subjects and terminals.
+func cleanMention(m *models.Mention) {
+	for _, p := range []*string{&m.SourceKind, &m.ExternalID, &m.URL, &m.Author, &m.Title, &m.Text, &m.Language, &m.Reply} {
+		*p = textclean.Store(*p)
+	}
+}
+
 // SaveMentions stores one batch from one source in a single transaction.
 // A mention already stored with the same content is left alone; one whose
 // text or rating changed is updated, its previous content kept as a
@@ -67,6 +80,7 @@ func (s *Store) SaveMentions(ctx context.Context, src models.Source, ms []models
 	idx := make(map[string]int, len(ms))
 	uniq := make([]models.Mention, 0, len(ms))
 	for _, m := range ms {
+		cleanMention(&m)
 		if m.ExternalID == "" {
 			return res, fmt.Errorf("store: save mention from source %s: empty external id (url %q)", src.Name, m.URL)
 		}
@@ -206,7 +220,7 @@ func (s *Store) SeenFunc(ctx context.Context, sourceID int64) func(string) bool 
 	return func(externalID string) bool {
 		var n int64
 		err := s.q(ctx).Model(&models.Mention{}).
-			Where("source_id = ? AND external_id = ?", sourceID, externalID).Limit(1).Count(&n).Error
+			Where("source_id = ? AND external_id = ?", sourceID, textclean.Store(externalID)).Limit(1).Count(&n).Error
 		if err != nil {
 			s.log.Warn("store: checking whether a mention is stored failed; paginating on", "source_id", sourceID, "err", err)
 			return false

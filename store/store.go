@@ -58,6 +58,9 @@ type Store struct {
 	driver string
 	clock  clockwork.Clock
 	log    *slog.Logger
+	// file is the identity of the SQLite file at open (nil on
+	// PostgreSQL), so a deleted or replaced file is noticed.
+	file *fileIdentity
 }
 
 const sqliteHeader = "SQLite format 3\x00"
@@ -140,6 +143,12 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		sqlDB.SetMaxOpenConns(4)
 	}
 	s := &Store{db: db, driver: o.Driver, clock: clock, log: o.Logger}
+	if o.Driver == "sqlite" {
+		if s.file, err = openedFile(o.Path); err != nil {
+			sqlDB.Close()
+			return nil, err
+		}
+	}
 	if !o.NoMigrate {
 		if _, err := s.Migrate(ctx); err != nil {
 			sqlDB.Close()
@@ -246,7 +255,7 @@ func (s *Store) DB() (*sql.DB, error) { return s.db.DB() }
 // commits together or not at all.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	return s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
-		return fn(&Store{db: gtx, driver: s.driver, clock: s.clock, log: s.log})
+		return fn(&Store{db: gtx, driver: s.driver, clock: s.clock, log: s.log, file: s.file})
 	})
 }
 

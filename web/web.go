@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/earshot/earshot/internal/textclean"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/store"
 	"github.com/earshot/earshot/tasks"
@@ -141,7 +142,10 @@ func (s *server) render(w http.ResponseWriter, page string, status int, data any
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	fmt.Fprint(w, buf.String())
+	// Bidi override characters in scraped text (U+202E and friends) would
+	// reorder what staff read; the page's own markup has none, so the
+	// whole page is cleaned at this one display boundary.
+	fmt.Fprint(w, textclean.Display(buf.String()))
 }
 
 type inboxPage struct {
@@ -215,6 +219,11 @@ func (s *server) act(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, "earshot: form too large", http.StatusRequestEntityTooLarge)
+			return
+		}
 		http.Error(w, "earshot: unreadable form", http.StatusBadRequest)
 		return
 	}

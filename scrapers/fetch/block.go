@@ -25,6 +25,20 @@ var blockMarkers = []struct{ marker, reason string }{
 	{"request unsuccessful. incapsula incident", "Incapsula block"},
 }
 
+// challengeMarkers are the widgets of a captcha challenge (reCAPTCHA,
+// hCaptcha, Turnstile). A real review page can carry one (a login or
+// "report review" form), so they are not a block on a page that has
+// reviews; on a page that yielded none they are, whatever its size: a
+// challenge page padded past smallPage with inline scripts is common.
+var challengeMarkers = []struct{ marker, reason string }{
+	{"class=\"g-recaptcha", "reCAPTCHA challenge"},
+	{"www.google.com/recaptcha/", "reCAPTCHA challenge"},
+	{"www.recaptcha.net/recaptcha/", "reCAPTCHA challenge"},
+	{"class=\"h-captcha", "hCaptcha challenge"},
+	{"hcaptcha.com/1/api.js", "hCaptcha challenge"},
+	{"challenges.cloudflare.com/turnstile", "Cloudflare Turnstile challenge"},
+}
+
 // weakMarkers are phrases a real review could quote ("are you a robot?"),
 // so they only count on a page that yielded no reviews at all.
 var weakMarkers = []struct{ marker, reason string }{
@@ -56,6 +70,16 @@ func DetectBlock(status int, body []byte) string {
 func LooksBlocked(body []byte) string {
 	if r := markerIn(body); r != "" {
 		return r
+	}
+	head := body
+	if len(head) > 1<<20 {
+		head = head[:1<<20]
+	}
+	lowerHead := bytes.ToLower(head)
+	for _, m := range challengeMarkers {
+		if bytes.Contains(lowerHead, []byte(m.marker)) {
+			return m.reason
+		}
 	}
 	if len(body) < smallPage {
 		lower := bytes.ToLower(body)

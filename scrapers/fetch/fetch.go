@@ -46,6 +46,9 @@ type Response struct {
 	Status int
 	Header http.Header
 	Body   []byte
+	// Truncated is set when the answer was longer than MaxBody and Body
+	// holds only its first MaxBody bytes.
+	Truncated bool
 }
 
 // Fetcher performs polite, retrying requests for one source kind. It is
@@ -62,12 +65,24 @@ type Fetcher struct {
 // New returns a Fetcher for kind with opts (defaults applied), sharing
 // the process-wide politeness state.
 func New(kind string, opts scrapers.Options) *Fetcher {
+	return newGuarded(kind, opts, defaultLookup)
+}
+
+// newGuarded builds a Fetcher whose own transport (when Options brings no
+// HTTPClient) resolves names with lookup and refuses addresses the
+// request chain may not reach.
+func newGuarded(kind string, opts scrapers.Options, lookup Lookup) *Fetcher {
 	opts = opts.WithDefaults()
-	client := opts.HTTPClient
-	if client == nil {
-		client = &http.Client{Transport: http.DefaultTransport}
+	f := &Fetcher{kind: kind, opts: opts, pol: shared, jitter: rand.Float64}
+	var client http.Client
+	if opts.HTTPClient != nil {
+		client = *opts.HTTPClient
+	} else {
+		client.Transport = f.guardedTransport(lookup)
 	}
-	return &Fetcher{kind: kind, opts: opts, client: client, pol: shared, jitter: rand.Float64}
+	client.CheckRedirect = f.checkRedirect
+	f.client = &client
+	return f
 }
 
 // WithPoliteness returns a copy of f using p instead of the process-wide
@@ -98,24 +113,35 @@ func (f *Fetcher) Page(ctx context.Context, rawURL string) (*Response, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scrapers: %s: %w", f.kind, err)
 	}
+	ctx = withSite(ctx, u, true)
 	if !f.opts.IgnoreRobots {
-		v := f.pol.robots.check(ctx, f.opts.Clock, u, f.opts.UserAgent, f.robotsGet)
-		switch {
-		case v.unavailable != 0:
-			if reason := DetectBlock(v.unavailable, v.body); reason != "" || v.unavailable == http.StatusTooManyRequests {
-				if reason == "" {
-					reason = "rate limited"
-				}
-				return nil, f.Errorf(rawURL, scrapers.ErrBlocked, "robots.txt answered HTTP %d (%s)", v.unavailable, reason)
-			}
-			return nil, f.Errorf(rawURL, scrapers.ErrHTTP, "robots.txt answered HTTP %d; not crawling until it recovers", v.unavailable)
-		case !v.allowed:
-			return nil, f.Errorf(rawURL, scrapers.ErrBlocked, "robots.txt disallows this page for user-agent %q (set scraping.ignore_robots to override)", f.opts.UserAgent)
+		if err := f.robotsAllow(ctx, u); err != nil {
+			return nil, err
 		}
 	}
 	return f.retry(ctx, u, func(actx context.Context) (*Response, error) {
 		return f.collyGet(actx, u.String())
 	})
+}
+
+// robotsAllow checks u against its host's robots.txt: nil when the page
+// may be fetched, else an error wrapping ErrBlocked or ErrHTTP.
+func (f *Fetcher) robotsAllow(ctx context.Context, u *url.URL) error {
+	rawURL := u.String()
+	v := f.pol.robots.check(ctx, f.opts.Clock, u, f.opts.UserAgent, f.robotsGet)
+	switch {
+	case v.unavailable != 0:
+		if reason := DetectBlock(v.unavailable, v.body); reason != "" || v.unavailable == http.StatusTooManyRequests {
+			if reason == "" {
+				reason = "rate limited"
+			}
+			return f.Errorf(rawURL, scrapers.ErrBlocked, "robots.txt answered HTTP %d (%s)", v.unavailable, reason)
+		}
+		return f.Errorf(rawURL, scrapers.ErrHTTP, "robots.txt answered HTTP %d; not crawling until it recovers", v.unavailable)
+	case !v.allowed:
+		return f.Errorf(rawURL, scrapers.ErrBlocked, "robots.txt disallows this page for user-agent %q (set scraping.ignore_robots to override)", f.opts.UserAgent)
+	}
+	return nil
 }
 
 func (f *Fetcher) collyGet(ctx context.Context, rawURL string) (*Response, error) {
@@ -125,9 +151,16 @@ func (f *Fetcher) collyGet(ctx context.Context, rawURL string) (*Response, error
 		colly.ParseHTTPErrorResponse(),
 		colly.IgnoreRobotsTxt(), // checked once per host by robotsCache
 		colly.AllowURLRevisit(),
-		colly.MaxBodySize(MaxBody),
+		// One byte more than we keep, to tell a page that is exactly
+		// MaxBody long from one that was cut.
+		colly.MaxBodySize(MaxBody+1),
 	)
-	c.SetClient(f.client)
+	client := *f.client
+	if client.Transport == nil {
+		client.Transport = http.DefaultTransport
+	}
+	client.Transport = gunzipTransport{next: client.Transport}
+	c.SetClient(&client)
 	var resp *Response
 	c.OnRequest(func(r *colly.Request) {
 		r.Headers.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
@@ -138,6 +171,9 @@ func (f *Fetcher) collyGet(ctx context.Context, rawURL string) (*Response, error
 			h = r.Headers.Clone()
 		}
 		resp = &Response{URL: r.Request.URL.String(), Status: r.StatusCode, Header: h, Body: r.Body}
+		if len(resp.Body) > MaxBody {
+			resp.Body, resp.Truncated = resp.Body[:MaxBody], true
+		}
 	})
 	if err := c.Visit(rawURL); err != nil && resp == nil {
 		return nil, err
@@ -157,7 +193,7 @@ func (f *Fetcher) robotsGet(ctx context.Context, rawURL string) (int, []byte, er
 	if err := f.pol.hosts.wait(ctx, f.opts.Clock, u.Host, f.opts.RequestDelay); err != nil {
 		return 0, nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
+	ctx, cancel := context.WithTimeout(context.WithValue(ctx, robotsKey{}, true), f.opts.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
@@ -180,6 +216,7 @@ func (f *Fetcher) API(ctx context.Context, method, rawURL string, hdr http.Heade
 	if err != nil {
 		return nil, fmt.Errorf("scrapers: %s: %w", f.kind, err)
 	}
+	ctx = withSite(ctx, u, false)
 	return f.retry(ctx, u, func(actx context.Context) (*Response, error) {
 		var rd io.Reader
 		if body != nil {
@@ -201,11 +238,15 @@ func (f *Fetcher) API(ctx context.Context, method, rawURL string, hdr http.Heade
 			return nil, err
 		}
 		defer res.Body.Close()
-		b, err := readLimited(res.Body, MaxBody)
+		b, err := readLimited(res.Body, MaxBody+1)
 		if err != nil {
 			return nil, err
 		}
-		return &Response{URL: res.Request.URL.String(), Status: res.StatusCode, Header: res.Header, Body: b}, nil
+		resp := &Response{URL: res.Request.URL.String(), Status: res.StatusCode, Header: res.Header, Body: b}
+		if len(b) > MaxBody {
+			resp.Body, resp.Truncated = b[:MaxBody], true
+		}
+		return resp, nil
 	})
 }
 

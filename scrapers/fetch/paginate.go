@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -67,7 +68,10 @@ func (f *Fetcher) pages(ctx context.Context, req scrapers.Request, start string,
 			return res, err
 		}
 		res.Pages++
-		ms, info, err := f.ParsePage(resp.Body, resp.URL, parse)
+		if resp.Truncated {
+			res.Warnings = append(res.Warnings, TruncatedWarning(resp.URL))
+		}
+		ms, info, err := f.parseWithin(ctx, resp.Body, resp.URL, parse)
 		if err != nil {
 			return res, err
 		}
@@ -83,10 +87,43 @@ func (f *Fetcher) pages(ctx context.Context, req scrapers.Request, start string,
 	return res, nil
 }
 
+// parseWithin is ParsePage bounded by scraping.timeout: parsers are
+// linear, but a hostile page at the size limit must not hold a run (and
+// the scheduler's singleton slot) for minutes. A parse that overruns is
+// reported as a timeout; its goroutine finishes on its own, on at most
+// MaxBody bytes.
+func (f *Fetcher) parseWithin(ctx context.Context, body []byte, pageURL string, parse ParseFunc) ([]models.Mention, PageInfo, error) {
+	type out struct {
+		ms   []models.Mention
+		info PageInfo
+		err  error
+	}
+	done := make(chan out, 1)
+	go func() {
+		ms, info, err := f.ParsePage(body, pageURL, parse)
+		done <- out{ms, info, err}
+	}()
+	tctx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
+	defer cancel()
+	select {
+	case o := <-done:
+		return o.ms, o.info, o.err
+	case <-tctx.Done():
+		if ctx.Err() != nil {
+			return nil, PageInfo{}, f.Errorf(pageURL, ctx.Err(), "cancelled while parsing")
+		}
+		return nil, PageInfo{}, f.Errorf(pageURL, scrapers.ErrTimeout, "parsing took longer than %s", f.opts.Timeout)
+	}
+}
+
 // ParsePage applies parse to one page and the checks every review site
 // shares: a block page is ErrBlocked, a page claiming reviews but yielding
 // none is ErrParse, and every mention gets the kind and a URL.
 func (f *Fetcher) ParsePage(body []byte, pageURL string, parse ParseFunc) ([]models.Mention, PageInfo, error) {
+	if len(bytes.TrimSpace(body)) == 0 {
+		// An empty 200 is a broken answer, never "0 reviews".
+		return nil, PageInfo{}, f.Errorf(pageURL, scrapers.ErrParse, "the answer was empty")
+	}
 	ms, info, err := parse(body, pageURL)
 	if err != nil {
 		if len(ms) == 0 {

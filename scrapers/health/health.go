@@ -48,6 +48,11 @@ func WriteTable(w io.Writer, rows []Row, now time.Time) error {
 		last := "-"
 		if r.LastRun != nil {
 			last = fmt.Sprintf("%d pages, %d parsed, %d new, %d updated", r.LastRun.Pages, r.LastRun.Parsed, r.LastRun.New, r.LastRun.Updated)
+			if r.LastRun.Warning != "" {
+				// "truncated: …" and the like: the run did not fail, but
+				// missed something the owner should know about.
+				last += " (" + oneLine(r.LastRun.Warning, 90) + ")"
+			}
 		}
 		lastErr := "-"
 		if s.LastError != "" {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	gomastodon "github.com/mattn/go-mastodon"
@@ -123,6 +124,9 @@ func classify(err error) error {
 		if errors.Is(err, s) {
 			return err
 		}
+	}
+	if errors.Is(err, io.EOF) {
+		return fmt.Errorf("the answer was empty: %w", scrapers.ErrParse)
 	}
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError

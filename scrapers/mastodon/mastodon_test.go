@@ -22,6 +22,8 @@ func server(t *testing.T) (*httptest.Server, func() []*url.URL) {
 			serve("hashtag.json")
 		case "/api/v1/timelines/tag/quiet":
 			w.Write([]byte(`[]`))
+		case "/api/v1/timelines/tag/silent":
+			// 200 with nothing: a broken answer, never "0 posts".
 		case "/api/v1/timelines/tag/broken":
 			w.Write([]byte(`[{"id":"1","content":`))
 		case "/api/v2/search":
@@ -53,6 +55,7 @@ func TestFetch(t *testing.T) {
 		{Name: "search without token", Target: "harbour bistro", Err: scrapers.ErrConfig},
 		{Name: "bad token", Target: "harbour bistro", Env: map[string]string{EnvAccessToken: "nope-s3cr3t"}, Err: scrapers.ErrConfig},
 		{Name: "truncated answer", Target: "#broken", Err: scrapers.ErrParse},
+		{Name: "empty 200 answer", Target: "#silent", Err: scrapers.ErrParse},
 	})
 	t.Run("incremental hashtag sends since_id", func(t *testing.T) {
 		src, _ := New(scrapertest.Options())

@@ -42,6 +42,9 @@ func (s *source) Fetch(ctx context.Context, req scrapers.Request) (scrapers.Resu
 		return res, err
 	}
 	res.Pages = 1
+	if resp.Truncated {
+		res.Warnings = append(res.Warnings, fetch.TruncatedWarning(resp.URL))
+	}
 	ms, _, err := s.f.ParsePage(resp.Body, resp.URL, Parse)
 	res.Mentions = ms
 	if req.Progress != nil {
