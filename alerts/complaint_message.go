@@ -59,7 +59,7 @@ func (a *Alerter) complaintMessage(biz models.Business, src models.Source, t mod
 		Items:   []item{{Heading: heading, Quote: quote, Lines: lines, Link: safeLink(m.URL)}},
 		Footer:  []string{"You get this because a route or alerts.channels in the earshot config sends complaints to you."},
 		Data: alertData{TaskID: t.ID, Business: biz.Name, Source: src.Name, Author: m.Author, Rating: m.Rating,
-			Severity: an.Severity, Issues: issues, Text: m.Text, URL: m.URL, DueAt: t.DueAt, Draft: t.Draft,
+			Severity: an.Severity, Issues: issues, Text: m.Text, URL: safeLink(m.URL), DueAt: t.DueAt, Draft: t.Draft,
 			Reasons: an.Reasons, Assignee: t.Assignee, Incident: t.IncidentID, MentionID: m.ID},
 	}
 }

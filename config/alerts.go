@@ -97,11 +97,22 @@ type Route struct {
 }
 
 // Retry is how the outbox retries a failed delivery: exponential backoff
-// from Backoff up to MaxBackoff, giving up after MaxAttempts.
+// from Backoff up to MaxBackoff, for as long as GiveUpAfter. An alert is
+// worth more late than never, so the default keeps trying for a week, and
+// WarnAfter tells people on the other channels long before that.
 type Retry struct {
+	// MaxAttempts caps the attempts as well; 0 (the default) means no cap
+	// but GiveUpAfter.
 	MaxAttempts int      `yaml:"max_attempts"`
 	Backoff     Duration `yaml:"backoff"`
 	MaxBackoff  Duration `yaml:"max_backoff"`
+	// GiveUpAfter is how long a notification keeps being retried after
+	// its first failure before it is marked failed (and `earshot outbox
+	// retry` can send it again).
+	GiveUpAfter Duration `yaml:"give_up_after"`
+	// WarnAfter is how long a channel may keep failing before the other
+	// channels are told, once per outage.
+	WarnAfter Duration `yaml:"warn_after"`
 }
 
 // Templates are Go text/template sources for reply drafts. Draft is used
@@ -119,7 +130,8 @@ const (
 	DefaultBurstWindow    = time.Hour
 	DefaultBurstThreshold = 3
 	DefaultMaxPerHour     = 20
-	DefaultMaxAttempts    = 12
+	DefaultGiveUpAfter    = 7 * 24 * time.Hour
+	DefaultWarnAfter      = 30 * time.Minute
 	DefaultBackoff        = 15 * time.Second
 	DefaultMaxBackoff     = 30 * time.Minute
 	DefaultContact        = "send us a direct message"
@@ -164,8 +176,11 @@ func (a *Alerts) applyDefaults() {
 	if a.MaxPerRecipientPerHour == 0 {
 		a.MaxPerRecipientPerHour = DefaultMaxPerHour
 	}
-	if a.Retry.MaxAttempts == 0 {
-		a.Retry.MaxAttempts = DefaultMaxAttempts
+	if a.Retry.GiveUpAfter == 0 {
+		a.Retry.GiveUpAfter = Duration(DefaultGiveUpAfter)
+	}
+	if a.Retry.WarnAfter == 0 {
+		a.Retry.WarnAfter = Duration(DefaultWarnAfter)
 	}
 	if a.Retry.Backoff == 0 {
 		a.Retry.Backoff = Duration(DefaultBackoff)
@@ -280,7 +295,10 @@ func (a *Alerts) validate(v *validator) {
 		}
 	}
 	if a.Retry.MaxAttempts < 0 {
-		v.errf("alerts.retry.max_attempts", "must be positive")
+		v.errf("alerts.retry.max_attempts", "must be positive, or 0 for no cap but give_up_after")
+	}
+	if a.Retry.GiveUpAfter < 0 || a.Retry.WarnAfter < 0 {
+		v.errf("alerts.retry", "give_up_after and warn_after must be positive durations")
 	}
 	for k, n := range a.ReplyLimits {
 		if n < 20 {

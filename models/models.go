@@ -270,6 +270,12 @@ type Task struct {
 	// 50, 75, 100 percent of the time to deadline), so each reminder goes
 	// out at most once.
 	Escalation int        `json:"escalation"`
+	// PostKey, PostClaimedAt and PostClaimedBy claim the task while its
+	// reply is being posted (see tasks.Service.Reply): one poster at a
+	// time, and after a crash the same key, so the platform can tell.
+	PostKey       string     `json:"-"`
+	PostClaimedAt *time.Time `json:"-"`
+	PostClaimedBy string     `json:"-"`
 	OpenedAt   time.Time  `json:"opened_at"`
 	AckedAt    *time.Time `json:"acked_at,omitempty"`
 	RepliedAt  *time.Time `json:"replied_at,omitempty"`
@@ -318,15 +324,43 @@ type Notification struct {
 	Payload        []byte        `json:"payload,omitempty"`
 	InlineImages   []InlineImage `gorm:"serializer:json" json:"-"`
 	IdempotencyKey string        `gorm:"uniqueIndex;not null" json:"idempotency_key"`
+	// DeliveryKey is the key receivers see (Message-ID, Idempotency-Key):
+	// random per notification and stable across its retries, so a new or
+	// restored database, whose task ids repeat, never collides with what
+	// receivers saw before.
+	DeliveryKey string `gorm:"uniqueIndex;not null" json:"delivery_key"`
 	State          string        `gorm:"not null;index" json:"state"`
 	Attempts       int           `json:"attempts"`
 	NextAttemptAt  time.Time     `gorm:"index" json:"next_attempt_at"`
 	LastError      string        `json:"last_error"`
+	// FailingSince is the first failure of the current run of failures.
+	FailingSince *time.Time `json:"failing_since,omitempty"`
 	// MentionStoredAt is when the mention behind this alert was first
 	// stored; with SentAt it gives the mention-to-owner latency.
 	MentionStoredAt *time.Time `json:"mention_stored_at,omitempty"`
 	SentAt          *time.Time `json:"sent_at,omitempty"`
 	CreatedAt       time.Time  `json:"created_at"`
+}
+
+// ReceiverKey is the key channels hand to receivers: DeliveryKey, or the
+// outbox key for a notification built outside the outbox (tests, direct
+// sends).
+func (n Notification) ReceiverKey() string {
+	if n.DeliveryKey != "" {
+		return n.DeliveryKey
+	}
+	return n.IdempotencyKey
+}
+
+// ChannelBacklog is what waits in the outbox for one channel.
+type ChannelBacklog struct {
+	Channel string
+	// Pending counts notifications not sent yet; Failing those of them
+	// whose last attempt failed; Failed those given up on.
+	Pending, Failing, Failed int
+	// FailingSince is the earliest first failure among the failing ones.
+	FailingSince *time.Time
+	LastError    string
 }
 
 // InlineImage is an image embedded in an HTML email by Content-ID, such as

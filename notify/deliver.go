@@ -18,8 +18,10 @@ const deliverBatch = 200
 // Deliver sends the due notifications of the outbox and reports how many
 // their channel accepted. Each is claimed first (so two replicas never
 // send the same one at once), marked sent only after the channel accepted
-// it, and otherwise retried with exponential backoff until
-// alerts.retry.max_attempts, then marked failed. It returns an error only
+// it, and otherwise retried with capped exponential backoff until
+// alerts.retry.give_up_after (a week by default), then marked failed and
+// reported on the other channels; a channel failing for longer than
+// alerts.retry.warn_after is reported there too, once per outage. It returns an error only
 // when the outbox itself cannot be read or written; delivery failures are
 // logged and retried.
 func (s *Sender) Deliver(ctx context.Context) (int, error) {
@@ -119,15 +121,41 @@ func (s *Sender) deliverOne(ctx context.Context, n models.Notification) (bool, e
 		// Shutting down: give the notification back for the next start.
 		return false, s.ob.MarkNotificationRetry(context.WithoutCancel(ctx), n.ID, now, sendErr.Error())
 	}
-	if retryable && attempt < s.retry.MaxAttempts {
+	n.Attempts, n.LastError = attempt, sendErr.Error()
+	if retryable && !s.giveUp(n, attempt, now) {
 		next := now.Add(Backoff(s.retry, attempt))
 		log.Warn("notification not delivered; will retry", "error", sendErr, "next_attempt", next)
 		s.m.failed.WithLabelValues(n.Channel, string(n.Kind), "false").Inc()
-		return false, s.ob.MarkNotificationRetry(ctx, n.ID, next, sendErr.Error())
+		if err := s.ob.MarkNotificationRetry(ctx, n.ID, next, sendErr.Error()); err != nil {
+			return false, err
+		}
+		if n.Kind == KindChannelDown {
+			return false, nil // a warning about a warning would never end
+		}
+		since := now
+		if n.FailingSince != nil {
+			since = *n.FailingSince
+		}
+		return false, s.channelDown(ctx, n, since, now)
 	}
 	log.Error("notification failed; giving up", "error", sendErr, "retryable", retryable)
 	s.m.failed.WithLabelValues(n.Channel, string(n.Kind), "true").Inc()
-	return false, s.ob.MarkNotificationFailed(ctx, n.ID, sendErr.Error())
+	if err := s.ob.MarkNotificationFailed(ctx, n.ID, sendErr.Error()); err != nil {
+		return false, err
+	}
+	if n.Kind == KindChannelDown {
+		return false, nil
+	}
+	return false, s.gaveUp(ctx, n)
+}
+
+// giveUp says whether a retryable failure is the last: the attempt cap,
+// when one is configured, or GiveUpAfter since the run of failures began.
+func (s *Sender) giveUp(n models.Notification, attempt int, now time.Time) bool {
+	if s.retry.MaxAttempts > 0 && attempt >= s.retry.MaxAttempts {
+		return true
+	}
+	return n.FailingSince != nil && now.Sub(*n.FailingSince) >= s.retry.GiveUpAfter.D()
 }
 
 // Backoff is the wait after the given attempt: r.Backoff, doubled each

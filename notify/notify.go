@@ -17,6 +17,7 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -82,6 +83,10 @@ type Outbox interface {
 	MarkNotificationSent(ctx context.Context, id int64, at time.Time) error
 	MarkNotificationRetry(ctx context.Context, id int64, next time.Time, lastErr string) error
 	MarkNotificationFailed(ctx context.Context, id int64, lastErr string) error
+	// OutboxBacklog feeds the backlog metrics and outage warnings.
+	OutboxBacklog(ctx context.Context) ([]models.ChannelBacklog, error)
+	// The outbox is also the Queue warnings about failing channels go to.
+	Queue
 }
 
 // Options are a Sender's dependencies.
@@ -106,7 +111,10 @@ type Sender struct {
 	clock     clockwork.Clock
 	retry     config.Retry
 	notifiers map[string]Notifier
-	m         *metrics
+	// channels are the configured channel names, which hear about a
+	// channel that keeps failing.
+	channels []string
+	m        *metrics
 	// workers is how many notifications Deliver sends at once.
 	workers int
 	// lease is how long a claimed notification is left alone by other
@@ -142,8 +150,20 @@ func New(cfg *config.Config, ob Outbox, o Options) (*Sender, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.Metrics != nil {
+		if err := o.Metrics.Register(newBacklogCollector(ob, o.Clock.Now)); err != nil {
+			var are prometheus.AlreadyRegisteredError
+			if !errors.As(err, &are) {
+				return nil, fmt.Errorf("notify: backlog metrics: %w", err)
+			}
+		}
+	}
+	var channels []string
+	for _, ch := range cfg.Channels {
+		channels = append(channels, ch.Name)
+	}
 	return &Sender{ob: ob, log: o.Logger, clock: o.Clock, retry: cfg.Alerts.Retry, notifiers: notifiers,
-		m: m, workers: 4, lease: 2 * time.Minute}, nil
+		channels: channels, m: m, workers: 4, lease: 2 * time.Minute}, nil
 }
 
 type metrics struct {
@@ -175,4 +195,52 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		return nil, fmt.Errorf("notify: %w", err)
 	}
 	return m, nil
+}
+
+// backlogCollector reports the outbox backlog per channel at scrape
+// time, counted in SQL, so a channel that has been failing for hours is
+// visible on /metrics even while nothing else changes.
+type backlogCollector struct {
+	ob                              Outbox
+	now                             func() time.Time
+	pending, failing, failed, since *prometheus.Desc
+}
+
+func newBacklogCollector(ob Outbox, now func() time.Time) *backlogCollector {
+	d := func(name, help string) *prometheus.Desc {
+		return prometheus.NewDesc(name, help, []string{"channel"}, nil)
+	}
+	return &backlogCollector{ob: ob, now: now,
+		pending: d("earshot_outbox_pending", "Notifications waiting to be sent."),
+		failing: d("earshot_outbox_failing", "Waiting notifications whose last attempt failed."),
+		failed:  d("earshot_outbox_failed", "Notifications given up on; `earshot outbox retry` sends them again."),
+		since:   d("earshot_outbox_failing_seconds", "How long the channel's oldest failing notification has been failing."),
+	}
+}
+
+func (c *backlogCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.pending
+	ch <- c.failing
+	ch <- c.failed
+	ch <- c.since
+}
+
+func (c *backlogCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	backlog, err := c.ob.OutboxBacklog(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(c.pending, err)
+		return
+	}
+	for _, b := range backlog {
+		ch <- prometheus.MustNewConstMetric(c.pending, prometheus.GaugeValue, float64(b.Pending), b.Channel)
+		ch <- prometheus.MustNewConstMetric(c.failing, prometheus.GaugeValue, float64(b.Failing), b.Channel)
+		ch <- prometheus.MustNewConstMetric(c.failed, prometheus.GaugeValue, float64(b.Failed), b.Channel)
+		secs := 0.0
+		if b.FailingSince != nil {
+			secs = c.now().Sub(*b.FailingSince).Seconds()
+		}
+		ch <- prometheus.MustNewConstMetric(c.since, prometheus.GaugeValue, secs, b.Channel)
+	}
 }

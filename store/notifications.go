@@ -2,10 +2,13 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"time"
 
 	"github.com/earshot/earshot/models"
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -22,6 +25,9 @@ func (s *Store) EnqueueNotification(ctx context.Context, n *models.Notification)
 	}
 	if n.NextAttemptAt.IsZero() {
 		n.NextAttemptAt = s.Now()
+	}
+	if n.DeliveryKey == "" {
+		n.DeliveryKey = newDeliveryKey()
 	}
 	n.ID = 0
 	r := s.q(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(n)
@@ -66,10 +72,12 @@ func (s *Store) MarkNotificationSent(ctx context.Context, id int64, at time.Time
 	return nil
 }
 
-// MarkNotificationRetry records a failed attempt and when to try again.
+// MarkNotificationRetry records a failed attempt and when to try again;
+// the first failure of a run also sets failing_since.
 func (s *Store) MarkNotificationRetry(ctx context.Context, id int64, next time.Time, lastErr string) error {
 	if err := s.q(ctx).Model(&models.Notification{}).Where("id = ?", id).
-		Updates(map[string]any{"next_attempt_at": next.UTC(), "last_error": lastErr}).Error; err != nil {
+		Updates(map[string]any{"next_attempt_at": next.UTC(), "last_error": lastErr,
+			"failing_since": gorm.Expr("COALESCE(failing_since, ?)", s.Now().UTC())}).Error; err != nil {
 		return fmt.Errorf("store: reschedule notification %d: %w", id, err)
 	}
 	return nil
@@ -78,7 +86,8 @@ func (s *Store) MarkNotificationRetry(ctx context.Context, id int64, next time.T
 // MarkNotificationFailed gives up on a notification.
 func (s *Store) MarkNotificationFailed(ctx context.Context, id int64, lastErr string) error {
 	if err := s.q(ctx).Model(&models.Notification{}).Where("id = ?", id).
-		Updates(map[string]any{"state": models.NotificationFailed, "last_error": lastErr}).Error; err != nil {
+		Updates(map[string]any{"state": models.NotificationFailed, "last_error": lastErr,
+			"failing_since": gorm.Expr("COALESCE(failing_since, ?)", s.Now().UTC())}).Error; err != nil {
 		return fmt.Errorf("store: mark notification %d failed: %w", id, err)
 	}
 	return nil
@@ -158,4 +167,65 @@ func (s *Store) SupersedePending(ctx context.Context, taskIDs []int64, kind, rea
 		return 0, fmt.Errorf("store: withdraw %s notifications of %d tasks: %w", kind, len(taskIDs), r.Error)
 	}
 	return int(r.RowsAffected), nil
+}
+
+// newDeliveryKey is 128 random bits: unique across installations and
+// restores without coordination.
+func newDeliveryKey() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return "n-" + hex.EncodeToString(b[:])
+}
+
+// RetryFailedNotifications puts failed notifications back in the queue
+// for an attempt now, with a fresh give-up period; ids nil means every
+// failed one. Withdrawn alerts (superseded by an incident) stay failed:
+// they were never meant to go. It returns how many were requeued.
+func (s *Store) RetryFailedNotifications(ctx context.Context, ids []int64, now time.Time) (int, error) {
+	q := s.q(ctx).Model(&models.Notification{}).Where("state = ? AND attempts > 0", models.NotificationFailed)
+	if ids != nil {
+		q = q.Where("id IN ?", ids)
+	}
+	r := q.Updates(map[string]any{"state": models.NotificationPending, "next_attempt_at": now.UTC(), "failing_since": nil})
+	if r.Error != nil {
+		return 0, fmt.Errorf("store: retry failed notifications: %w", r.Error)
+	}
+	return int(r.RowsAffected), nil
+}
+
+// OutboxBacklog returns the backlog of every channel with anything
+// pending or failed, by channel name, counted in SQL.
+func (s *Store) OutboxBacklog(ctx context.Context) ([]models.ChannelBacklog, error) {
+	var rows []struct {
+		Channel          string
+		Pending, Failing int
+		Failed           int
+	}
+	err := s.q(ctx).Model(&models.Notification{}).
+		Select(`channel,
+			SUM(CASE WHEN state = ? THEN 1 ELSE 0 END) AS pending,
+			SUM(CASE WHEN state = ? AND failing_since IS NOT NULL THEN 1 ELSE 0 END) AS failing,
+			SUM(CASE WHEN state = ? AND attempts > 0 THEN 1 ELSE 0 END) AS failed`,
+			models.NotificationPending, models.NotificationPending, models.NotificationFailed).
+		Where("state IN ?", []string{models.NotificationPending, models.NotificationFailed}).
+		Group("channel").Order("channel").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: outbox backlog: %w", err)
+	}
+	out := make([]models.ChannelBacklog, 0, len(rows))
+	for _, r := range rows {
+		b := models.ChannelBacklog{Channel: r.Channel, Pending: r.Pending, Failing: r.Failing, Failed: r.Failed}
+		if r.Failing > 0 {
+			var n models.Notification
+			if err := s.q(ctx).Where("channel = ? AND state = ? AND failing_since IS NOT NULL", r.Channel, models.NotificationPending).
+				Order("failing_since").Limit(1).Find(&n).Error; err != nil {
+				return nil, fmt.Errorf("store: outbox backlog of %s: %w", r.Channel, err)
+			}
+			b.FailingSince, b.LastError = n.FailingSince, n.LastError
+		}
+		if b.Pending+b.Failed > 0 {
+			out = append(out, b)
+		}
+	}
+	return out, nil
 }

@@ -126,8 +126,8 @@ func (e *Notifier) Build(n models.Notification) (*mail.Msg, error) {
 		return nil, fmt.Errorf("email: recipient %q: %w", strings.Join(rcpts, ", "), err)
 	}
 	m.Subject(HeaderSafe(n.Subject))
-	m.SetMessageIDWithValue(MessageID(n.IdempotencyKey))
-	m.SetGenHeader("X-Earshot-Idempotency-Key", HeaderSafe(n.IdempotencyKey))
+	m.SetMessageIDWithValue(MessageID(n.ReceiverKey()))
+	m.SetGenHeader("X-Earshot-Idempotency-Key", HeaderSafe(n.ReceiverKey()))
 	m.SetDate()
 	body := n.Body
 	if body == "" {
@@ -171,7 +171,7 @@ func (e *Notifier) writeMailbox(n models.Notification, msg *mail.Msg) (bool, err
 	if _, err := msg.WriteTo(&buf); err != nil {
 		return false, fmt.Errorf("email: render %s: %w", n.IdempotencyKey, err)
 	}
-	sum := sha256.Sum256([]byte(n.IdempotencyKey))
+	sum := sha256.Sum256([]byte(n.ReceiverKey()))
 	name := filepath.Join(dir, fileSafe(string(n.Kind))+"-"+hex.EncodeToString(sum[:8])+".eml")
 	tmp := name + ".tmp"
 	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {

@@ -74,7 +74,7 @@ func Verify(secret []byte, ts string, body []byte, sig string) bool {
 
 // Notify posts n.
 func (w *Notifier) Notify(ctx context.Context, n models.Notification) (bool, error) {
-	env := Envelope{ID: n.IdempotencyKey, Kind: string(n.Kind), BusinessID: n.BusinessID, TaskID: n.TaskID,
+	env := Envelope{ID: n.ReceiverKey(), Kind: string(n.Kind), BusinessID: n.BusinessID, TaskID: n.TaskID,
 		MentionID: n.MentionID, Subject: n.Subject, Text: n.Body}
 	if len(n.Payload) > 0 && json.Valid(n.Payload) {
 		env.Data = n.Payload
@@ -84,7 +84,7 @@ func (w *Notifier) Notify(ctx context.Context, n models.Notification) (bool, err
 		return false, fmt.Errorf("webhook: encode %s: %w", n.IdempotencyKey, err)
 	}
 	ts := strconv.FormatInt(w.now().Unix(), 10)
-	headers := map[string]string{IdempotencyHeader: n.IdempotencyKey, TimestampHeader: ts}
+	headers := map[string]string{IdempotencyHeader: n.ReceiverKey(), TimestampHeader: ts}
 	if len(w.secret) > 0 {
 		headers[SignatureHeader] = Sign(w.secret, ts, body)
 	}
