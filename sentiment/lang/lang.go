@@ -1,0 +1,306 @@
+// Package lang tells which language a mention is written in, well enough
+// on the short texts reviews and posts are made of ("Sehr schlecht",
+// "最悪", "Muy mal servicio 😡") that no complaint is dropped or misread
+// for its language.
+//
+// The order of evidence, strongest first:
+//
+//  1. the language the site itself declares for the mention (a Trustpilot
+//     review's "language", a tweet's "lang"), when it names one;
+//  2. decisive scripts: kana is Japanese, hangul Korean, Cyrillic Russian
+//     (and so on); text of Chinese characters alone is Japanese when it
+//     uses forms only Japanese writes (悪, 気, 対 ...), Chinese when it uses
+//     simplified forms or Chinese function characters (这, 们, 的, 很 ...),
+//     and otherwise the business's locale decides (ja for a Japanese
+//     business, zh elsewhere);
+//  3. for Latin script, the words: each word known to a language's list
+//     of everyday review words votes for it (split between the languages
+//     that share it), letters such as ñ, ß or œ add their vote, English
+//     wins ties, and the trigram detector github.com/abadojack/whatlanggo
+//     casts one more vote, carrying the decision alone for longer texts
+//     made of words no list knows.
+//
+// A trigram model alone misreads two-word phrases ("Terrible service" as
+// French, "Muy bueno" as Italian); word lists alone know no long text.
+// Both together pass the short-mention set in testdata (see
+// BENCHMARKS.md). github.com/pemistahl/lingua-go was measured too and is
+// more accurate on its own, but it embeds every language's model (+132
+// MB of binary, 364 MB resident in its accurate mode).
+package lang
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/abadojack/whatlanggo"
+)
+
+// Und is the code for text whose language cannot be told (emoji only, a
+// number, one unknown word).
+const Und = "und"
+
+// Analysed are the languages earshot analyses itself; every other
+// language is named and left for a human read.
+var Analysed = map[string]bool{"en": true, "ja": true, "es": true, "de": true, "fr": true}
+
+// Source says which evidence decided a language.
+type Source string
+
+const (
+	SourceDeclared Source = "declared" // the site's own language field
+	SourceScript   Source = "script"   // a decisive script (kana, hangul, ...)
+	SourceWords    Source = "words"    // words and letters of the text
+	SourceLocale   Source = "locale"   // the business's locale broke a tie
+	SourceNone     Source = "none"     // nothing to go on
+)
+
+// Result is a detected language.
+type Result struct {
+	Code   string // ISO 639-1 ("en", "ja"), or Und
+	Source Source
+}
+
+// Detector detects languages. It holds no state besides its word lists
+// and is safe for concurrent use.
+type Detector struct {
+	vocab map[string]uint16 // word -> bit set of latinLangs
+	wl    whatlanggo.Options
+}
+
+// latinLangs are the Latin-script languages told apart by their words;
+// the index is the bit in vocab.
+var latinLangs = []string{"en", "es", "de", "fr", "it", "pt", "nl"}
+
+var wlCodes = map[whatlanggo.Lang]string{whatlanggo.Eng: "en", whatlanggo.Spa: "es", whatlanggo.Deu: "de",
+	whatlanggo.Fra: "fr", whatlanggo.Ita: "it", whatlanggo.Por: "pt", whatlanggo.Nld: "nl"}
+
+// Options extends the built-in word lists: language -> extra words (the
+// English analyzer passes its sentiment lexicon, so every English opinion
+// word counts as English).
+type Options struct {
+	Words map[string][]string
+}
+
+// New builds a detector from the built-in word lists and opts.
+func New(opts Options) *Detector {
+	d := &Detector{vocab: make(map[string]uint16, 4096), wl: whatlanggo.Options{Whitelist: map[whatlanggo.Lang]bool{}}}
+	for l := range wlCodes {
+		d.wl.Whitelist[l] = true
+	}
+	for i, l := range latinLangs {
+		for _, w := range strings.Fields(wordLists[l]) {
+			d.vocab[w] |= 1 << i
+		}
+		for _, w := range opts.Words[l] {
+			if w = strings.ToLower(w); !strings.ContainsAny(w, " ") {
+				d.vocab[w] |= 1 << i
+			}
+		}
+	}
+	return d
+}
+
+// Normalize turns a site's language tag ("ja-JP", "en_US", "jpn",
+// "Japanese") into an ISO 639-1 code, or "" when it names none ("und",
+// "", "zxx").
+func Normalize(tag string) string {
+	t := strings.ToLower(strings.TrimSpace(tag))
+	if i := strings.IndexAny(t, "-_"); i > 0 {
+		t = t[:i]
+	}
+	switch t {
+	case "", "und", "zxx", "mul", "unknown", "xx":
+		return ""
+	}
+	if len(t) == 2 {
+		return t
+	}
+	if len(t) == 3 {
+		if l := whatlanggo.CodeToLang(t); l != -1 {
+			if c := l.Iso6391(); c != "" {
+				return c
+			}
+		}
+		if c, ok := threeLetter[t]; ok {
+			return c
+		}
+	}
+	if c, ok := languageNames[t]; ok {
+		return c
+	}
+	return ""
+}
+
+var threeLetter = map[string]string{"zho": "zh", "chi": "zh", "cmn": "zh", "ger": "de", "fre": "fr", "jpn": "ja", "eng": "en", "spa": "es"}
+
+var languageNames = map[string]string{"english": "en", "japanese": "ja", "spanish": "es", "german": "de", "french": "fr",
+	"chinese": "zh", "italian": "it", "portuguese": "pt", "dutch": "nl", "korean": "ko", "russian": "ru", "日本語": "ja"}
+
+// Detect names the language of text. declared is the site's own language
+// field for the mention ("" when it gives none); locale is the business's
+// locale ("ja", "en-GB", "" when unset), used only to break a tie between
+// Japanese and Chinese in text of Chinese characters alone.
+func (d *Detector) Detect(text, declared, locale string) Result {
+	if c := Normalize(declared); c != "" {
+		return Result{Code: c, Source: SourceDeclared}
+	}
+	var latin, kana, han, hangul, letters int
+	var other = map[string]int{}
+	for _, r := range text {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		letters++
+		switch {
+		case r < 0x250 || r >= 0x1E00 && r < 0x1F00:
+			latin++
+		case unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) || r == 'ー' || r >= 0xFF66 && r <= 0xFF9D:
+			kana++
+		case unicode.Is(unicode.Han, r):
+			han++
+		case unicode.Is(unicode.Hangul, r):
+			hangul++
+		default:
+			for _, s := range scripts {
+				if unicode.Is(s.table, r) {
+					other[s.code]++
+					break
+				}
+			}
+		}
+	}
+	if letters == 0 {
+		return Result{Code: Und, Source: SourceNone}
+	}
+	// A CJK character carries about a word, a Latin letter a fraction of
+	// one: "iPhoneのアプリ最高" is Japanese.
+	nonLatin := letters - latin + 2*(kana+han+hangul)
+	if nonLatin > latin || latin < 3 && nonLatin > 0 {
+		switch {
+		case kana > 0:
+			return Result{Code: "ja", Source: SourceScript}
+		case hangul > 0:
+			return Result{Code: "ko", Source: SourceScript}
+		case han > 0:
+			return hanOnly(text, locale)
+		}
+		best, bn := "", 0
+		for _, s := range scripts {
+			if n := other[s.code]; n > bn {
+				best, bn = s.code, n
+			}
+		}
+		if best != "" {
+			return Result{Code: best, Source: SourceScript}
+		}
+		return Result{Code: Und, Source: SourceNone}
+	}
+	return d.latin(text)
+}
+
+var scripts = []struct {
+	code  string
+	table *unicode.RangeTable
+}{
+	{"ru", unicode.Cyrillic}, {"ar", unicode.Arabic}, {"he", unicode.Hebrew}, {"el", unicode.Greek},
+	{"th", unicode.Thai}, {"hi", unicode.Devanagari},
+}
+
+// hanOnly tells Japanese from Chinese in text of Chinese characters only.
+func hanOnly(text, locale string) Result {
+	ja, zh := 0, 0
+	for _, r := range text {
+		switch {
+		case strings.ContainsRune(japaneseOnlyHan, r):
+			ja++
+		case strings.ContainsRune(chineseOnlyHan, r):
+			zh++
+		}
+	}
+	for _, w := range japaneseHanWords {
+		if strings.Contains(text, w) {
+			ja++
+		}
+	}
+	switch {
+	case ja > zh:
+		return Result{Code: "ja", Source: SourceScript}
+	case zh > ja:
+		return Result{Code: "zh", Source: SourceScript}
+	}
+	switch Normalize(locale) {
+	case "ja":
+		return Result{Code: "ja", Source: SourceLocale}
+	case "zh":
+		return Result{Code: "zh", Source: SourceLocale}
+	}
+	// Short kanji-only reviews on Japanese sites are common (普通, 満足),
+	// Chinese ones nearly always carry a function character: with no
+	// locale a short text is taken for Japanese, so it is analysed rather
+	// than left aside.
+	if utf8.RuneCountInString(text) <= 6 {
+		return Result{Code: "ja", Source: SourceLocale}
+	}
+	return Result{Code: "zh", Source: SourceLocale}
+}
+
+// latin decides between the Latin-script languages.
+func (d *Detector) latin(text string) Result {
+	var score [8]float64
+	words, known := 0, 0
+	lower := strings.ToLower(text)
+	for _, w := range strings.FieldsFunc(lower, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		words++
+		bits, ok := d.vocab[w]
+		if !ok {
+			if i := strings.IndexByte(w, '\''); i > 0 {
+				bits, ok = d.vocab[w[:i]]
+			}
+		}
+		if !ok || bits == 0 {
+			continue
+		}
+		known++
+		n := 0
+		for b := bits; b != 0; b &= b - 1 {
+			n++
+		}
+		for i := range latinLangs {
+			if bits&(1<<i) != 0 {
+				score[i] += 1 / float64(n)
+			}
+		}
+	}
+	for _, r := range lower {
+		for i, l := range latinLangs {
+			if strings.ContainsRune(letterHints[l], r) {
+				score[i] += 0.6
+			}
+		}
+	}
+	if words == 0 {
+		return Result{Code: Und, Source: SourceNone}
+	}
+	info := whatlanggo.DetectWithOptions(text, d.wl)
+	if c, ok := wlCodes[info.Lang]; ok && words >= 3 {
+		for i, l := range latinLangs {
+			if l == c {
+				// the trigram vote grows with the text, so long texts of
+				// words no list knows are decided by it
+				score[i] += 0.5 + 0.1*float64(words-known)
+			}
+		}
+	}
+	score[0] += 0.3 // English wins ties
+	best := 0
+	for i := range latinLangs {
+		if score[i] > score[best] {
+			best = i
+		}
+	}
+	if score[best] < 0.5 && words < 2 {
+		return Result{Code: Und, Source: SourceNone}
+	}
+	return Result{Code: latinLangs[best], Source: SourceWords}
+}
