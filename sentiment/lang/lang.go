@@ -142,9 +142,35 @@ var languageNames = map[string]string{"english": "en", "japanese": "ja", "spanis
 // locale ("ja", "en-GB", "" when unset), used only to break a tie between
 // Japanese and Chinese in text of Chinese characters alone.
 func (d *Detector) Detect(text, declared, locale string) Result {
-	if c := Normalize(declared); c != "" {
+	r, latin := d.detect(text, locale)
+	if c := Normalize(declared); c != "" && r.Code != Und {
+		// The site's field wins unless the script says otherwise: a page
+		// declared "en" (often the page's language, not the review's)
+		// cannot hold a review in kana, nor a "ja" page an English one.
+		if latin == !nonLatinLang[c] {
+			return Result{Code: c, Source: SourceDeclared}
+		}
+	} else if c != "" && hasLetters(text) {
 		return Result{Code: c, Source: SourceDeclared}
 	}
+	return r
+}
+
+// nonLatinLang are languages not written in Latin script.
+var nonLatinLang = map[string]bool{"ja": true, "zh": true, "ko": true, "ru": true, "uk": true, "bg": true, "ar": true, "he": true,
+	"el": true, "th": true, "hi": true, "fa": true, "sr": true, "mk": true, "be": true, "ka": true, "hy": true}
+
+func hasLetters(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// detect reads the text alone; latin reports a Latin-script text.
+func (d *Detector) detect(text, locale string) (Result, bool) {
 	var latin, kana, han, hangul, letters int
 	var other = map[string]int{}
 	for _, r := range text {
@@ -171,7 +197,7 @@ func (d *Detector) Detect(text, declared, locale string) Result {
 		}
 	}
 	if letters == 0 {
-		return Result{Code: Und, Source: SourceNone}
+		return Result{Code: Und, Source: SourceNone}, false
 	}
 	// A CJK character carries about a word, a Latin letter a fraction of
 	// one: "iPhoneのアプリ最高" is Japanese.
@@ -179,11 +205,11 @@ func (d *Detector) Detect(text, declared, locale string) Result {
 	if nonLatin > latin || latin < 3 && nonLatin > 0 {
 		switch {
 		case kana > 0:
-			return Result{Code: "ja", Source: SourceScript}
+			return Result{Code: "ja", Source: SourceScript}, false
 		case hangul > 0:
-			return Result{Code: "ko", Source: SourceScript}
+			return Result{Code: "ko", Source: SourceScript}, false
 		case han > 0:
-			return hanOnly(text, locale)
+			return hanOnly(text, locale), false
 		}
 		best, bn := "", 0
 		for _, s := range scripts {
@@ -192,11 +218,11 @@ func (d *Detector) Detect(text, declared, locale string) Result {
 			}
 		}
 		if best != "" {
-			return Result{Code: best, Source: SourceScript}
+			return Result{Code: best, Source: SourceScript}, false
 		}
-		return Result{Code: Und, Source: SourceNone}
+		return Result{Code: Und, Source: SourceNone}, false
 	}
-	return d.latin(text)
+	return d.latin(text), true
 }
 
 var scripts = []struct {

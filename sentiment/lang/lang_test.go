@@ -80,8 +80,13 @@ func TestDetect(t *testing.T) {
 		{"😡😡😡", "", "", Und, SourceNone},
 		{"12345", "", "", Und, SourceNone},
 		{"", "", "", Und, SourceNone},
-		{"Great food", "ja-JP", "", "ja", SourceDeclared}, // the site's field wins
-		{"Great food", "und", "", "en", SourceWords},      // "und" names nothing
+		{"Muy bueno", "es-ES", "", "es", SourceDeclared}, // the site's field wins
+		{"Sehr gut", "en", "", "en", SourceDeclared},     // ... among languages of the script
+		{"普通", "ja-JP", "", "ja", SourceDeclared},        // the site settles kanji-only text
+		{"最悪でした", "en", "", "ja", SourceScript},          // a page declared "en" holds no kana review
+		{"Great food", "ja", "", "en", SourceWords},      // nor a "ja" page an English one
+		{"Great food", "und", "", "en", SourceWords},     // "und" names nothing
+		{"👍", "fr", "", Und, SourceNone},                 // no words: nothing to name
 		{"Отличный отель", "", "", "ru", SourceScript},
 		{"최악이에요", "", "", "ko", SourceScript},
 		{"アプリ最高 👍 great", "", "", "ja", SourceScript}, // mixed scripts: kana decides

@@ -1,0 +1,123 @@
+package sentiment
+
+import (
+	"context"
+	"testing"
+
+	"github.com/earshot/earshot/models"
+)
+
+// TestIssue11Sentences runs every sentence quoted in issue 11 through the
+// analyzer: the language named, the complaint flagged and its issue named
+// in the reviewer's words.
+func TestIssue11Sentences(t *testing.T) {
+	a := analyzer(t)
+	for _, tc := range []struct {
+		in        Input
+		lang      string
+		complaint bool
+		issue     string // a negative aspect's term, "" for none expected
+		category  string
+		reason    string
+	}{
+		{Input{Text: "店員の態度が最悪でした。二度と行きません。", Domain: "restaurant"}, "ja", true, "店員の態度が悪い", "service", "churn intent"},
+		{Input{Text: "料理が冷めていて、30分も待たされました。", Domain: "restaurant"}, "ja", true, "料理が冷めていた", "food", "complaint cue"},
+		{Input{Text: "料理が冷めていて、30分も待たされました。", Domain: "restaurant"}, "ja", true, "30分待ち", "wait time", ""},
+		{Input{Text: "最悪"}, "ja", true, "", "", "complaint cue"},
+		{Input{Text: "La comida llegó fría y el camarero fue grosero", Domain: "restaurant"}, "es", true, "comida fría", "food", ""},
+		{Input{Text: "La comida llegó fría y el camarero fue grosero", Domain: "restaurant"}, "es", true, "camarero grosero", "service", ""},
+		{Input{Text: "Das Essen war kalt und der Service unfreundlich", Domain: "restaurant"}, "de", true, "Essen kalt", "food", ""},
+		{Input{Text: "Das Essen war kalt und der Service unfreundlich", Domain: "restaurant"}, "de", true, "Service unfreundlich", "service", ""},
+		{Input{Text: "Service très lent, plus jamais", Domain: "restaurant"}, "fr", true, "Service lent", "service", "churn intent"},
+		{Input{Text: "Muy mal servicio", Domain: "restaurant"}, "es", true, "mal servicio", "service", ""},
+		{Input{Text: "Sehr schlecht"}, "de", true, "", "", "negative tone"},
+		// A Japanese 2-star review opens a task with its issues named.
+		{Input{Text: "部屋が汚くて、フロントの対応が悪かったです。", Rating: stars(2), Domain: "hospitality"}, "ja", true, "部屋が汚い", "room", "complaint cue"},
+		// An Italian reviewer is named and left for a human read; the
+		// star rating still makes it a complaint.
+		{Input{Text: "Il cameriere era scortese e il cibo freddo.", Rating: stars(1)}, "it", true, "", "", models.ReasonNeedsHumanRead},
+		{Input{Text: "Il cameriere era scortese e il cibo freddo."}, "it", false, "", "", models.ReasonNeedsHumanRead},
+	} {
+		t.Run(tc.in.Text, func(t *testing.T) {
+			got := a.Analyze(context.Background(), tc.in)
+			if got.Language != tc.lang {
+				t.Errorf("language %q, want %q", got.Language, tc.lang)
+			}
+			if got.Complaint != tc.complaint {
+				t.Errorf("complaint %v, want %v (reasons %q)", got.Complaint, tc.complaint, got.Reasons)
+			}
+			if tc.issue != "" {
+				found := false
+				for _, x := range got.Issues() {
+					if x.Term == tc.issue {
+						found = true
+						if x.Category != tc.category {
+							t.Errorf("issue %q filed under %q, want %q", x.Term, x.Category, tc.category)
+						}
+					}
+				}
+				if !found {
+					t.Errorf("issues %+v lack %q", got.Issues(), tc.issue)
+				}
+			}
+			if tc.reason != "" && !hasReason(got, tc.reason) {
+				t.Errorf("reasons %q lack %q", got.Reasons, tc.reason)
+			}
+			if want := tc.reason == models.ReasonNeedsHumanRead; got.NeedsHumanRead() != want {
+				t.Errorf("NeedsHumanRead() = %v, want %v", got.NeedsHumanRead(), want)
+			}
+		})
+	}
+}
+
+// TestDeclaredLanguage: the site's language field wins over the words,
+// and "und" is no language.
+func TestDeclaredLanguage(t *testing.T) {
+	a := analyzer(t)
+	for _, tc := range []struct{ text, declared, want string }{
+		{"Sehr gut", "de-DE", "de"},
+		{"Terrible service", "und", "en"},
+		{"普通", "ja", "ja"},
+		{"最悪です", "en", "ja"}, // a page tagged "en" cannot hold kana
+	} {
+		got := a.Analyze(context.Background(), Input{Text: tc.text, Language: tc.declared})
+		if got.Language != tc.want {
+			t.Errorf("%q declared %q: language %q, want %q", tc.text, tc.declared, got.Language, tc.want)
+		}
+	}
+	m := models.Mention{Text: "Muy bueno", Language: "es"}
+	if got := (MentionAnalyzer{A: a}).Analyze(context.Background(), m, ""); got.Language != "es" || got.Label != models.LabelPositive {
+		t.Errorf("mention in Spanish: %+v", got)
+	}
+}
+
+// TestJapaneseSeverity: the grave cues raise severity as in English.
+func TestJapaneseSeverity(t *testing.T) {
+	a := analyzer(t)
+	for _, tc := range []struct {
+		text   string
+		minSev int
+		reason string
+	}{
+		{"昨日ここで食べて食中毒になりました。", 5, "health and safety"},
+		{"スープに異物が入っていました。", 5, "health and safety"},
+		{"サラダに虫がいた。", 5, "health and safety"},
+		{"弁護士に相談します。", 5, "legal threat"},
+		{"二重に請求されました。詐欺です。", 4, "fraud or double billing"},
+	} {
+		got := a.Analyze(context.Background(), Input{Text: tc.text, Domain: "restaurant"})
+		if !got.Complaint || got.Severity < tc.minSev || !hasReason(got, tc.reason) {
+			t.Errorf("%q: complaint %v severity %d reasons %q, want severity >= %d and %q", tc.text, got.Complaint, got.Severity, got.Reasons, tc.minSev, tc.reason)
+		}
+	}
+	// negated: nothing grave happened
+	got := a.Analyze(context.Background(), Input{Text: "虫はいませんでした。とても清潔です。", Domain: "hospitality"})
+	if got.Complaint || got.Severity != 0 {
+		t.Errorf("negated insect: complaint %v severity %d reasons %q", got.Complaint, got.Severity, got.Reasons)
+	}
+	// stars rule as in English: 5 stars with a remark is no complaint
+	got = a.Analyze(context.Background(), Input{Text: "美味しかったけど少し待たされました。", Rating: stars(5), Domain: "restaurant"})
+	if got.Complaint {
+		t.Errorf("5-star remark is a complaint: %q", got.Reasons)
+	}
+}
