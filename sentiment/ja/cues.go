@@ -203,6 +203,19 @@ func (a *Analyzer) cues(text string, toks []token) ([]verdict.Cue, []found) {
 			issues = append(issues, found{term: term, start: at, iss: c.iss, evidence: subj})
 		}
 	}
+	// a wait of a given length says more than "a long wait"
+	for _, f := range issues {
+		if f.iss.wait {
+			kept := issues[:0]
+			for _, g := range issues {
+				if g.term != "長い待ち時間" {
+					kept = append(kept, g)
+				}
+			}
+			issues = kept
+			break
+		}
+	}
 	return out, issues
 }
 
