@@ -172,7 +172,7 @@ func hasLetters(s string) bool {
 // detect reads the text alone; latin reports a Latin-script text.
 func (d *Detector) detect(text, locale string) (Result, bool) {
 	var latin, kana, han, hangul, letters int
-	var other = map[string]int{}
+	var other [8]int // per scripts entry
 	for _, r := range text {
 		if !unicode.IsLetter(r) {
 			continue
@@ -188,9 +188,9 @@ func (d *Detector) detect(text, locale string) (Result, bool) {
 		case unicode.Is(unicode.Hangul, r):
 			hangul++
 		default:
-			for _, s := range scripts {
+			for k, s := range scripts {
 				if unicode.Is(s.table, r) {
-					other[s.code]++
+					other[k]++
 					break
 				}
 			}
@@ -212,8 +212,8 @@ func (d *Detector) detect(text, locale string) (Result, bool) {
 			return hanOnly(text, locale), false
 		}
 		best, bn := "", 0
-		for _, s := range scripts {
-			if n := other[s.code]; n > bn {
+		for k, s := range scripts {
+			if n := other[k]; n > bn {
 				best, bn = s.code, n
 			}
 		}
@@ -271,23 +271,14 @@ func hanOnly(text, locale string) Result {
 	return Result{Code: "zh", Source: SourceLocale}
 }
 
-// latin decides between the Latin-script languages.
+// latin decides between the Latin-script languages. It allocates
+// nothing unless the words leave the choice open, when the trigram
+// detector is asked.
 func (d *Detector) latin(text string) Result {
 	var score [8]float64
+	var buf [64]byte
 	words, known := 0, 0
-	lower := strings.ToLower(text)
-	for _, w := range strings.FieldsFunc(lower, func(r rune) bool { return !unicode.IsLetter(r) }) {
-		words++
-		bits, ok := d.vocab[w]
-		if !ok {
-			if i := strings.IndexByte(w, '\''); i > 0 {
-				bits, ok = d.vocab[w[:i]]
-			}
-		}
-		if !ok || bits == 0 {
-			continue
-		}
-		known++
+	vote := func(bits uint16) {
 		n := 0
 		for b := bits; b != 0; b &= b - 1 {
 			n++
@@ -298,31 +289,85 @@ func (d *Detector) latin(text string) Result {
 			}
 		}
 	}
-	for _, r := range lower {
-		for i, l := range latinLangs {
-			if strings.ContainsRune(letterHints[l], r) {
-				score[i] += 0.6
+	for i := 0; i < len(text); {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if !unicode.IsLetter(r) {
+			i += n
+			continue
+		}
+		w := buf[:0]
+		apos := -1
+		for i < len(text) {
+			r, n = utf8.DecodeRuneInString(text[i:])
+			if r == '\'' || r == '’' {
+				if apos < 0 {
+					apos = len(w)
+				}
+				w = append(w, '\'')
+				i += n
+				continue
 			}
+			if !unicode.IsLetter(r) {
+				break
+			}
+			if r < utf8.RuneSelf {
+				if 'A' <= r && r <= 'Z' {
+					r += 'a' - 'A'
+				}
+				w = append(w, byte(r))
+			} else {
+				r = unicode.ToLower(r)
+				w = utf8.AppendRune(w, r)
+				if k, ok := hintOf[r]; ok {
+					score[k] += 0.6
+				}
+			}
+			i += n
+		}
+		words++
+		bits, ok := d.vocab[string(w)]
+		if !ok && apos > 0 {
+			// "n'est", "l'accueil": the word after the elision decides
+			bits, ok = d.vocab[string(w[apos+1:])]
+			if !ok {
+				bits, ok = d.vocab[string(w[:apos])]
+			}
+		}
+		if ok && bits != 0 {
+			known++
+			vote(bits)
 		}
 	}
 	if words == 0 {
 		return Result{Code: Und, Source: SourceNone}
 	}
-	info := whatlanggo.DetectWithOptions(text, d.wl)
-	if c, ok := wlCodes[info.Lang]; ok && words >= 3 {
-		for i, l := range latinLangs {
-			if l == c {
-				// the trigram vote grows with the text, so long texts of
-				// words no list knows are decided by it
-				score[i] += 0.5 + 0.1*float64(words-known)
-			}
+	score[0] += 0.3 // English wins ties
+	best, second := 0, -1
+	for i := 1; i < len(latinLangs); i++ {
+		if score[i] > score[best] {
+			best, second = i, best
+		} else if second < 0 || score[i] > score[second] {
+			second = i
 		}
 	}
-	score[0] += 0.3 // English wins ties
-	best := 0
-	for i := range latinLangs {
-		if score[i] > score[best] {
-			best = i
+	// the trigram vote grows with the text, so long texts of words no
+	// list knows are decided by it; it is asked only when it could
+	// change the outcome
+	wlVote := 0.5 + 0.1*float64(words-known)
+	if words >= 3 && score[best]-score[second] <= wlVote {
+		info := whatlanggo.DetectWithOptions(text, d.wl)
+		if c, ok := wlCodes[info.Lang]; ok {
+			for i, l := range latinLangs {
+				if l == c {
+					score[i] += wlVote
+				}
+			}
+		}
+		best = 0
+		for i := range latinLangs {
+			if score[i] > score[best] {
+				best = i
+			}
 		}
 	}
 	if score[best] < 0.5 && words < 2 {
@@ -330,3 +375,14 @@ func (d *Detector) latin(text string) Result {
 	}
 	return Result{Code: latinLangs[best], Source: SourceWords}
 }
+
+// hintOf maps each hint letter to its language's index in latinLangs.
+var hintOf = func() map[rune]int {
+	m := map[rune]int{}
+	for i, l := range latinLangs {
+		for _, r := range letterHints[l] {
+			m[r] = i
+		}
+	}
+	return m
+}()
