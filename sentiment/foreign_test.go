@@ -2,8 +2,12 @@ package sentiment
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/models"
 )
 
@@ -119,5 +123,36 @@ func TestJapaneseSeverity(t *testing.T) {
 	got = a.Analyze(context.Background(), Input{Text: "美味しかったけど少し待たされました。", Rating: stars(5), Domain: "restaurant"})
 	if got.Complaint {
 		t.Errorf("5-star remark is a complaint: %q", got.Reasons)
+	}
+}
+
+// TestEnglishStaysEnglish runs the detector over the VADER sets (11,852
+// English tweets, reviews and editorial snippets, from ../shared): an
+// English mention taken for another language would lose its English
+// analysis, so at most one in a thousand may be.
+func TestEnglishStaysEnglish(t *testing.T) {
+	dir := testutil.SharedDir(t, "datasets", "vader")
+	a := analyzer(t)
+	files, _ := filepath.Glob(filepath.Join(dir, "*GroundTruth*.txt"))
+	n, bad := 0, 0
+	for _, fn := range files {
+		data, err := os.ReadFile(fn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(string(data), "\n") {
+			p := strings.SplitN(l, "\t", 3)
+			if len(p) != 3 {
+				continue
+			}
+			n++
+			if c := a.det.Detect(p[2], "", "").Code; c != "en" && c != "und" {
+				bad++
+				t.Logf("%s: %q", c, p[2])
+			}
+		}
+	}
+	if n == 0 || bad*1000 > n {
+		t.Errorf("%d of %d English texts misdetected", bad, n)
 	}
 }

@@ -7,11 +7,15 @@ import (
 )
 
 // newDetector builds the language detector with every English word the
-// analyzer knows (its sentiment lexicon and taxonomy terms), so English
-// opinion words always count as English.
-func (a *Analyzer) newDetector() *lang.Detector {
-	words := make([]string, 0, len(a.lex.Words)+256)
+// analyzer knows (its sentiment lexicon, the vocabulary of its learned
+// part-of-speech table and the taxonomy terms), so English words always
+// count as English.
+func (a *Analyzer) newDetector(pos map[string]string) *lang.Detector {
+	words := make([]string, 0, len(a.lex.Words)+len(pos)+256)
 	for w := range a.lex.Words {
+		words = append(words, w)
+	}
+	for w := range pos {
 		words = append(words, w)
 	}
 	for _, cats := range builtinPacks {
