@@ -69,6 +69,7 @@ var cueList = []cue{
 	{kind: verdict.Complaint, lit: lits("態度が悪|態度が最悪|態度がひどい|態度が横柄|態度も悪"), iss: &issueSpec{form: "%sの態度が悪い", def: "態度が悪い", cats: catsStaff}},
 	{kind: verdict.Complaint, lit: lits("対応が悪|対応がひどい|対応が最悪|対応も悪|対応が雑"), iss: &issueSpec{form: "%sの対応が悪い", def: "対応が悪い", cats: catsStaff}},
 	{kind: verdict.Complaint, lit: lits("対応が遅|対応も遅"), iss: &issueSpec{form: "%sの対応が遅い", def: "対応が遅い", cats: catsStaff}},
+	{kind: verdict.Complaint, lit: lits("対応してくれな|対応してもらえな|対応してくれませ"), iss: &issueSpec{def: "対応してくれない", cats: catsStaff}},
 	{kind: verdict.Complaint, lit: lits("無愛想|横柄"), iss: &issueSpec{form: "%sが無愛想", def: "無愛想な接客", cats: catsStaff}},
 	{kind: verdict.Complaint, lit: lits("失礼|言葉遣い"), iss: &issueSpec{def: "失礼な対応", cats: catsStaff}},
 	{kind: verdict.Complaint, lit: lits("不親切"), iss: &issueSpec{def: "不親切な対応", cats: catsStaff}},

@@ -273,7 +273,7 @@ func (p *pack) issueTerm(text string, toks []token, from, to int, is *issue, has
 		if is.wait {
 			for k := from; k < to; k++ {
 				if w := toks[k].w; w != "" && w[0] >= '0' && w[0] <= '9' || p.numbers[w] {
-					return strings.ToLower(text[toks[from].start:toks[to-1].end]), cat(is.cats)
+					return asWritten(text[toks[from].start:toks[to-1].end], p.lang), cat(is.cats)
 				}
 			}
 		}
@@ -300,6 +300,17 @@ func (p *pack) issueTerm(text string, toks []token, from, to int, is *issue, has
 		}
 	}
 	return is.def, cat(is.cats)
+}
+
+// asWritten keeps the reviewer's words, lower-casing only a capital that
+// starts the sentence ("Esperamos una hora" -> "esperamos una hora");
+// German nouns keep their capitals.
+func asWritten(s, lang string) string {
+	if lang == "de" {
+		return s
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToLower(r)) + s[n:]
 }
 
 func sentenceOf(text string, toks []token, i int) string {

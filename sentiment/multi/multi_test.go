@@ -22,7 +22,7 @@ func TestIssueSentences(t *testing.T) {
 		{"es", "Muy mal servicio", true, []string{"mal servicio"}, verdict.Complaint},
 		{"de", "Sehr schlecht", true, nil, verdict.Complaint},
 		{"es", "Esperamos una hora y nadie vino", true, []string{"esperamos una hora"}, verdict.Complaint},
-		{"de", "Wir haben 40 Minuten gewartet", true, []string{"40 minuten gewartet"}, verdict.Complaint},
+		{"de", "Wir haben 40 Minuten gewartet", true, []string{"40 Minuten gewartet"}, verdict.Complaint},
 		{"fr", "Facturé deux fois, c'est une arnaque", true, []string{"double facturation"}, verdict.Fraud},
 	} {
 		t.Run(tc.text, func(t *testing.T) {

@@ -179,7 +179,7 @@ mediocre:-1.5 regular:-0.5 ruidoso:-1.5 desagradable:-2.5 lamentable:-2.7`,
 		numbers:  "un una dos tres cuatro cinco diez veinte treinta cuarenta media",
 		nouns: map[string]string{
 			"food":             "comida plato platos carne pescado pizza pasta sopa postre paella tapas menu cena almuerzo desayuno",
-			"service":          "servicio camarero camarera camareros mesero mesera atencion",
+			"service":          "servicio camarero camarera camareros mesero mesera atencion personal recepcion",
 			"staff attitude":   "personal trato encargado",
 			"customer service": "servicio atencion personal soporte",
 			"support":          "soporte servicio atencion",
@@ -236,7 +236,7 @@ nie_wieder:-2.5 zu_spaet:-1.5 warten:-0.5 gewartet:-1 problem:-1.5 beschwerde:-2
 		numbers:  "ein eine einer zwei drei vier fuenf zehn zwanzig dreissig vierzig halbe",
 		nouns: map[string]string{
 			"food":             "essen gericht speisen fleisch fisch pizza pasta suppe pommes schnitzel nachtisch fruehstueck mittagessen abendessen",
-			"service":          "service bedienung kellner kellnerin",
+			"service":          "service bedienung kellner kellnerin personal mitarbeiter rezeption",
 			"staff attitude":   "personal mitarbeiter chef",
 			"customer service": "kundenservice kundendienst service personal support hotline",
 			"support":          "support kundenservice",
@@ -297,7 +297,7 @@ plus_jamais:-2.5 bruyant:-1.2 casse:-2 defectueux:-2 probleme:-1.5 plainte:-2 de
 		numbers:  "un une deux trois quatre cinq dix vingt trente quarante demi",
 		nouns: map[string]string{
 			"food":             "repas plat plats nourriture cuisine viande poisson pizza pates soupe dessert dejeuner diner entree",
-			"service":          "service serveur serveuse accueil",
+			"service":          "service serveur serveuse accueil personnel reception",
 			"staff attitude":   "personnel equipe patron",
 			"customer service": "service accueil personnel sav support",
 			"support":          "support service",
