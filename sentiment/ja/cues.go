@@ -158,6 +158,7 @@ type found struct {
 func (a *Analyzer) cues(text string, toks []token) ([]verdict.Cue, []found) {
 	var out []verdict.Cue
 	var issues []found
+	var spans []cueSpan
 	for ci := range cueList {
 		c := &cueList[ci]
 		at, hit := -1, ""
@@ -180,7 +181,17 @@ func (a *Analyzer) cues(text string, toks []token) ([]verdict.Cue, []found) {
 		if c.negatable && negatedFrom(text, end) {
 			continue
 		}
-		out = append(out, verdict.Cue{Kind: c.kind, Text: text[at:end]})
+		shown := phraseEnd(toks, end, c.kind == verdict.Churn)
+		inside := false
+		for _, sp := range spans {
+			if sp.kind == c.kind && sp.from <= at && shown <= sp.to {
+				inside = true // 待たされ within 30分も待たされました
+			}
+		}
+		spans = append(spans, cueSpan{c.kind, at, shown})
+		if !inside {
+			out = append(out, verdict.Cue{Kind: c.kind, Text: text[at:shown]})
+		}
 		if c.iss == nil {
 			continue
 		}
@@ -218,6 +229,39 @@ func (a *Analyzer) cues(text string, toks []token) ([]verdict.Cue, []found) {
 		}
 	}
 	return out, issues
+}
+
+type cueSpan struct {
+	kind     verdict.Kind
+	from, to int
+}
+
+// phraseEnd extends a cue to the end of its word and the auxiliaries
+// after it, so a reason quotes 最悪でした and 30分も待たされました rather
+// than 最悪 and 30分も待; after 二度と the verb it governs comes too.
+func phraseEnd(toks []token, end int, verb bool) int {
+	k := -1
+	for i, t := range toks {
+		if t.start < end && end <= t.end {
+			k = i
+			break
+		}
+	}
+	if k < 0 {
+		return end
+	}
+	end = toks[k].end
+	for j := k + 1; j < len(toks); j++ {
+		t := toks[j]
+		switch {
+		case t.pos == "助動詞", t.pos == "動詞" && t.pos1 == "接尾":
+		case verb && t.pos == "動詞" && j == k+1:
+		default:
+			return end
+		}
+		end = t.end
+	}
+	return end
 }
 
 // subjectBefore is the noun phrase right before the particle before at:
