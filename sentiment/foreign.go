@@ -7,7 +7,6 @@ import (
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/sentiment/internal/nlp"
 	"github.com/earshot/earshot/sentiment/internal/verdict"
-	"github.com/earshot/earshot/sentiment/lang"
 	"github.com/earshot/earshot/sentiment/multi"
 )
 
@@ -94,7 +93,3 @@ func (a *Analyzer) humanRead(in Input, code string, rating float64, hasRating bo
 	out.Reasons = append(out.Reasons, fmt.Sprintf("%s: written in %s, which earshot does not analyse", models.ReasonNeedsHumanRead, languageName(code)))
 	a.ratingOnly(in, rating, hasRating, out)
 }
-
-// Analysed reports whether earshot analyses a language itself (en, ja,
-// es, de, fr); other languages are marked for a human read.
-func Analysed(code string) bool { return lang.Analysed[code] }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/models"
+	"github.com/earshot/earshot/sentiment/lang"
 )
 
 // TestIssue11Sentences runs every sentence quoted in issue 11 through the
@@ -154,5 +155,18 @@ func TestEnglishStaysEnglish(t *testing.T) {
 	}
 	if n == 0 || bad*1000 > n {
 		t.Errorf("%d of %d English texts misdetected", bad, n)
+	}
+}
+
+// TestAnalysedLanguagesAreRead: every language sentiment/lang calls
+// analysed is read by an analyzer, none left for a human.
+func TestAnalysedLanguagesAreRead(t *testing.T) {
+	a := analyzer(t)
+	sample := map[string]string{"en": "Great food", "ja": "美味しい", "es": "Muy bueno", "de": "Sehr gut", "fr": "Très bon"}
+	for code := range lang.Analysed {
+		got := a.Analyze(context.Background(), Input{Text: sample[code], Language: code})
+		if got.Language != code || got.NeedsHumanRead() || got.Label != models.LabelPositive {
+			t.Errorf("%s: language %q, needs human read %v, label %q", code, got.Language, got.NeedsHumanRead(), got.Label)
+		}
 	}
 }
