@@ -53,7 +53,7 @@ type Options struct {
 	// Logger receives one line when the analyzer is built; nil is silent.
 	Logger *slog.Logger
 	// PreloadJapanese loads the Japanese dictionary in New instead of on
-	// the first Japanese mention (a few seconds, about 90 MB).
+	// the first Japanese mention (a few seconds, about 150 MB resident).
 	PreloadJapanese bool
 }
 
