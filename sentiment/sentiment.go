@@ -97,7 +97,14 @@ func New(opts Options) (*Analyzer, error) {
 	a := &Analyzer{pred: nlp.NewPredictor(lex, b), lex: lex, tax: tax, name: b.Version}
 	a.cues, a.nCues = compileCues()
 	a.pool.New = func() any { return newWork() }
-	a.det, a.eu, a.japanese = a.newDetector(b.POS), multi.New(), sync.OnceValues(ja.New)
+	a.det, a.eu = a.newDetector(b.POS), multi.New()
+	a.japanese = sync.OnceValues(func() (*ja.Analyzer, error) {
+		j, err := ja.New()
+		if err != nil {
+			return nil, err
+		}
+		return j.WithTerms(opts.Taxonomies), nil
+	})
 	if opts.PreloadJapanese {
 		if _, err := a.japanese(); err != nil {
 			return nil, fmt.Errorf("sentiment: Japanese dictionary: %w", err)

@@ -349,21 +349,22 @@ func aspects(text string, toks []token, sents []span, clauseScore []float64, pk 
 		out = append(out, models.Aspect{Category: cat, Term: f.term, Polarity: models.PolarityNegative, Evidence: cut(sentOf(f.start))})
 	}
 	seen := map[string]bool{}
-	for i, t := range toks {
-		cat, ok := pk.term[t.surf]
-		if !ok || seen[t.surf] {
+	for i := 0; i < len(toks); i++ {
+		term, cat, n := pk.match(toks, i)
+		if n == 0 || seen[term] {
 			continue
 		}
 		covered := false
 		for _, f := range issues {
-			if strings.Contains(f.term, t.surf) || strings.Contains(t.surf, f.term) {
+			if strings.Contains(f.term, term) || strings.Contains(term, f.term) {
 				covered = true
 			}
 		}
 		if covered {
+			i += n - 1
 			continue
 		}
-		seen[t.surf] = true
+		seen[term] = true
 		pol := models.PolarityNeutral
 		switch s := clauseScore[i]; {
 		case s >= 0.3:
@@ -371,10 +372,11 @@ func aspects(text string, toks []token, sents []span, clauseScore []float64, pk 
 		case s <= -0.3:
 			pol = models.PolarityNegative
 		}
-		out = append(out, models.Aspect{Category: cat, Term: t.surf, Polarity: pol, Evidence: cut(sentOf(t.start))})
+		out = append(out, models.Aspect{Category: cat, Term: term, Polarity: pol, Evidence: cut(sentOf(toks[i].start))})
 		if len(out) >= 12 {
 			break
 		}
+		i += n - 1
 	}
 	return out
 }

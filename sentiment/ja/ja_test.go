@@ -124,3 +124,26 @@ func FuzzAnalyze(f *testing.F) {
 		}
 	})
 }
+
+// TestUserTerms: Japanese words of the user's taxonomy are aspects, and
+// terms of several morphemes match.
+func TestUserTerms(t *testing.T) {
+	a := analyzer(t).WithTerms(map[string]map[string][]string{"restaurant": {"drinks": {"日本酒", "kombucha"}}, "vet": {"pets": {"子犬"}}})
+	has := func(r verdict.Result, term, cat string) bool {
+		for _, x := range r.Aspects {
+			if x.Term == term && x.Category == cat {
+				return true
+			}
+		}
+		return false
+	}
+	if r := a.Analyze("日本酒が美味しかった。", "restaurant"); !has(r, "日本酒", "drinks") {
+		t.Errorf("user term not found: %+v", r.Aspects)
+	}
+	if r := a.Analyze("子犬がかわいい。", "vet"); !has(r, "子犬", "pets") {
+		t.Errorf("user domain not found: %+v", r.Aspects)
+	}
+	if r := analyzer(t).Analyze("待ち時間が長すぎる。", "restaurant"); !has(r, "待ち時間", "wait time") {
+		t.Errorf("two-morpheme term not found: %+v", r.Aspects)
+	}
+}

@@ -1,6 +1,9 @@
 package ja
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+)
 
 // pack is a taxonomy in Japanese: a customer's word -> category. The
 // categories are the English packs' own (food, service, room ...), so an
@@ -83,6 +86,68 @@ var packs = func() map[string]*pack {
 	out["hotel"] = out["hospitality"]
 	return out
 }()
+
+// match finds the longest pack term of up to three morphemes at toks[i]
+// (待ち時間 is 待ち + 時間): the term, its category and the morphemes used.
+func (p *pack) match(toks []token, i int) (string, string, int) {
+	for n := min(3, len(toks)-i); n >= 1; n-- {
+		term := toks[i].surf
+		for k := 1; k < n; k++ {
+			term += toks[i+k].surf
+		}
+		if c, ok := p.term[term]; ok {
+			return term, c, n
+		}
+	}
+	return "", "", 0
+}
+
+// WithTerms returns an Analyzer whose packs also hold the Japanese terms
+// of the user's taxonomies (sentiment: taxonomies: in the config): domain
+// -> category -> terms; terms without Japanese script are left to the
+// English analyzer.
+func (a *Analyzer) WithTerms(extra map[string]map[string][]string) *Analyzer {
+	if len(extra) == 0 {
+		return a
+	}
+	out := &Analyzer{tok: a.tok, packs: map[string]*pack{}}
+	for d, p := range a.packs {
+		cp := &pack{term: map[string]string{}, cats: map[string]bool{}}
+		for k, v := range p.term {
+			cp.term[k] = v
+		}
+		for k, v := range p.cats {
+			cp.cats[k] = v
+		}
+		out.packs[d] = cp
+	}
+	for d, cats := range extra {
+		d = strings.ToLower(d)
+		p := out.packs[d]
+		if p == nil {
+			p = &pack{term: map[string]string{}, cats: map[string]bool{}}
+			out.packs[d] = p
+		}
+		for cat, terms := range cats {
+			for _, t := range terms {
+				if japanese(t) {
+					p.term[t] = cat
+					p.cats[cat] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+func japanese(s string) bool {
+	for _, r := range s {
+		if unicode.In(r, unicode.Hiragana, unicode.Katakana, unicode.Han) {
+			return true
+		}
+	}
+	return false
+}
 
 // category files a term by the first of its words the pack knows, else by
 // the first of cats the pack has.
