@@ -1,6 +1,7 @@
 package ja
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -145,5 +146,34 @@ func TestUserTerms(t *testing.T) {
 	}
 	if r := analyzer(t).Analyze("待ち時間が長すぎる。", "restaurant"); !has(r, "待ち時間", "wait time") {
 		t.Errorf("two-morpheme term not found: %+v", r.Aspects)
+	}
+}
+
+// TestConcurrent: one Analyzer serves many goroutines with the same
+// results as one.
+func TestConcurrent(t *testing.T) {
+	a := analyzer(t)
+	texts := []string{"料理が冷めていて、30分も待たされました。", "とても美味しかったです。また来ます！", "部屋が汚い。", "アプリが落ちる。"}
+	want := make([]float64, len(texts))
+	for i, s := range texts {
+		want[i] = a.Analyze(s, "restaurant").Compound
+	}
+	done := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for k := 0; k < 50; k++ {
+				i := k % len(texts)
+				if got := a.Analyze(texts[i], "restaurant").Compound; got != want[i] {
+					done <- fmt.Errorf("%q: %v, want %v", texts[i], got, want[i])
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
 	}
 }
