@@ -170,3 +170,43 @@ func TestAnalysedLanguagesAreRead(t *testing.T) {
 		}
 	}
 }
+
+// TestEuropeanSentences scores the Spanish, German and French sentences
+// of sentiment/multi/testdata (written after the word lists, never used
+// to tune them): 3-class label and complaint on the negative ones.
+func TestEuropeanSentences(t *testing.T) {
+	a := analyzer(t)
+	data, err := os.ReadFile(filepath.Join("multi", "testdata", "reviews.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, ok, neg, flagged := 0, 0, 0, 0
+	for _, l := range strings.Split(string(data), "\n") {
+		p := strings.SplitN(l, "\t", 3)
+		if len(p) != 3 || strings.HasPrefix(l, "#") {
+			continue
+		}
+		got := a.Analyze(context.Background(), Input{Text: p[2], Domain: "restaurant"})
+		class := map[string]string{models.LabelPositive: "pos", models.LabelNegative: "neg", models.LabelNeutral: "neu", models.LabelMixed: "mixed"}[got.Label]
+		n++
+		if got.Language != p[0] {
+			t.Errorf("%q: language %q, want %q", p[2], got.Language, p[0])
+		}
+		if class == p[1] {
+			ok++
+		} else {
+			t.Logf("%s %s -> %s (%.2f): %s", p[0], p[1], class, got.Compound, p[2])
+		}
+		if p[1] == "neg" {
+			neg++
+			if got.Complaint {
+				flagged++
+			}
+		}
+	}
+	acc, rec := float64(ok)/float64(n), float64(flagged)/float64(neg)
+	t.Logf("es/de/fr: %d sentences, 3-class accuracy %.3f, complaint recall on negative %.3f", n, acc, rec)
+	if acc < 0.75 || rec < 0.75 {
+		t.Errorf("accuracy %.3f, complaint recall %.3f: want both >= 0.75", acc, rec)
+	}
+}

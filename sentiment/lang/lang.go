@@ -76,8 +76,11 @@ var wlCodes = map[whatlanggo.Lang]string{whatlanggo.Eng: "en", whatlanggo.Spa: "
 	whatlanggo.Fra: "fr", whatlanggo.Ita: "it", whatlanggo.Por: "pt", whatlanggo.Nld: "nl"}
 
 // Options extends the built-in word lists: language -> extra words (the
-// English analyzer passes its sentiment lexicon, so every English opinion
-// word counts as English).
+// English analyzer passes its sentiment lexicon and the vocabulary of its
+// learned model, so every English word counts as English). An extra word
+// that another language's built-in list holds is not added: English
+// corpora quote "das", "nous" and "muy", and those must stay evidence of
+// German, French and Spanish.
 type Options struct {
 	Words map[string][]string
 }
@@ -92,10 +95,14 @@ func New(opts Options) *Detector {
 		for _, w := range strings.Fields(wordLists[l]) {
 			d.vocab[w] |= 1 << i
 		}
+	}
+	for i, l := range latinLangs {
 		for _, w := range opts.Words[l] {
-			if w = strings.ToLower(w); !strings.ContainsAny(w, " ") {
-				d.vocab[w] |= 1 << i
+			w = strings.ToLower(w)
+			if strings.ContainsAny(w, " ") || d.vocab[w]&^(1<<i) != 0 {
+				continue
 			}
+			d.vocab[w] |= 1 << i
 		}
 	}
 	return d
@@ -353,7 +360,7 @@ func (d *Detector) latin(text string) Result {
 	// the trigram vote grows with the text, so long texts of words no
 	// list knows are decided by it; it is asked only when it could
 	// change the outcome
-	wlVote := 0.5 + 0.1*float64(words-known)
+	wlVote := 0.5 + 0.1*float64(words-known) + 0.2*float64(max(0, words-3))
 	if words >= 3 && score[best]-score[second] <= wlVote {
 		info := whatlanggo.DetectWithOptions(text, d.wl)
 		if c, ok := wlCodes[info.Lang]; ok {

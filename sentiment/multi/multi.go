@@ -179,13 +179,24 @@ func (a *Analyzer) Analyze(text, lang string, has func(category string) bool) ve
 	flushSent()
 	cues, issues := p.findCues(text, toks, has)
 	r.Cues = cues
-	if total == 0 && len(issues) > 0 {
-		total = -1
+	if total == 0 && (len(issues) > 0 || problemCue(cues)) {
+		total = -1 // a named problem with no opinion word is still a problem
 	}
 	r.Compound = math.Round(total/math.Sqrt(total*total+4)*1000) / 1000
 	r.Mixed = strongPos && strongNeg && math.Abs(r.Compound) < 0.6
 	r.Aspects = issues
 	return r
+}
+
+// problemCue reports a cue of a problem (a repeat alone is none: "jedes
+// Mal lecker").
+func problemCue(cues []verdict.Cue) bool {
+	for _, c := range cues {
+		if c.Kind != verdict.Repeat {
+			return true
+		}
+	}
+	return false
 }
 
 // lookup finds an opinion word or two-word phrase at toks[i].

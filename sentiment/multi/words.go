@@ -168,7 +168,7 @@ var sources = map[string]source{
 rico:2 rica:2 delicioso:2.5 deliciosa:2.5 amable:2 amables:2 atento:1.8 atenta:1.8 limpio:1.5 limpia:1.5 recomendable:2 recomiendo:2
 encanto:2.5 encantó:2.5 encanta:2.5 gusto:1.5 gustó:1.5 maravilloso:2.7 fantastico:2.7 increible:2 rapido:1 rapida:1 gracias:1.5
 mejor:2 agradable:1.8 volveremos:2 volvere:2 espectacular:2.7 feliz:2 contento:2 contenta:2 bien:1.5 muy_bien:2.2
-malo:-2.5 mala:-2.5 malos:-2.5 malas:-2.5 mal:-2.5 pesimo:-3 pesima:-3 horrible:-3 terrible:-3 fatal:-2.7 malisimo:-3 malisima:-3
+malo:-2.5 mala:-2.5 malos:-2.5 malas:-2.5 mal:-2.5 pesimo:-3 pesima:-3 horrible:-3 terrible:-3 fatal:-2.7 malisimo:-3 malisima:-3 buenisimo:2.7 buenisima:2.7 riquisimo:2.7 riquisima:2.7
 peor:-2.7 asco:-2.7 asqueroso:-3 sucio:-2 sucia:-2 frio:-1.5 fria:-1.5 lento:-1.5 lenta:-1.5 grosero:-2.5 grosera:-2.5
 maleducado:-2.5 caro:-1.2 cara:-1.2 decepcion:-2.5 decepcionante:-2.5 decepcionado:-2.5 desastre:-3 vergüenza:-2.5
 estafa:-3 roto:-2 rota:-2 tarde:-1 nunca_mas:-2.5 esperar:-0.5 problema:-1.5 queja:-2 reclamacion:-2 insoportable:-2.5
@@ -202,6 +202,7 @@ mediocre:-1.5 regular:-0.5 ruidoso:-1.5 desagradable:-2.5 lamentable:-2.7`,
 			{verdict.Complaint, "ruidoso|ruidosa", &issue{adj: true, def: "ruido", cats: cNoise}, true},
 			{verdict.Complaint, "esperamos|espere|esperando|esperar # minutos|hora|horas", &issue{wait: true, def: "larga espera", cats: cWait}, false},
 			{verdict.Complaint, "esperamos|espere|esperando|esperar una|media|mas hora|horas", &issue{wait: true, def: "larga espera", cats: cWait}, false},
+			{verdict.Complaint, "mas de una|media|# hora|horas|minutos", &issue{wait: true, def: "larga espera", cats: cWait}, false},
 			{verdict.Complaint, "nunca llego|llegaron", &issue{def: "pedido no recibido", cats: cDeliv}, false},
 			{verdict.Complaint, "no funciona|funcionan", &issue{def: "no funciona", cats: cProd}, false},
 			{verdict.Complaint, "dinero de vuelta", &issue{def: "reembolso", cats: cRefund}, false},
