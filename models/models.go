@@ -6,7 +6,10 @@
 // every other package can use these types without pulling in a database.
 package models
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Business is a brand or a single location that earshot watches. Keywords
 // and Handles let social sources recognise mentions that do not tag the
@@ -179,6 +182,23 @@ type Analysis struct {
 	Aspects   []Aspect  `gorm:"foreignKey:AnalysisID" json:"aspects"`
 	Analyzer  string    `json:"analyzer"`
 	CreatedAt time.Time `json:"created_at"`
+}
+
+// ReasonNeedsHumanRead starts the reason of an analysis whose text
+// earshot could not read (a language it does not analyse): the language
+// is in Analysis.Language, a star rating still decides Complaint, and the
+// mention needs a person to read it rather than a neutral score.
+const ReasonNeedsHumanRead = "needs a human read"
+
+// NeedsHumanRead reports an analysis whose text nobody has read yet: see
+// ReasonNeedsHumanRead. It is kept in Reasons, so it survives storage.
+func (a Analysis) NeedsHumanRead() bool {
+	for _, r := range a.Reasons {
+		if strings.HasPrefix(r, ReasonNeedsHumanRead) {
+			return true
+		}
+	}
+	return false
 }
 
 // Issue is an aspect with negative polarity: a problem a customer raised

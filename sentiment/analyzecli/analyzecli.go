@@ -41,6 +41,10 @@ type inputLine struct {
 	Source string          `json:"source"`
 	Domain string          `json:"domain"`
 	Reach  int64           `json:"reach"`
+	// Language is the site's language tag for the text, if it gives one.
+	Language string `json:"language"`
+	// Locale is the business's locale (settles kanji-only text).
+	Locale string `json:"locale"`
 }
 
 // outputLine is one JSON output record.
@@ -52,6 +56,7 @@ type outputLine struct {
 	ComplaintScore float64         `json:"complaint_score"`
 	Severity       int             `json:"severity"`
 	Language       string          `json:"language"`
+	NeedsHumanRead bool            `json:"needs_human_read"`
 	Aspects        []aspectOut     `json:"aspects"`
 	Reasons        []string        `json:"reasons"`
 }
@@ -215,12 +220,13 @@ func parseLine(line []byte, n int) (sentiment.Input, json.RawMessage, error) {
 	if len(id) == 0 || string(id) == "null" {
 		id = json.RawMessage(fmt.Sprintf("%d", n))
 	}
-	return sentiment.Input{Text: *l.Text, Title: l.Title, Rating: l.Rating, SourceKind: l.Source, Domain: l.Domain, AuthorReach: l.Reach}, id, nil
+	return sentiment.Input{Text: *l.Text, Title: l.Title, Rating: l.Rating, SourceKind: l.Source, Domain: l.Domain, AuthorReach: l.Reach,
+		Language: l.Language, Locale: l.Locale}, id, nil
 }
 
 func toOutput(id json.RawMessage, a models.Analysis) outputLine {
 	o := outputLine{ID: id, Compound: a.Compound, Label: a.Label, Complaint: a.Complaint, ComplaintScore: a.ComplaintScore,
-		Severity: a.Severity, Language: a.Language, Reasons: a.Reasons, Aspects: make([]aspectOut, 0, len(a.Aspects))}
+		Severity: a.Severity, Language: a.Language, NeedsHumanRead: a.NeedsHumanRead(), Reasons: a.Reasons, Aspects: make([]aspectOut, 0, len(a.Aspects))}
 	if o.Reasons == nil {
 		o.Reasons = []string{}
 	}
