@@ -76,7 +76,7 @@ func (a *App) scrape(ctx context.Context, j *sourceJob, opts ScrapeOptions) RunR
 	if err == nil {
 		j.src = cur
 	}
-	req := scrapers.Request{Target: j.src.Target, APIBase: j.src.APIBase, Cursor: j.src.Cursor, Seen: seen, Backfill: opts.Backfill, MaxPages: opts.MaxPages}
+	req := scrapers.Request{Target: j.src.Target, APIBase: j.src.APIBase, API: j.src.API, Cursor: j.src.Cursor, Seen: seen, Backfill: opts.Backfill, MaxPages: opts.MaxPages}
 	if opts.Progress != nil {
 		req.Progress = func(p, m int) { opts.Progress(j.Name(), p, m) }
 	}

@@ -26,6 +26,9 @@ type Request struct {
 	// APIBase overrides the API endpoint of social kinds, for self-hosted
 	// or compatible services and for tests; empty means the public API.
 	APIBase string
+	// API selects the API version of kinds that speak several (twitter:
+	// "v1.1", the default, or "v2"); empty means the kind's default.
+	API string
 	// Cursor is what the previous run returned in Result.Cursor.
 	Cursor string
 	// Seen reports whether a mention with this external ID is already
@@ -51,6 +54,9 @@ type Result struct {
 	Cursor string
 	// Pages counts the pages or API calls made.
 	Pages int
+	// Aggregate is the site's own average rating and review count when a
+	// page showed them (Rating and Count set; the pipeline stores it).
+	Aggregate *models.AggregateRating
 }
 
 // Source fetches mentions from one site or network. A Source returns the

@@ -180,6 +180,14 @@ func (s *Store) updateMention(ctx context.Context, old, m models.Mention, now ti
 		updates["edited_at"] = edited
 		res.Edits = append(res.Edits, Edit{MentionID: old.ID, OldRating: old.Rating, NewRating: m.Rating, Version: old.Version + 1})
 	}
+	// Mentions stored before the platform's reply id or the author's
+	// handle were read get them on the next scrape.
+	if m.PlatformID != "" && m.PlatformID != old.PlatformID {
+		updates["platform_id"] = m.PlatformID
+	}
+	if m.AuthorHandle != "" && m.AuthorHandle != old.AuthorHandle {
+		updates["author_handle"] = m.AuthorHandle
+	}
 	if m.AuthorReach > old.AuthorReach {
 		updates["author_reach"] = m.AuthorReach
 	}

@@ -83,3 +83,27 @@ func (s *Store) SourceRuns(ctx context.Context, sourceID int64, limit int) ([]mo
 	}
 	return out, nil
 }
+
+// SaveAggregateRating stores the site's own average rating and review
+// count for a source as one scrape saw them.
+func (s *Store) SaveAggregateRating(ctx context.Context, src models.Source, a models.AggregateRating) error {
+	a.ID, a.SourceID, a.BusinessID = 0, src.ID, src.BusinessID
+	if a.ObservedAt.IsZero() {
+		a.ObservedAt = s.Now()
+	}
+	a.ObservedAt = a.ObservedAt.UTC()
+	if err := s.q(ctx).Create(&a).Error; err != nil {
+		return fmt.Errorf("store: save aggregate rating of source %s: %w", src.Name, err)
+	}
+	return nil
+}
+
+// AggregateRatings lists the latest limit aggregate ratings of a source,
+// newest first.
+func (s *Store) AggregateRatings(ctx context.Context, sourceID int64, limit int) ([]models.AggregateRating, error) {
+	var out []models.AggregateRating
+	if err := s.q(ctx).Where("source_id = ?", sourceID).Order("observed_at DESC, id DESC").Limit(limit).Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("store: aggregate ratings of source %d: %w", sourceID, err)
+	}
+	return out, nil
+}
