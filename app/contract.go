@@ -28,3 +28,13 @@ type Alerter interface {
 	// how many were accepted by their channel.
 	Deliver(ctx context.Context) (int, error)
 }
+
+// SourceQuietAlerter is implemented by alerters that word the message for
+// a quiet source themselves: one that runs without errors but has brought
+// no new mention for much longer than its history says is usual. The
+// pipeline calls OnSourceQuiet once per quiet spell when the alerter has
+// it, and otherwise OnSourceBroken with the source's LastErrorClass set to
+// models.ErrorClassQuiet and LastError explaining the silence.
+type SourceQuietAlerter interface {
+	OnSourceQuiet(ctx context.Context, tx *store.Store, src models.Source) error
+}

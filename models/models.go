@@ -77,6 +77,11 @@ const (
 	ErrorClassNetwork = "network" // DNS, refused connection, TLS
 	ErrorClassConfig  = "config"  // missing credentials, bad target
 	ErrorClassOther   = "other"
+	// ErrorClassQuiet is never a run's class: it marks the source handed
+	// to the broken-source alert when the source runs without errors but
+	// has brought nothing new for much longer than usual (LastError then
+	// says since when and what usual is).
+	ErrorClassQuiet = "quiet"
 )
 
 // SourceRun records one scrape of one source, the raw material for source

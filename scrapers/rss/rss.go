@@ -106,11 +106,11 @@ func fromItem(it *gofeed.Item, feed *gofeed.Feed, feedURL string) models.Mention
 	}
 	switch {
 	case strings.TrimSpace(it.GUID) != "":
-		m.ExternalID = strings.TrimSpace(it.GUID)
+		m.ExternalID = extract.SiteID(it.GUID, feedURL)
 	case m.URL != "":
-		m.ExternalID = m.URL
+		m.ExternalID = extract.SiteID(m.URL, feedURL)
 	default:
-		m.ExternalID = extract.HashID(feedURL, m.Title, m.PostedAt.String())
+		m.ExternalID = extract.HashID(extract.PagePath(feedURL), m.Title, m.PostedAt.String())
 	}
 	if m.URL == "" {
 		m.URL = feedURL
