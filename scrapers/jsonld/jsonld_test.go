@@ -3,8 +3,8 @@ package jsonld
 import (
 	"bytes"
 	"math"
-	"strings"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/earshot/earshot/internal/testutil"
