@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -292,7 +293,7 @@ func classify(err error) error {
 	}
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
-	if errors.As(err, &se) || errors.As(err, &te) || strings.Contains(err.Error(), "unexpected EOF") {
+	if errors.As(err, &se) || errors.As(err, &te) || errors.Is(err, io.EOF) || strings.Contains(err.Error(), "unexpected EOF") {
 		return fmt.Errorf("answer is not valid JSON: %v: %w", err, scrapers.ErrParse)
 	}
 	return err

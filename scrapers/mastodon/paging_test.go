@@ -156,6 +156,8 @@ func TestWrongShape(t *testing.T) {
 		switch r.URL.Path {
 		case "/api/v1/timelines/tag/object":
 			w.Write([]byte(`{"data":[{"id":"1","text":"hi"}],"meta":{"result_count":1}}`))
+		case "/api/v1/timelines/tag/empty":
+			// 200 with no body at all
 		case "/api/v1/timelines/tag/null":
 			w.Write([]byte(`null`))
 		case "/api/v1/timelines/tag/notstatuses":
@@ -173,6 +175,7 @@ func TestWrongShape(t *testing.T) {
 	for _, tc := range []struct{ target, want string }{
 		{"#object", "unmarshal object"},
 		{"#null", "not a list"},
+		{"#empty", "not valid JSON"},
 		{"#notstatuses", "not a status"},
 		{MentionsTarget, "no type"},
 		{"list", "not valid JSON"},
