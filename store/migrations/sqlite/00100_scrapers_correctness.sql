@@ -10,6 +10,8 @@ ALTER TABLE sources ADD COLUMN api TEXT NOT NULL DEFAULT '';
 -- A source that runs without errors but brings nothing new for much longer
 -- than usual is quiet; the owner is told once per quiet spell.
 ALTER TABLE sources ADD COLUMN quiet_since DATETIME;
+-- The quiet check reads the runs that brought something new.
+CREATE INDEX idx_source_runs_with_new ON source_runs(source_id, started_at) WHERE new > 0;
 ALTER TABLE sources ADD COLUMN quiet_alerted_at DATETIME;
 -- The site's own average rating and review count, one row per scrape that
 -- saw them, for the digest and the dashboard.
@@ -27,6 +29,7 @@ CREATE INDEX idx_aggregate_ratings_source_observed ON aggregate_ratings(source_i
 DROP INDEX idx_aggregate_ratings_source_observed;
 DROP TABLE aggregate_ratings;
 ALTER TABLE sources DROP COLUMN quiet_alerted_at;
+DROP INDEX idx_source_runs_with_new;
 ALTER TABLE sources DROP COLUMN quiet_since;
 ALTER TABLE sources DROP COLUMN api;
 ALTER TABLE mentions DROP COLUMN author_handle;
