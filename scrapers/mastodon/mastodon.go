@@ -106,8 +106,19 @@ func (s *source) Fetch(ctx context.Context, req scrapers.Request) (scrapers.Resu
 		maxPages = scrapers.DefaultMaxPages
 	}
 	since := gomastodon.ID("")
+	newest := req.Cursor
+	if mode == modeMentions {
+		// Mention runs page by notification id, stored with a prefix;
+		// a cursor without it is a status id stored by an older
+		// version and means nothing to this endpoint: the run then
+		// stops at a page of stored mentions instead.
+		newest = ""
+		if id, ok := strings.CutPrefix(req.Cursor, notificationCursor); ok {
+			newest = id
+		}
+	}
 	if !req.Backfill {
-		since = gomastodon.ID(req.Cursor)
+		since = gomastodon.ID(newest)
 	}
 	pg := gomastodon.Pagination{Limit: pageLimit, SinceID: since}
 	offset := 0
@@ -128,8 +139,9 @@ func (s *source) Fetch(ctx context.Context, req scrapers.Request) (scrapers.Resu
 			for _, n := range ns {
 				// since_id and max_id of this endpoint are notification
 				// IDs, not status IDs: the cursor is the newest of them.
-				if n != nil && newerID(string(n.ID), res.Cursor) {
-					res.Cursor = string(n.ID)
+				if n != nil && newerID(string(n.ID), newest) {
+					newest = string(n.ID)
+					res.Cursor = notificationCursor + newest
 				}
 				if n != nil && n.Type == "mention" && n.Status != nil {
 					statuses = append(statuses, n.Status)
@@ -183,6 +195,10 @@ func (s *source) Fetch(ctx context.Context, req scrapers.Request) (scrapers.Resu
 	}
 	return res, nil
 }
+
+// notificationCursor prefixes the cursor of mention runs, which is a
+// notification id, not a status id.
+const notificationCursor = "notification:"
 
 type mode int
 

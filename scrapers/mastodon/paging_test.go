@@ -86,13 +86,15 @@ func TestPagination(t *testing.T) {
 		wantPages int
 		wantCur   string
 		wantInAll string // every request carries this
+		wantNone  string // no request carries this
 	}{
 		{name: "hashtag to the end", target: "#paged", wantN: 10, wantPages: 6, wantCur: "30"},
 		{name: "hashtag bounded by pages", target: "#paged", maxPages: 2, wantN: 4, wantPages: 2, wantCur: "30"},
 		{name: "incremental hashtag keeps since_id on every page", target: "#paged", cursor: "25", wantN: 5, wantPages: 4, wantCur: "30", wantInAll: "since_id=25"},
 		{name: "stops at a page of known mentions", target: "#paged", seen: func(id string) bool { return !strings.HasSuffix(id, "/30") && !strings.HasSuffix(id, "/29") }, wantN: 4, wantPages: 2, wantCur: "30"},
 		{name: "backfill reads past known mentions", target: "#paged", backfill: true, maxPages: 3, seen: func(string) bool { return true }, wantN: 6, wantPages: 3, wantCur: "30"},
-		{name: "mentions page by notification id", target: MentionsTarget, cursor: "26", wantN: 4, wantPages: 3, wantCur: "30", wantInAll: "since_id=26"},
+		{name: "mentions page by notification id", target: MentionsTarget, cursor: "notification:26", wantN: 4, wantPages: 3, wantCur: "notification:30", wantInAll: "since_id=26"},
+		{name: "mentions ignore an old status-id cursor", target: MentionsTarget, cursor: "113000000000000009", maxPages: 2, wantN: 4, wantPages: 2, wantCur: "notification:30", wantNone: "since_id"},
 		{name: "search pages by offset", target: "harbour", wantN: 45, wantPages: 2, wantCur: "500"},
 	}
 	for _, tt := range tests {
@@ -115,6 +117,9 @@ func TestPagination(t *testing.T) {
 			for _, r := range reqs {
 				if tt.wantInAll != "" && !strings.Contains(r, tt.wantInAll) {
 					t.Errorf("request %s lacks %s", r, tt.wantInAll)
+				}
+				if tt.wantNone != "" && strings.Contains(r, tt.wantNone) {
+					t.Errorf("request %s has %s", r, tt.wantNone)
 				}
 			}
 			for _, m := range res.Mentions {
