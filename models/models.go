@@ -145,6 +145,11 @@ type Mention struct {
 	AnalyzedVersion int       `gorm:"not null;default:0;index" json:"analyzed_version"`
 	CreatedAt       time.Time `json:"created_at"`
 	UpdatedAt       time.Time `json:"updated_at"`
+	// LegacyIDs are external IDs an earlier version of the scraper gave
+	// this mention (one that still depended on the page's host, port or
+	// query string). They are never stored: a mention stored under one of
+	// them is re-keyed to ExternalID instead of being stored twice.
+	LegacyIDs []string `gorm:"-" json:"-"`
 }
 
 // AggregateRating is a site's own average rating and review count for a

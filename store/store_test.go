@@ -339,3 +339,37 @@ func TestReplyFieldsAggregatesAndQuiet(t *testing.T) {
 		})
 	}
 }
+
+// A mention stored under the ID an earlier scraper version gave it (one
+// that included the page's host and port) is re-keyed to its current ID
+// on the next scrape, not stored, analyzed and alerted a second time.
+func TestLegacyIDsReKeyed(t *testing.T) {
+	for name, s := range openStores(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			src := setup(t, s)
+			old := models.Mention{ExternalID: "http://127.0.0.1:41001/reviews#r-1", Author: "Ana", Text: "Cold soup", Rating: rating(1), PostedAt: s.Now()}
+			first, err := s.SaveMentions(ctx, src, []models.Mention{old})
+			if err != nil || first.New != 1 {
+				t.Fatalf("first save: %+v, %v", first, err)
+			}
+			cur := old
+			cur.ExternalID, cur.LegacyIDs = "/reviews#r-1", []string{old.ExternalID}
+			fresh := models.Mention{ExternalID: "/reviews#r-2", LegacyIDs: []string{"http://127.0.0.1:52002/reviews#r-2"}, Author: "Bo", Text: "Nice", PostedAt: s.Now()}
+			res, err := s.SaveMentions(ctx, src, []models.Mention{cur, fresh})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.New != 1 || res.Unchanged != 1 || len(res.NewIDs) != 1 {
+				t.Fatalf("second save: %+v; want the old mention re-keyed (unchanged) and one new", res)
+			}
+			m, err := s.Mention(ctx, first.NewIDs[0])
+			if err != nil || m.ExternalID != "/reviews#r-1" || m.Version != 1 {
+				t.Fatalf("stored mention %+v (%v), want it re-keyed in place", m, err)
+			}
+			if seen := s.SeenFunc(ctx, src.ID); !seen("/reviews#r-1") || seen(old.ExternalID) {
+				t.Errorf("after re-keying, the current id must be the one seen")
+			}
+		})
+	}
+}

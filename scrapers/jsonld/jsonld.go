@@ -307,15 +307,22 @@ func FromReview(r map[string]any, pageURL, kind string) models.Mention {
 	if u := Str(r["url"]); strings.HasPrefix(u, "http") {
 		m.URL = u
 	}
+	legacy := ""
 	switch {
 	case Str(r["@id"]) != "" && !strings.HasPrefix(Str(r["@id"]), "_:"):
-		m.ExternalID = extract.SiteID(Str(r["@id"]), pageURL)
+		legacy = Str(r["@id"])
+		m.ExternalID = extract.SiteID(legacy, pageURL)
 	case Str(r["identifier"]) != "":
 		m.ExternalID = Str(r["identifier"])
 	case m.URL != pageURL:
+		legacy = m.URL
 		m.ExternalID = extract.SiteID(m.URL, pageURL)
 	default:
+		legacy = extract.HashID(pageURL, m.Author, posted)
 		m.ExternalID = extract.HashID(extract.PagePath(pageURL), m.Author, posted)
+	}
+	if legacy != "" && legacy != m.ExternalID {
+		m.LegacyIDs = []string{legacy}
 	}
 	m.Reply, m.ReplyAt = ownerReply(r["comment"])
 	return m
@@ -400,6 +407,9 @@ func Dedupe(ms []models.Mention) []models.Mention {
 		seen[id]++
 		if n := seen[id]; n > 1 {
 			ms[i].ExternalID = fmt.Sprintf("%s#%d", id, n)
+			for j, l := range ms[i].LegacyIDs {
+				ms[i].LegacyIDs[j] = fmt.Sprintf("%s#%d", l, n)
+			}
 		}
 	}
 	return ms

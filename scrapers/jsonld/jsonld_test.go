@@ -10,6 +10,7 @@ import (
 	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/scrapers"
+	"github.com/earshot/earshot/scrapers/extract"
 	"github.com/earshot/earshot/scrapers/internal/scrapertest"
 )
 
@@ -155,5 +156,24 @@ func TestMicrodataSiteIDs(t *testing.T) {
 	}
 	if ms[0].ExternalID != "634012345" || ms[1].ExternalID != "Xy_9-z" || !strings.HasPrefix(ms[2].ExternalID, "h-") {
 		t.Errorf("ids = %q, %q, %q; want the cards' data-reviewid, data-review-id, then a hash", ms[0].ExternalID, ms[1].ExternalID, ms[2].ExternalID)
+	}
+}
+
+// Each id that changed with the host-independent form carries the id the
+// earlier version stored, so the store re-keys instead of duplicating.
+func TestLegacyIDs(t *testing.T) {
+	const pageURL = "https://example.com/reviews?page=2"
+	page := []byte(`<script type="application/ld+json">[{"@type":"Review","@id":"https://example.com/reviews#r-1","author":"Ana","datePublished":"2026-01-02"},
+{"@type":"Review","author":"Bo","datePublished":"2026-01-03"},
+{"@type":"Review","identifier":"r-3","author":"Cy","datePublished":"2026-01-04"}]</script>`)
+	ms, _, err := Parse(page, pageURL)
+	if err != nil || len(ms) != 3 {
+		t.Fatalf("%d reviews, %v", len(ms), err)
+	}
+	want := [][]string{{"https://example.com/reviews#r-1"}, {extract.HashID(pageURL, "Bo", "2026-01-03")}, nil}
+	for i, m := range ms {
+		if strings.Join(m.LegacyIDs, ",") != strings.Join(want[i], ",") {
+			t.Errorf("review %d (%s): legacy ids %v, want %v", i, m.ExternalID, m.LegacyIDs, want[i])
+		}
 	}
 }

@@ -20,12 +20,15 @@ func Microdata(doc *goquery.Document, pageURL, kind string) ([]models.Mention, i
 		item := Item(s, 0)
 		switch {
 		case IsReview(item):
+			m := FromReview(item, pageURL, kind)
 			if item["@id"] == nil && item["identifier"] == nil {
 				if id := siteReviewID(s); id != "" {
-					item["identifier"] = id
+					// Earlier versions stored the hash: re-key it.
+					m.LegacyIDs = append(m.LegacyIDs, m.ExternalID)
+					m.ExternalID = id
 				}
 			}
-			ms = append(ms, FromReview(item, pageURL, kind))
+			ms = append(ms, m)
 		case HasType(item, "AggregateRating"):
 			if n, ok := aggregateCount(item); ok && n > count {
 				count = n

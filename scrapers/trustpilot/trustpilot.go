@@ -185,6 +185,7 @@ func fromDOM(doc *goquery.Document, pageURL string) []models.Mention {
 		}
 		if m.ExternalID == "" || m.ExternalID == "." || m.ExternalID == "/" {
 			m.ExternalID = extract.HashID(extract.PagePath(pageURL), m.Author, dt)
+			m.LegacyIDs = []string{extract.HashID(pageURL, m.Author, dt)}
 		} else {
 			m.URL = reviewURL(pageURL, m.ExternalID)
 		}
