@@ -143,7 +143,7 @@ func (a *App) build(ctx context.Context, o Options) error {
 			if err != nil {
 				return cfg.ErrorAt(fmt.Sprintf("businesses[%d].sources[%d].kind", bi, si), "%v", err)
 			}
-			srcs = append(srcs, models.Source{Name: s.Name, Kind: s.Kind, Target: s.Target(), APIBase: s.APIBase, IntervalSeconds: int64(s.Interval.D().Seconds())})
+			srcs = append(srcs, models.Source{Name: s.Name, Kind: s.Kind, Target: s.Target(), APIBase: s.APIBase, API: s.API, IntervalSeconds: int64(s.Interval.D().Seconds())})
 			scr = append(scr, sc)
 		}
 		stored, storedSrcs, err := a.Store.SyncBusiness(ctx, mb, users, srcs)

@@ -67,6 +67,7 @@ Kinds:
 	fs.StringVar(&url, "url", "", "page URL for review kinds, feed URL for rss")
 	fs.StringVar(&query, "query", "", "search query for social kinds")
 	fs.StringVar(&cfg.APIBase, "api-base", "", "API base URL for social kinds and google (self-hosted or test servers)")
+	fs.StringVar(&cfg.API, "api", "", "API version for kinds that have several (twitter: v1.1 or v2)")
 	fs.StringVar(&cfg.Format, "format", dryrun.FormatTable, "output: table or jsonl")
 	fs.IntVar(&cfg.MaxPages, "max-pages", 0, fmt.Sprintf("pages to read at most (default %d)", scrapers.DefaultMaxPages))
 	fs.BoolVar(&cfg.Backfill, "backfill", false, "read history: keep paginating up to --max-pages")

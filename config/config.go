@@ -186,11 +186,14 @@ type Digest struct {
 
 // Source is one place to collect mentions from.
 type Source struct {
-	Name     string   `yaml:"name"`
-	Kind     string   `yaml:"kind"`
-	URL      string   `yaml:"url"`
-	Query    string   `yaml:"query"`
-	APIBase  string   `yaml:"api_base"`
+	Name    string `yaml:"name"`
+	Kind    string `yaml:"kind"`
+	URL     string `yaml:"url"`
+	Query   string `yaml:"query"`
+	APIBase string `yaml:"api_base"`
+	// API picks the API version of kinds that speak several: for twitter
+	// "v1.1" (the default, through go-twitter) or "v2".
+	API      string   `yaml:"api"`
 	Interval Duration `yaml:"interval"`
 	Disabled bool     `yaml:"disabled"`
 }

@@ -122,6 +122,29 @@ businesses:
     sources:
       - url: https://example.com
 `, nil, []string{"bad.yaml:5", "needs kind:"}},
+		{"api on a kind without versions", `
+businesses:
+  - name: a
+    sources:
+      - kind: mastodon
+        query: a
+        api: v2
+`, nil, []string{"bad.yaml:7", "only kind twitter"}},
+		{"unknown twitter api", `
+businesses:
+  - name: a
+    sources:
+      - kind: twitter
+        query: a
+        api: v3
+`, nil, []string{"bad.yaml:7", `unknown twitter API "v3"`, "v1.1 or v2"}},
+		{"appstore url that is neither URL nor id", `
+businesses:
+  - name: a
+    sources:
+      - kind: appstore
+        url: id12
+`, nil, []string{"bad.yaml:6", "not an http(s) URL"}},
 		{"no businesses", `database: {path: x.db}`, nil, []string{"no businesses configured"}},
 		{"bad time zone", `
 businesses:
@@ -177,6 +200,25 @@ businesses: [{name: a}]
 				}
 			}
 		})
+	}
+}
+
+// The README documents App Store targets as an id; url: must accept
+// them, and twitter's api: version must reach the source.
+func TestTargetsAsDocumented(t *testing.T) {
+	cfg, err := config.Parse([]byte(`
+businesses:
+  - name: a
+    sources:
+      - {name: ios, kind: appstore, url: id12345}
+      - {name: ios-gb, kind: appstore, url: gb/id12345}
+      - {name: x, kind: twitter, query: rosies, api: v2}
+`), "ok.yaml", env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Businesses[0].Sources[2].API; got != "v2" {
+		t.Errorf("api = %q, want v2", got)
 	}
 }
 

@@ -141,6 +141,14 @@ var (
 	envRE   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 )
 
+// appStoreID is an App Store target given as an id rather than a URL
+// ("id284882215", "284882215", "gb/id284882215"), as scrapers/appstore's
+// Target accepts it.
+var appStoreID = regexp.MustCompile(`^(?:[a-zA-Z]{2}[/:])?(?:id)?\d{3,}$`)
+
+// TwitterAPIs are the X API versions a twitter source can use.
+var TwitterAPIs = []string{"v1.1", "v2"}
+
 // Domains are the sentiment taxonomy packs a business can use.
 var Domains = []string{"general", "restaurant", "hospitality", "retail", "software"}
 
@@ -309,7 +317,7 @@ func (c *Config) validate() Errors {
 			if s.URL == "" && s.Query == "" {
 				v.errf(sp, "a source needs url: (review pages, feeds) or query: (social searches)")
 			}
-			if s.URL != "" {
+			if s.URL != "" && !(s.Kind == "appstore" && appStoreID.MatchString(s.URL)) {
 				if u, err := url.Parse(s.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 					v.errf(sp+".url", "%q is not an http(s) URL", s.URL)
 				}
@@ -318,6 +326,13 @@ func (c *Config) validate() Errors {
 				if u, err := url.Parse(s.APIBase); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 					v.errf(sp+".api_base", "%q is not an http(s) URL", s.APIBase)
 				}
+			}
+			switch {
+			case s.API == "":
+			case s.Kind != "twitter":
+				v.errf(sp+".api", "only kind twitter has API versions; remove api: %q", s.API)
+			case !slices.Contains(TwitterAPIs, s.API):
+				v.errf(sp+".api", "unknown twitter API %q; use %s", s.API, strings.Join(TwitterAPIs, " or "))
 			}
 			if s.Interval.D() < DefaultMinInterval {
 				v.errf(sp+".interval", "interval %s is too short; sites block scrapers that poll faster than every %s", s.Interval.D(), DefaultMinInterval)

@@ -27,6 +27,9 @@ type Request struct {
 	// APIBase overrides the API endpoint of social kinds, for self-hosted
 	// or compatible services and for tests; empty means the public API.
 	APIBase string
+	// API selects the API version of kinds that speak several (twitter:
+	// "v1.1", the default, or "v2"); empty means the kind's default.
+	API string
 	// Cursor is what the previous run returned in Result.Cursor.
 	Cursor string
 	// Seen reports whether a mention with this external ID is already
@@ -56,6 +59,9 @@ type Result struct {
 	// cut at fetch.MaxBody; they are recorded on the run and shown by
 	// `earshot sources`.
 	Warnings []string
+	// Aggregate is the site's own average rating and review count when a
+	// page showed them (Rating and Count set; the pipeline stores it).
+	Aggregate *models.AggregateRating
 }
 
 // Source fetches mentions from one site or network. A Source returns the
