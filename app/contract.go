@@ -33,5 +33,5 @@ type Alerter interface {
 // it, and otherwise OnSourceBroken with the source's LastErrorClass set to
 // models.ErrorClassQuiet and LastError explaining the silence.
 type SourceQuietAlerter interface {
-	OnSourceQuiet(ctx context.Context, tx *store.Store, src models.Source) error
+	OnSourceQuiet(ctx context.Context, tx alerts.Tx, src models.Source) error
 }
