@@ -14,3 +14,11 @@ var (
 	// ErrUnreachable means the database server could not be reached.
 	ErrUnreachable = errors.New("database unreachable")
 )
+
+// Sentinels of accounts, tokens and one-tap links.
+var (
+	// ErrExists means a row with the same unique name is already stored.
+	ErrExists = errors.New("already exists")
+	// ErrLinkUsed means a one-tap link was already used once.
+	ErrLinkUsed = errors.New("link already used")
+)
