@@ -76,7 +76,7 @@ func (s *server) identify(next http.Handler) http.Handler {
 			return
 		}
 		a, err := s.Store.Account(ctx, id)
-		if err == nil && a.PasswordChangedAt != nil && a.PasswordChangedAt.After(s.sessions.GetTime(ctx, sessAuthAt)) {
+		if err == nil && a.PasswordChangedAt != nil && a.PasswordChangedAt.UnixNano() > s.sessions.GetInt64(ctx, sessAuthAt) {
 			err = auth.ErrDisabled
 		}
 		var p auth.Principal
@@ -180,7 +180,8 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.sessions.Put(ctx, sessAccount, a.ID)
-	s.sessions.Put(ctx, sessAuthAt, s.Clock.Now().UTC())
+	// Plain numbers only: scs encodes sessions with gob.
+	s.sessions.Put(ctx, sessAuthAt, s.Clock.Now().UnixNano())
 	if _, err := s.Store.Sessions().PurgeExpired(ctx); err != nil {
 		s.Logger.Warn("purge expired sessions", "err", err)
 	}
