@@ -280,3 +280,7 @@ func TestStaffSeesOnlyTheirBusinesses(t *testing.T) {
 		t.Errorf("history: %+v, want hana ack", last)
 	}
 }
+
+func storeFilterOpen(businessID int64) store.TaskFilter {
+	return store.TaskFilter{BusinessID: businessID, States: []string{models.TaskOpen}}
+}
