@@ -153,4 +153,3 @@ func TestSessionStore(t *testing.T) {
 		})
 	}
 }
-
