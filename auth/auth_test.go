@@ -133,3 +133,16 @@ func TestLimiter(t *testing.T) {
 		t.Error("reset did not forgive")
 	}
 }
+
+// FuzzCheckPassword feeds stored-hash strings as a damaged database might
+// hold them: CheckPassword must refuse, never panic or accept.
+func FuzzCheckPassword(f *testing.F) {
+	f.Add("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U")
+	f.Add("$argon2id$v=19$m=0,t=0,p=0$$")
+	f.Add("$2a$10$bcryptlookingvalue")
+	f.Fuzz(func(t *testing.T, hash string) {
+		if ok, _ := auth.CheckPassword(hash, "fuzz password"); ok {
+			t.Fatalf("accepted %q", hash)
+		}
+	})
+}
