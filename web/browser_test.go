@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/earshot/earshot/internal/browsertest"
 	"github.com/earshot/earshot/models"
+	"github.com/earshot/earshot/onetap"
 )
 
 // TestInboxInBrowser drives the inbox the way a staff member does, in a
@@ -132,6 +133,16 @@ func TestRolesInBrowser(t *testing.T) {
 		return s
 	}
 
+	shoot := func(name string) {
+		t.Helper()
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out := os.Getenv("EARSHOT_SCREENSHOTS"); out != "" {
+			os.WriteFile(filepath.Join(out, name+".png"), png, 0o644)
+		}
+	}
 	run("open the inbox", chromedp.Navigate(f.srv.URL+"/inbox?all=1"))
 	signIn(t, ctx, "hana")
 	if got := seen(); strings.Join(got, ",") != "harbour-cafe" {
@@ -148,6 +159,22 @@ func TestRolesInBrowser(t *testing.T) {
 	run("wait for the inbox", chromedp.WaitVisible("#sign-out"))
 	run("sign out", chromedp.Click("#sign-out"))
 	run("wait for the sign-in form", chromedp.WaitVisible("#flash"))
+	shoot("login")
+
+	// Signed out, as on a phone: a one-tap link from an alert email.
+	signer, err := onetap.New(context.Background(), f.app.Store, f.srv.URL, f.app.Clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tapped := f.taskOf(t, "kiosk-north")
+	run("open a one-tap link", chromedp.Navigate(signer.Link(onetap.Ack, tapped.ID, "olive", f.app.Clock.Now().Add(time.Hour))))
+	run("wait for the confirmation", chromedp.WaitVisible("#do"))
+	shoot("onetap")
+	run("tap", chromedp.Click("#do"))
+	run("wait for the result", chromedp.WaitVisible("#flash"))
+	if flash, _ := chromedp.Run(ctx, chromedp.Text("#flash")); flash != "Task #"+itoa(tapped.ID)+" acknowledged." {
+		t.Errorf("after the tap: %q", flash)
+	}
 
 	run("open the inbox", chromedp.Navigate(f.srv.URL+"/inbox?all=1"))
 	signIn(t, ctx, "mia")
