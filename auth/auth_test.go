@@ -146,3 +146,17 @@ func FuzzCheckPassword(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkCheckPassword is the server time one sign-in spends hashing.
+func BenchmarkCheckPassword(b *testing.B) {
+	h, err := auth.HashPassword("correct horse battery")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if ok, _ := auth.CheckPassword(h, "correct horse battery"); !ok {
+			b.Fatal("no match")
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/check")
+}
