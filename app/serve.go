@@ -139,7 +139,7 @@ func (a *App) Handler() (http.Handler, error) { return a.handler(nil) }
 // every request must name an allowed host and send at most
 // MaxRequestBody bytes.
 func (a *App) handler(ln net.Addr) (http.Handler, error) {
-	inbox, err := web.New(web.Options{Store: a.Store, Tasks: a.Tasks, Clock: a.Clock, Logger: a.Log.With("component", "web"), Password: a.Config.Server.Password.Value()})
+	inbox, err := web.New(web.Options{Store: a.Store, Tasks: a.Tasks, Clock: a.Clock, Logger: a.Log.With("component", "web"), Password: a.Config.Server.Password.Value(), BaseURL: a.Config.Server.BaseURL})
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
@@ -189,8 +189,8 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 		ln.Close()
 		return err
 	}
-	if a.Config.Server.Password == "" && !isLoopback(ln.Addr()) {
-		a.Log.Warn("the staff inbox is open to anyone who can reach this address; set server.password_env", "listen", ln.Addr().String())
+	if !isLoopback(ln.Addr()) && !strings.HasPrefix(a.Config.Server.BaseURL, "https://") {
+		a.Log.Warn("passwords and session cookies of the inbox travel unencrypted: serve it behind https and set server.base_url to the https address", "listen", ln.Addr().String())
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)

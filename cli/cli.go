@@ -59,6 +59,7 @@ var commands = []command{
 	{"analyze", "score text or JSON lines for sentiment, complaints and issues", runAnalyze},
 	{"tasks", "list and work on apology and follow-up tasks", runTasks},
 	{"digest", "preview or send the weekly reputation digest", runDigest},
+	{"users", "manage the accounts of the web inbox and the API (users add|list|passwd|token)", runUsers},
 	{"version", "print the version", runVersion},
 }
 

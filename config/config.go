@@ -56,10 +56,10 @@ type Database struct {
 type Server struct {
 	Listen  string `yaml:"listen"`
 	BaseURL string `yaml:"base_url"`
-	// PasswordEnv names the variable holding the staff inbox password.
-	// When set, the web inbox asks for HTTP basic auth (any user name,
-	// recorded as who acted); without it the inbox is open to anyone who
-	// can reach server.listen, which is loopback by default.
+	// PasswordEnv names the variable holding the password of the first
+	// owner account: on a first `earshot serve` with no account yet,
+	// earshot creates the owner "admin" with it. Everyone signs in with
+	// an account (`earshot users add`); other commands ignore it.
 	PasswordEnv string `yaml:"password_env"`
 	Password    Secret `yaml:"-"`
 	// MetricsPublic serves /metrics without the inbox password, for a
@@ -165,7 +165,7 @@ type Business struct {
 type User struct {
 	Name  string `yaml:"name"`
 	Email string `yaml:"email"`
-	Role  string `yaml:"role"` // owner, manager, staff
+	Role  string `yaml:"role"` // owner, manager, staff, viewer
 }
 
 // Hours are the business's opening hours, in its time zone, used to count

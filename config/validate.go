@@ -221,7 +221,9 @@ func (c *Config) validate() Errors {
 	}
 	v.secret("database.dsn_env", c.Database.DSNEnv, c.Database.DSN, "the PostgreSQL DSN")
 	v.secret("smtp.password_env", c.SMTP.PasswordEnv, c.SMTP.Password, "the SMTP password")
-	v.secret("server.password_env", c.Server.PasswordEnv, c.Server.Password, "the web inbox password")
+	// Only a first `earshot serve` reads it (to create the owner account),
+	// so other commands must work without it exported.
+	v.envVar("server.password_env", c.Server.PasswordEnv, "the first owner's password")
 	if !slices.Contains([]string{"site", "any"}, c.Scraping.FollowRedirects) {
 		v.errf("scraping.follow_redirects", "unknown value %q; use site (follow redirects within the source's own site) or any", c.Scraping.FollowRedirects)
 	}
@@ -299,8 +301,8 @@ func (c *Config) validate() Errors {
 					v.errf(up+".email", "%q is not an email address", u.Email)
 				}
 			}
-			if !slices.Contains([]string{"owner", "manager", "staff"}, u.Role) {
-				v.errf(up+".role", "unknown role %q; use owner, manager or staff", u.Role)
+			if !slices.Contains([]string{"owner", "manager", "staff", "viewer"}, u.Role) {
+				v.errf(up+".role", "unknown role %q; use owner, manager, staff or viewer", u.Role)
 			}
 		}
 		srcNames := map[string]bool{}

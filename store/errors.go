@@ -23,3 +23,11 @@ var (
 	// ErrReadOnly means a test write to the database failed.
 	ErrReadOnly = errors.New("database does not accept writes")
 )
+
+// Sentinels of accounts, tokens and one-tap links.
+var (
+	// ErrExists means a row with the same unique name is already stored.
+	ErrExists = errors.New("already exists")
+	// ErrLinkUsed means a one-tap link was already used once.
+	ErrLinkUsed = errors.New("link already used")
+)
