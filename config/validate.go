@@ -40,6 +40,9 @@ func (c *Config) applyDefaults() {
 	if c.Server.BaseURL == "" {
 		c.Server.BaseURL = "http://" + c.Server.Listen
 	}
+	if !c.set("scraping.max_retries") {
+		c.Scraping.MaxRetries = DefaultMaxRetries
+	}
 	if c.Scraping.BrokenAfter == 0 {
 		c.Scraping.BrokenAfter = DefaultBrokenAfter
 	}
@@ -106,6 +109,7 @@ func (c *Config) applyDefaults() {
 			}
 		}
 	}
+	c.Alerts.applyEscalationDefaults(c.set)
 	c.Alerts.applyDefaults()
 }
 
@@ -140,6 +144,19 @@ var (
 
 // Domains are the sentiment taxonomy packs a business can use.
 var Domains = []string{"general", "restaurant", "hospitality", "retail", "software"}
+
+// domains are the built-in packs and the ones the config's
+// sentiment.taxonomies add (the analyzer matches them case-insensitively).
+func (c *Config) domains() []string {
+	out := slices.Clone(Domains)
+	for _, d := range sortedKeys(c.Sentiment.Taxonomies) {
+		d = strings.ToLower(strings.TrimSpace(d))
+		if d != "" && !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
 
 var weekdays = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 
@@ -182,6 +199,9 @@ func (c *Config) validate() Errors {
 		}
 	default:
 		v.errf("database.driver", "unknown driver %q; use sqlite or postgres", c.Database.Driver)
+	}
+	if c.Scraping.MaxRetries < 0 {
+		v.errf("scraping.max_retries", "%d is not a number of retries; use 0 for none, or leave the key out for %d", c.Scraping.MaxRetries, DefaultMaxRetries)
 	}
 	v.secret("database.dsn_env", c.Database.DSNEnv, c.Database.DSN, "the PostgreSQL DSN")
 	v.secret("smtp.password_env", c.SMTP.PasswordEnv, c.SMTP.Password, "the SMTP password")
@@ -240,8 +260,8 @@ func (c *Config) validate() Errors {
 			v.errf(p+".name", "business %q is configured twice", b.Name)
 		}
 		seen[b.Name] = true
-		if !slices.Contains(Domains, b.Domain) {
-			v.errf(p+".domain", "unknown domain %q; use one of %s", b.Domain, strings.Join(Domains, ", "))
+		if domains := c.domains(); !slices.Contains(domains, strings.ToLower(b.Domain)) {
+			v.errf(p+".domain", "unknown domain %q; use one of %s, or add it under sentiment.taxonomies", b.Domain, strings.Join(domains, ", "))
 		}
 		if _, err := time.LoadLocation(b.TimeZone); err != nil {
 			v.errf(p+".time_zone", "unknown time zone %q; use an IANA name such as Europe/London or America/New_York", b.TimeZone)
@@ -291,6 +311,9 @@ func (c *Config) validate() Errors {
 				v.errf(sp, "a source needs kind: (one of %s); `earshot sources kinds` describes them", strings.Join(registry.Names(), ", "))
 				continue
 			}
+			if _, ok := registry.Lookup(s.Kind); !ok {
+				v.errf(sp+".kind", "%s", unknownKindMsg(s.Kind))
+			}
 			if srcNames[s.Name] {
 				v.errf(sp+".name", "source name %q is used twice in business %q; give each source its own name", s.Name, b.Name)
 			}
@@ -315,4 +338,23 @@ func (c *Config) validate() Errors {
 	}
 	c.Alerts.validate(v)
 	return v.errs
+}
+
+// unknownKindMsg names the closest kind (or the alias's kind), so a typo
+// is found in the same `config check` run as every other problem.
+func unknownKindMsg(kind string) string {
+	names := registry.Names()
+	if k, ok := registry.Resolve(kind); ok {
+		return fmt.Sprintf("unknown kind %q; did you mean %q? known kinds: %s", kind, k.Name, strings.Join(names, ", "))
+	}
+	best, bestD := "", 1<<30
+	for _, n := range names {
+		if d := levenshtein(strings.ToLower(kind), n); d < bestD {
+			best, bestD = n, d
+		}
+	}
+	if bestD <= max(2, len(kind)/3) {
+		return fmt.Sprintf("unknown kind %q; did you mean %q? known kinds: %s", kind, best, strings.Join(names, ", "))
+	}
+	return fmt.Sprintf("unknown kind %q; known kinds: %s (`earshot sources kinds` describes them)", kind, strings.Join(names, ", "))
 }
