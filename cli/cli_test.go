@@ -49,7 +49,7 @@ func TestCommandLine(t *testing.T) {
 		{"missing config", []string{"-config", filepath.Join(dir, "missing.yaml"), "config", "check"}, 1, nil, []string{"config file not found", "earshot init"}},
 		{"init writes example", []string{"init", cfg}, 0, []string{"Wrote " + cfg}, nil},
 		{"init refuses overwrite", []string{"init", cfg}, 1, nil, []string{"already exists", "-force"}},
-		{"config check", []string{"-config", cfg, "config", "check"}, 0, []string{"is valid: 1 business(es), 4 source(s)"}, nil},
+		{"config check", []string{"-config", cfg, "config", "check"}, 0, []string{"is valid: 1 business, 4 sources, 1 channel,"}, nil},
 		{"config show hides secrets", []string{"-config", cfg, "config", "show"}, 0, []string{"rosies-diner", "request_delay: 1s"}, nil},
 		{"config without verb", []string{"-config", cfg, "config"}, 2, nil, []string{"config check"}},
 		{"unknown source kind", []string{"-config", badKind, "config", "check"}, 1, nil, []string{"bad-kind.yaml:4:", `unknown kind "trustpiolt"`, "trustpilot"}},

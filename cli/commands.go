@@ -140,7 +140,7 @@ show   prints the config with defaults filled in; secrets are shown only
 	if err := app.CheckSources(cfg); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.Stdout, "%s is valid: %d business(es), %d source(s), %d channel(s), database %s.\n", cfg.File, len(cfg.Businesses), nsrc, len(cfg.Channels), cfg.Database.Driver)
+	fmt.Fprintf(e.Stdout, "%s is valid: %s, %s, %s, database %s.\n", cfg.File, countAs(len(cfg.Businesses), "business", "businesses"), count(nsrc, "source"), count(len(cfg.Channels), "channel"), cfg.Database.Driver)
 	return nil
 }
 
@@ -196,7 +196,7 @@ For a dry run of one page without a config or database, use --kind and
 	opts := app.ScrapeOptions{Backfill: *backfill, MaxPages: *maxPages}
 	if e.IsTerminal {
 		opts.Progress = func(src string, pages, n int) {
-			fmt.Fprintf(e.Stderr, "\r%s: %d pages, %d mentions   ", src, pages, n)
+			fmt.Fprintf(e.Stderr, "\r%s: %s, %s   ", src, count(pages, "page"), count(n, "mention"))
 		}
 	}
 	runs, err := a.ScrapeAll(ctx, opts, fs.Args()...)
@@ -213,13 +213,13 @@ For a dry run of one page without a config or database, use --kind and
 			fmt.Fprintf(e.Stdout, "%s/%s: FAILED (%s): %v\n", r.Business, r.Source.Name, r.Run.ErrorClass, r.Err)
 			continue
 		}
-		fmt.Fprintf(e.Stdout, "%s/%s: %d pages, %d mentions, %d new, %d updated\n", r.Business, r.Source.Name, r.Run.Pages, r.Run.Parsed, r.Run.New, r.Run.Updated)
+		fmt.Fprintf(e.Stdout, "%s/%s: %s, %s, %d new, %d updated\n", r.Business, r.Source.Name, count(r.Run.Pages, "page"), count(r.Run.Parsed, "mention"), r.Run.New, r.Run.Updated)
 	}
 	if _, err := a.AnalyzePending(ctx); err != nil {
 		return err
 	}
 	if failed > 0 {
-		return fmt.Errorf("%d of %d sources failed", failed, len(runs))
+		return fmt.Errorf("%d of %s failed", failed, count(len(runs), "source"))
 	}
 	return nil
 }

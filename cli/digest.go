@@ -81,7 +81,7 @@ zone. -business may be left out when the config has one business.`)
 		if queued == 0 {
 			fmt.Fprintf(e.Stdout, "the digest of %s for %s was already queued for %s; nothing new to send\n", biz.Name, week, strings.Join(digest.Recipients(*biz), ", "))
 		} else {
-			fmt.Fprintf(e.Stdout, "queued the digest of %s for %s to %d %s; %d notification(s) delivered now\n", biz.Name, week, queued, digestPlural(queued, "recipient", "recipients"), sent)
+			fmt.Fprintf(e.Stdout, "queued the digest of %s for %s to %s; %s delivered now\n", biz.Name, week, count(queued, "recipient"), count(sent, "notification"))
 		}
 		if err != nil {
 			return fmt.Errorf("deliver: %w (the digest stays queued and is retried by `earshot serve`)", err)
@@ -114,11 +114,4 @@ func digestBusiness(cfg *config.Config, name string) (*config.Business, error) {
 		return b, nil
 	}
 	return nil, fmt.Errorf("%w: -business %q: %w", ErrUsage, name, digest.ErrUnknownBusiness)
-}
-
-func digestPlural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -81,13 +81,31 @@ Kinds:
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", ErrUsage, fs.Arg(0))
 	}
+	// Mistakes in the command line are usage errors (exit 2), found here
+	// before anything is fetched; dryrun.Run reports the same ones as
+	// config errors for other callers.
+	k, ok := registry.Resolve(cfg.Kind)
+	switch {
+	case cfg.Kind == "":
+		return fmt.Errorf("%w: --kind is empty; use one of %s", ErrUsage, strings.Join(registry.Names(), ", "))
+	case !ok:
+		return fmt.Errorf("%w: %s", ErrUsage, kindSuggestion(cfg.Kind))
+	}
+	cfg.Kind = k.Name
 	switch {
 	case url != "" && query != "":
 		return fmt.Errorf("%w: give --url or --query, not both", ErrUsage)
 	case url != "":
 		cfg.Target = url
-	default:
+	case query != "":
 		cfg.Target = query
+	case k.Social():
+		return fmt.Errorf("%w: --kind %s needs --query (or --url for a feed)", ErrUsage, k.Name)
+	default:
+		return fmt.Errorf("%w: --kind %s needs --url", ErrUsage, k.Name)
+	}
+	if cfg.Format != dryrun.FormatTable && cfg.Format != dryrun.FormatJSONL {
+		return fmt.Errorf("%w: --format %q: use table or jsonl", ErrUsage, cfg.Format)
 	}
 	if e.IsTerminal {
 		cfg.Progress = e.Stderr
@@ -109,4 +127,38 @@ Kinds:
 // oneLine keeps an error on one line of stderr.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// kindSuggestion explains an unknown --kind with the closest known one.
+func kindSuggestion(kind string) string {
+	best, bestD := "", 1<<30
+	for _, n := range registry.Names() {
+		if d := editDistance(strings.ToLower(kind), n); d < bestD {
+			best, bestD = n, d
+		}
+	}
+	if bestD <= max(2, len(kind)/3) {
+		return fmt.Sprintf("unknown --kind %q; did you mean %q? (`earshot sources kinds` lists them)", kind, best)
+	}
+	return fmt.Sprintf("unknown --kind %q; use one of %s", kind, strings.Join(registry.Names(), ", "))
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

@@ -185,7 +185,11 @@ func writeSummary(ctx context.Context, w io.Writer, a *app.App, res *Result) err
 			}
 		}
 		res.Mentions += total
-		fmt.Fprintf(tw, "  %s\t%s\t%d stored\t(%d new, %d pages)\t%s\n", r.Source.Name, r.Source.Kind, total, r.Run.New, r.Run.Pages, r.Source.Target)
+		pages := "pages"
+		if r.Run.Pages == 1 {
+			pages = "page"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%d stored\t(%d new, %d %s)\t%s\n", r.Source.Name, r.Source.Kind, total, r.Run.New, r.Run.Pages, pages, r.Source.Target)
 	}
 	tw.Flush()
 

@@ -226,7 +226,7 @@ func followUpPhrase(r Response) string {
 }
 
 func healthLine(h SourceHealth) string {
-	s := fmt.Sprintf("%s (%s): %d of %d runs failed", oneLine(h.Name, 60), h.Kind, h.Failed, h.Runs)
+	s := fmt.Sprintf("%s (%s): %d of %d %s failed", oneLine(h.Name, 60), h.Kind, h.Failed, h.Runs, plural(int64(h.Runs), "run", "runs"))
 	if h.Blocked > 0 {
 		s += fmt.Sprintf(", %d blocked", h.Blocked)
 	}
