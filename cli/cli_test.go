@@ -103,8 +103,14 @@ func TestSecretFromEnvironmentNeverPrinted(t *testing.T) {
 			t.Errorf("config %s printed the password", verb)
 		}
 	}
+	// Unset, the password is needed only to send: config check warns,
+	// serve refuses to start.
 	r := run(t, nil, "-config", cfg, "config", "check")
-	if r.code != 1 || !strings.Contains(r.stderr, "MY_SMTP_PASS") || !strings.Contains(r.stderr, "not set") {
+	if r.code != 0 || !strings.Contains(r.stderr, "warning: ") || !strings.Contains(r.stderr, "MY_SMTP_PASS") || !strings.Contains(r.stderr, "not set") {
 		t.Errorf("unset secret: %+v", r)
+	}
+	r = run(t, nil, "-config", cfg, "serve")
+	if r.code != 1 || !strings.Contains(r.stderr, "MY_SMTP_PASS") || !strings.Contains(r.stderr, "not set") {
+		t.Errorf("serve with an unset secret: %+v", r)
 	}
 }

@@ -55,10 +55,18 @@ server.listen. Stops cleanly on Ctrl-C or SIGTERM.`)
 	return a.Serve(ctx)
 }
 
+// openApp loads the config and builds the whole app, for the commands
+// that scrape, alert and send (serve, scrape, digest --send): they need
+// every credential to send, so a missing one stops them here, naming its
+// variable. Read-only commands (tasks, sources, digest previews) use
+// OpenStore and run without those variables.
 func (e *Env) openApp(ctx context.Context) (*app.App, error) {
 	cfg, err := e.LoadConfig()
 	if err != nil {
 		return nil, err
+	}
+	if err := cfg.RequireSecrets(); err != nil {
+		return nil, fmt.Errorf("cannot send without these credentials:\n%w", err)
 	}
 	return app.New(ctx, cfg, app.Options{Logger: e.Logger, Clock: e.Clock, Getenv: e.Getenv})
 }
@@ -139,6 +147,9 @@ show   prints the config with defaults filled in; secrets are shown only
 	}
 	if err := app.CheckSources(cfg); err != nil {
 		return err
+	}
+	for _, w := range cfg.MissingSecrets() {
+		fmt.Fprintf(e.Stderr, "warning: %v (needed to send: serve, scrape and digest --send refuse to start without it)\n", w)
 	}
 	fmt.Fprintf(e.Stdout, "%s is valid: %s, %s, %s, database %s.\n", cfg.File, countAs(len(cfg.Businesses), "business", "businesses"), count(nsrc, "source"), count(len(cfg.Channels), "channel"), cfg.Database.Driver)
 	return nil

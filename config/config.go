@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -39,6 +40,26 @@ type Config struct {
 	// lines maps a key path ("businesses[0].sources[1].interval") to the
 	// line it was written on, so later checks can point at it.
 	lines map[string]int
+	// missing are the send-only secrets whose variables are unset; see
+	// RequireSecrets.
+	missing Errors
+}
+
+// MissingSecrets lists the credentials needed to send notifications or
+// serve the inbox whose environment variables are unset, with the line
+// that names each variable. Commands that only read (tasks list,
+// sources, digest previews) ignore them; `config check` shows them as
+// warnings.
+func (c *Config) MissingSecrets() Errors { return slices.Clone(c.missing) }
+
+// RequireSecrets fails, naming every unset variable, when a credential
+// needed to send or serve is missing. `serve`, `scrape` and
+// `digest --send` call it after Load; read-only commands do not.
+func (c *Config) RequireSecrets() error {
+	if len(c.missing) == 0 {
+		return nil
+	}
+	return slices.Clone(c.missing)
 }
 
 // Database selects the store. SQLite in a single file is the default;

@@ -182,7 +182,21 @@ func (v *validator) envVar(path, name, what string) {
 	}
 }
 
+// secret checks a credential needed only to send (SMTP, Slack, webhook)
+// or to serve the inbox. A malformed variable name is an error; an unset
+// variable is not, because read-only commands (tasks list, sources,
+// digest previews) never use it: it is kept for RequireSecrets, which
+// the commands that send or serve call, and `config check` warns.
 func (v *validator) secret(path, envName string, val Secret, what string) {
+	v.envVar(path, envName, what)
+	if envName != "" && envRE.MatchString(envName) && val == "" {
+		v.c.missing = append(v.c.missing, &FieldError{File: v.c.File, Line: v.c.Line(path), Path: path,
+			Msg: fmt.Sprintf("environment variable %s (%s) is not set; export it before starting earshot", envName, what)})
+	}
+}
+
+// requiredSecret checks a credential every command needs (the database).
+func (v *validator) requiredSecret(path, envName string, val Secret, what string) {
 	v.envVar(path, envName, what)
 	if envName != "" && envRE.MatchString(envName) && val == "" {
 		v.errf(path, "environment variable %s (%s) is not set; export it before starting earshot", envName, what)
@@ -191,6 +205,7 @@ func (v *validator) secret(path, envName string, val Secret, what string) {
 
 func (c *Config) validate() Errors {
 	v := &validator{c: c}
+	c.missing = nil
 	switch c.Database.Driver {
 	case "sqlite":
 	case "postgres":
@@ -203,7 +218,7 @@ func (c *Config) validate() Errors {
 	if c.Scraping.MaxRetries < 0 {
 		v.errf("scraping.max_retries", "%d is not a number of retries; use 0 for none, or leave the key out for %d", c.Scraping.MaxRetries, DefaultMaxRetries)
 	}
-	v.secret("database.dsn_env", c.Database.DSNEnv, c.Database.DSN, "the PostgreSQL DSN")
+	v.requiredSecret("database.dsn_env", c.Database.DSNEnv, c.Database.DSN, "the PostgreSQL DSN")
 	v.secret("smtp.password_env", c.SMTP.PasswordEnv, c.SMTP.Password, "the SMTP password")
 	v.secret("server.password_env", c.Server.PasswordEnv, c.Server.Password, "the web inbox password")
 	if !slices.Contains([]string{"starttls", "tls", "none"}, c.SMTP.TLS) {
