@@ -217,6 +217,9 @@ For a dry run of one page without a config or database, use --kind and
 	if err != nil {
 		return err
 	}
+	if len(runs) == 0 {
+		fmt.Fprintf(e.Stdout, "No enabled sources to scrape in %s: add them under a business's `sources:` (or remove `disabled: true`).\n", e.ConfigPath)
+	}
 	failed := 0
 	for _, r := range runs {
 		if r.Err != nil {
