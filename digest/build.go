@@ -159,8 +159,8 @@ type IssueFigures struct {
 
 // Response is how fast and how reliably complaints were answered.
 type Response struct {
-	Replied        int
-	Median, P90    time.Duration
+	Replied     int
+	Median, P90 time.Duration
 	// Due counts the apology tasks whose reply deadline fell in the week
 	// and has passed, plus those answered before a deadline still ahead;
 	// AnsweredOnTime those answered by their deadline. NotYetDue counts
