@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/scrapers"
 	"github.com/earshot/earshot/scrapers/dryrun"
 	"github.com/earshot/earshot/scrapers/registry"
@@ -131,34 +132,8 @@ func oneLine(s string) string {
 
 // kindSuggestion explains an unknown --kind with the closest known one.
 func kindSuggestion(kind string) string {
-	best, bestD := "", 1<<30
-	for _, n := range registry.Names() {
-		if d := editDistance(strings.ToLower(kind), n); d < bestD {
-			best, bestD = n, d
-		}
-	}
-	if bestD <= max(2, len(kind)/3) {
+	if best, ok := config.Closest(kind, registry.Names()); ok {
 		return fmt.Sprintf("unknown --kind %q; did you mean %q? (`earshot sources kinds` lists them)", kind, best)
 	}
 	return fmt.Sprintf("unknown --kind %q; use one of %s", kind, strings.Join(registry.Names(), ", "))
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -392,7 +392,7 @@ func (c *Config) decodeErrors(err error) Errors {
 func (c *Config) pathAt(line int) string {
 	best := ""
 	for p, l := range c.lines {
-		if l == line && len(p) > len(best) {
+		if l == line && (len(p) > len(best) || len(p) == len(best) && p < best) {
 			best = p
 		}
 	}

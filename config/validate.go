@@ -362,14 +362,21 @@ func unknownKindMsg(kind string) string {
 	if k, ok := registry.Resolve(kind); ok {
 		return fmt.Sprintf("unknown kind %q; did you mean %q? known kinds: %s", kind, k.Name, strings.Join(names, ", "))
 	}
-	best, bestD := "", 1<<30
-	for _, n := range names {
-		if d := levenshtein(strings.ToLower(kind), n); d < bestD {
-			best, bestD = n, d
-		}
-	}
-	if bestD <= max(2, len(kind)/3) {
+	if best, ok := Closest(kind, names); ok {
 		return fmt.Sprintf("unknown kind %q; did you mean %q? known kinds: %s", kind, best, strings.Join(names, ", "))
 	}
 	return fmt.Sprintf("unknown kind %q; known kinds: %s (`earshot sources kinds` describes them)", kind, strings.Join(names, ", "))
+}
+
+// Closest returns the candidate nearest to word by edit distance, when it
+// is near enough to be the likely meant one (a typo, not another word);
+// the command line uses it for the same suggestions as the config.
+func Closest(word string, candidates []string) (string, bool) {
+	best, bestD := "", 1<<30
+	for _, c := range candidates {
+		if d := levenshtein(strings.ToLower(word), c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best, best != "" && bestD <= max(2, len(word)/3)
 }
