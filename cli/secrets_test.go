@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/demo"
 )
 
@@ -63,6 +64,19 @@ func TestDemoConfigSendsDigestToMailbox(t *testing.T) {
 	res, err := demo.Run(context.Background(), demo.Options{Dir: dir, Stdout: io.Discard})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Nothing in it points at the ports that died with the demo.
+	cfg, err := config.Load(res.ConfigPath, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.SMTP.Host != "" || cfg.SMTP.Mailbox != res.Mailbox || cfg.Server.Listen != config.DefaultListen {
+		t.Errorf("saved smtp = %+v, listen %s; want the mailbox and the default listener", cfg.SMTP, cfg.Server.Listen)
+	}
+	for _, s := range cfg.Businesses[0].Sources {
+		if !s.Disabled {
+			t.Errorf("source %s points at the stopped demo site and is enabled", s.Name)
+		}
 	}
 	before, _ := filepath.Glob(filepath.Join(res.Mailbox, "*.eml"))
 	r := run(t, nil, "-config", res.ConfigPath, "digest", "-send")
