@@ -120,10 +120,17 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*App, error) {
 
 func (a *App) build(ctx context.Context, o Options) error {
 	cfg := a.Config
+	// In the config, max_retries: 0 means no retries (config.Parse fills
+	// the default when the key is left out); scrapers read 0 as "default"
+	// and a negative value as none.
+	retries := cfg.Scraping.MaxRetries
+	if retries == 0 {
+		retries = -1
+	}
 	sopts := scrapers.Options{
 		UserAgent: cfg.Scraping.UserAgent, RequestDelay: cfg.Scraping.RequestDelay.D(),
 		Timeout: cfg.Scraping.Timeout.D(), IgnoreRobots: cfg.Scraping.IgnoreRobots,
-		MaxRetries: cfg.Scraping.MaxRetries, HTTPClient: o.HTTPClient, Getenv: o.Getenv,
+		MaxRetries: retries, HTTPClient: o.HTTPClient, Getenv: o.Getenv,
 		FollowAnyRedirect: cfg.Scraping.FollowRedirects == "any", AllowPrivateNetworks: cfg.Scraping.AllowPrivateNetworks,
 		Logger: a.Log.With("component", "scraper"),
 	}

@@ -102,6 +102,10 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return 2
 		}
 	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(stderr, "earshot: -log-format %q: use text or json\n", *format)
+		return 2
+	}
 	hopts := &slog.HandlerOptions{Level: e.logLevel}
 	if *format == "json" {
 		e.Logger = slog.New(slog.NewJSONHandler(stderr, hopts))

@@ -142,6 +142,21 @@ func DefaultDeadlines() []DeadlineRule {
 // characters, from each kind's row in scrapers/registry.
 func DefaultReplyLimits() map[string]int { return registry.ReplyLimits() }
 
+// applyEscalationDefaults fills each reminder step left out of the file;
+// a step written as 0 stays 0 (disabled), as documented.
+func (a *Alerts) applyEscalationDefaults(set func(string) bool) {
+	e := &a.Escalation
+	for _, s := range []struct {
+		key string
+		val *int
+		def int
+	}{{"assignee", &e.Assignee, 50}, {"manager", &e.Manager, 75}, {"owner", &e.Owner, 100}} {
+		if !set("alerts.escalation." + s.key) {
+			*s.val = s.def
+		}
+	}
+}
+
 func (a *Alerts) applyDefaults() {
 	if len(a.Deadlines) == 0 {
 		a.Deadlines = DefaultDeadlines()
@@ -151,9 +166,6 @@ func (a *Alerts) applyDefaults() {
 	}
 	if a.FollowUp == 0 {
 		a.FollowUp = Duration(DefaultFollowUp)
-	}
-	if a.Escalation == (Escalation{}) {
-		a.Escalation = Escalation{Assignee: 50, Manager: 75, Owner: 100}
 	}
 	if a.Burst.Window == 0 {
 		a.Burst.Window = Duration(DefaultBurstWindow)

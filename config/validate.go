@@ -43,6 +43,9 @@ func (c *Config) applyDefaults() {
 	if c.Scraping.FollowRedirects == "" {
 		c.Scraping.FollowRedirects = "site"
 	}
+	if !c.set("scraping.max_retries") {
+		c.Scraping.MaxRetries = DefaultMaxRetries
+	}
 	if c.Scraping.BrokenAfter == 0 {
 		c.Scraping.BrokenAfter = DefaultBrokenAfter
 	}
@@ -109,6 +112,7 @@ func (c *Config) applyDefaults() {
 			}
 		}
 	}
+	c.Alerts.applyEscalationDefaults(c.set)
 	c.Alerts.applyDefaults()
 }
 
@@ -151,6 +155,19 @@ var TwitterAPIs = []string{"v1.1", "v2"}
 
 // Domains are the sentiment taxonomy packs a business can use.
 var Domains = []string{"general", "restaurant", "hospitality", "retail", "software"}
+
+// domains are the built-in packs and the ones the config's
+// sentiment.taxonomies add (the analyzer matches them case-insensitively).
+func (c *Config) domains() []string {
+	out := slices.Clone(Domains)
+	for _, d := range sortedKeys(c.Sentiment.Taxonomies) {
+		d = strings.ToLower(strings.TrimSpace(d))
+		if d != "" && !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
 
 var weekdays = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 
@@ -201,7 +218,21 @@ func (v *validator) envVar(path, name, what string) {
 	}
 }
 
+// secret checks a credential needed only to send (SMTP, Slack, webhook)
+// or to serve the inbox. A malformed variable name is an error; an unset
+// variable is not, because read-only commands (tasks list, sources,
+// digest previews) never use it: it is kept for RequireSecrets, which
+// the commands that send or serve call, and `config check` warns.
 func (v *validator) secret(path, envName string, val Secret, what string) {
+	v.envVar(path, envName, what)
+	if envName != "" && envRE.MatchString(envName) && val == "" {
+		v.c.missing = append(v.c.missing, &FieldError{File: v.c.File, Line: v.c.Line(path), Path: path,
+			Msg: fmt.Sprintf("environment variable %s (%s) is not set; export it before starting earshot", envName, what)})
+	}
+}
+
+// requiredSecret checks a credential every command needs (the database).
+func (v *validator) requiredSecret(path, envName string, val Secret, what string) {
 	v.envVar(path, envName, what)
 	if envName != "" && envRE.MatchString(envName) && val == "" {
 		v.errf(path, "environment variable %s (%s) is not set; export it before starting earshot", envName, what)
@@ -210,6 +241,7 @@ func (v *validator) secret(path, envName string, val Secret, what string) {
 
 func (c *Config) validate() Errors {
 	v := &validator{c: c}
+	c.missing = nil
 	switch c.Database.Driver {
 	case "sqlite":
 	case "postgres":
@@ -219,7 +251,10 @@ func (c *Config) validate() Errors {
 	default:
 		v.errf("database.driver", "unknown driver %q; use sqlite or postgres", c.Database.Driver)
 	}
-	v.secret("database.dsn_env", c.Database.DSNEnv, c.Database.DSN, "the PostgreSQL DSN")
+	if c.Scraping.MaxRetries < 0 {
+		v.errf("scraping.max_retries", "%d is not a number of retries; use 0 for none, or leave the key out for %d", c.Scraping.MaxRetries, DefaultMaxRetries)
+	}
+	v.requiredSecret("database.dsn_env", c.Database.DSNEnv, c.Database.DSN, "the PostgreSQL DSN")
 	v.secret("smtp.password_env", c.SMTP.PasswordEnv, c.SMTP.Password, "the SMTP password")
 	// Only a first `earshot serve` reads it (to create the owner account),
 	// so other commands must work without it exported.
@@ -261,8 +296,8 @@ func (c *Config) validate() Errors {
 			v.errf(p+".name", "business %q is configured twice", b.Name)
 		}
 		seen[b.Name] = true
-		if !slices.Contains(Domains, b.Domain) {
-			v.errf(p+".domain", "unknown domain %q; use one of %s", b.Domain, strings.Join(Domains, ", "))
+		if domains := c.domains(); !slices.Contains(domains, strings.ToLower(b.Domain)) {
+			v.errf(p+".domain", "unknown domain %q; use one of %s, or add it under sentiment.taxonomies", b.Domain, strings.Join(domains, ", "))
 		}
 		if _, err := time.LoadLocation(b.TimeZone); err != nil {
 			v.errf(p+".time_zone", "unknown time zone %q; use an IANA name such as Europe/London or America/New_York", b.TimeZone)
@@ -312,6 +347,9 @@ func (c *Config) validate() Errors {
 				v.errf(sp, "a source needs kind: (one of %s); `earshot sources kinds` describes them", strings.Join(registry.Names(), ", "))
 				continue
 			}
+			if _, ok := registry.Lookup(s.Kind); !ok {
+				v.errf(sp+".kind", "%s", unknownKindMsg(s.Kind))
+			}
 			if srcNames[s.Name] {
 				v.errf(sp+".name", "source name %q is used twice in business %q; give each source its own name", s.Name, b.Name)
 			}
@@ -343,4 +381,30 @@ func (c *Config) validate() Errors {
 	}
 	c.Alerts.validate(v)
 	return v.errs
+}
+
+// unknownKindMsg names the closest kind (or the alias's kind), so a typo
+// is found in the same `config check` run as every other problem.
+func unknownKindMsg(kind string) string {
+	names := registry.Names()
+	if k, ok := registry.Resolve(kind); ok {
+		return fmt.Sprintf("unknown kind %q; did you mean %q? known kinds: %s", kind, k.Name, strings.Join(names, ", "))
+	}
+	if best, ok := Closest(kind, names); ok {
+		return fmt.Sprintf("unknown kind %q; did you mean %q? known kinds: %s", kind, best, strings.Join(names, ", "))
+	}
+	return fmt.Sprintf("unknown kind %q; known kinds: %s (`earshot sources kinds` describes them)", kind, strings.Join(names, ", "))
+}
+
+// Closest returns the candidate nearest to word by edit distance, when it
+// is near enough to be the likely meant one (a typo, not another word);
+// the command line uses it for the same suggestions as the config.
+func Closest(word string, candidates []string) (string, bool) {
+	best, bestD := "", 1<<30
+	for _, c := range candidates {
+		if d := levenshtein(strings.ToLower(word), c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best, best != "" && bestD <= max(2, len(word)/3)
 }

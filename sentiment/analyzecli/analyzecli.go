@@ -15,6 +15,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/earshot/earshot/models"
@@ -68,13 +69,41 @@ type aspectOut struct {
 	Evidence string `json:"evidence"`
 }
 
+// ErrUsage marks a mistake in how analyze was called (a bad flag or
+// rating); the command line exits 2 for it.
+var ErrUsage = errors.New("usage")
+
+// optRating is --rating: unset unless given, so -h shows no default
+// (a float flag would print "(default NaN)").
+type optRating struct {
+	v   float64
+	set bool
+}
+
+func (r *optRating) String() string {
+	if r == nil || !r.set {
+		return ""
+	}
+	return strconv.FormatFloat(r.v, 'g', -1, 64)
+}
+
+func (r *optRating) Set(s string) error {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || math.IsNaN(v) || v < 0 || v > 5 {
+		return fmt.Errorf("%q is not a star rating; want 0 to 5", s)
+	}
+	r.v, r.set = v, true
+	return nil
+}
+
 // Run executes `earshot analyze [flags] [FILE | TEXT...]`.
 func Run(ctx context.Context, c Config, args []string) error {
 	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
 	fs.SetOutput(c.Stderr)
 	domain := fs.String("domain", "", "taxonomy pack: "+strings.Join(sentiment.Domains(), ", ")+" (default general; a JSON line's \"domain\" wins)")
 	source := fs.String("source", "", "source kind for every input (twitter, trustpilot, ...); a JSON line's \"source\" wins")
-	rating := fs.Float64("rating", math.NaN(), "star rating (0-5) of a TEXT given on the command line")
+	var rating optRating
+	fs.Var(&rating, "rating", "star rating (0-5) of a TEXT given on the command line (default: none)")
 	fs.Usage = func() {
 		fmt.Fprint(c.Stderr, `usage: earshot analyze [--domain D] [--source KIND] [FILE]
        earshot analyze [--domain D] [--rating R] "some text"
@@ -95,7 +124,7 @@ flags:
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
-		return fmt.Errorf("%w", err)
+		return fmt.Errorf("%w: %v", ErrUsage, err)
 	}
 	an, err := sentiment.New(sentiment.Options{Taxonomies: c.Taxonomies})
 	if err != nil {
@@ -114,11 +143,8 @@ flags:
 		return runLines(ctx, an, c, f, rest[0], *domain, *source)
 	}
 	in := sentiment.Input{Text: strings.Join(rest, " "), Domain: *domain, SourceKind: *source}
-	if !math.IsNaN(*rating) {
-		if *rating < 0 || *rating > 5 {
-			return fmt.Errorf("--rating %v: want 0 to 5", *rating)
-		}
-		in.Rating = rating
+	if rating.set {
+		in.Rating = &rating.v
 	}
 	explain(c.Stdout, an.Analyze(ctx, in))
 	return nil
