@@ -21,6 +21,9 @@ type ComplaintItem struct {
 	Severity  int // 0 none; 1 no explicit reproach, 2 disapproval, 3 accusation, 4 blame
 	Domain    string
 	Text      string
+	// Cause is the annotated span that carries the complaint (or the
+	// reason the tweet is none).
+	Cause string
 }
 
 // ReadComplaints reads the dataset's TSV file: a header line, then
@@ -53,7 +56,7 @@ func ReadComplaints(path string) ([]ComplaintItem, error) {
 		if err1 != nil || err2 != nil || c < 0 || c > 1 || s < 0 || s > 4 {
 			return nil, fmt.Errorf("train: %s line %d: bad complaint %q or severity %q", path, line, p[1], p[2])
 		}
-		out = append(out, ComplaintItem{ID: p[0], Complaint: c == 1, Severity: s, Domain: p[3], Text: html.UnescapeString(p[4])})
+		out = append(out, ComplaintItem{ID: p[0], Complaint: c == 1, Severity: s, Domain: p[3], Text: html.UnescapeString(p[4]), Cause: cause(p)})
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("train: read %s: %w", path, err)
@@ -62,6 +65,13 @@ func ReadComplaints(path string) ([]ComplaintItem, error) {
 		return nil, fmt.Errorf("train: %s: %w", path, ErrNoData)
 	}
 	return out, nil
+}
+
+func cause(p []string) string {
+	if len(p) < 6 {
+		return ""
+	}
+	return html.UnescapeString(strings.TrimSpace(p[5]))
 }
 
 // ComplaintFolds assigns each item a cross-validation fold, stratified by
@@ -103,6 +113,9 @@ type ComplaintConfig struct {
 	// extra examples: wholly negative sentences as complaints, wholly
 	// positive ones as not; 0 leaves them out.
 	ReviewWeight float64
+	// CauseWeight is the weight of the annotated cause spans as extra
+	// examples with their tweet's label; 0 leaves them out.
+	CauseWeight float64
 	// Method picks the learner: "svm" (L2 squared-hinge SVM), "nbsvm"
 	// (the same on naive-Bayes-scaled features), "lr" (AdaGrad logistic
 	// regression) or "ensemble" (the sum of the svm and nbsvm logits).
@@ -112,7 +125,7 @@ type ComplaintConfig struct {
 }
 
 // DefaultComplaintConfig is the shipped configuration.
-var DefaultComplaintConfig = ComplaintConfig{ReviewWeight: 0, Method: "svm", C: 0.1, Gain: 2}
+var DefaultComplaintConfig = ComplaintConfig{ReviewWeight: 0, Method: "ensemble", C: 0.003, Gain: 2}
 
 // complaintExample computes one text's features.
 func complaintExample(lex *nlp.Lexicon, sent *nlp.Linear, sc *nlp.Scratch, text string) ([]uint64, []float64) {
@@ -136,6 +149,10 @@ func TrainComplaint(lex *nlp.Lexicon, sent *nlp.Linear, items []ComplaintItem, r
 	for _, it := range items {
 		h, d := complaintExample(lex, sent, sc, it.Text)
 		ex = append(ex, nlp.Example{H: h, Dense: d, Y: b2i(it.Complaint)})
+		if cfg.CauseWeight > 0 && it.Cause != "" && it.Cause != it.Text {
+			h, d := complaintExample(lex, sent, sc, it.Cause)
+			ex = append(ex, nlp.Example{H: h, Dense: d, Y: b2i(it.Complaint), Weight: cfg.CauseWeight})
+		}
 	}
 	if cfg.ReviewWeight > 0 {
 		for _, r := range reviews {

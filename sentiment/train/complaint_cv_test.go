@@ -51,6 +51,8 @@ func TestComplaintCVReport(t *testing.T) {
 		}
 	}
 	envF("C", &cfg.C)
+	envF("DS", &DenseScale)
+	envF("CAUSE_W", &cfg.CauseWeight)
 	envF("GAIN", &cfg.Gain)
 	if m := os.Getenv("METHOD"); m != "" {
 		cfg.Method = m

@@ -21,6 +21,10 @@ type sparseSet struct {
 	dim   int
 }
 
+// DenseScale multiplies the dense and bias columns, which weakens their
+// regularisation relative to the sparse word features.
+var DenseScale = 3.0
+
 func newSparseSet(ex []nlp.Example, dense int) *sparseSet {
 	col := map[uint64]int32{}
 	s := &sparseSet{dense: dense}
@@ -51,11 +55,11 @@ func newSparseSet(ex []nlp.Example, dense int) *sparseSet {
 		for d := 0; d < dense && d < len(e.Dense); d++ {
 			if e.Dense[d] != 0 {
 				ids = append(ids, base+int32(d))
-				vals = append(vals, float32(e.Dense[d]))
+				vals = append(vals, float32(e.Dense[d]*DenseScale))
 			}
 		}
 		ids = append(ids, base+int32(dense)) // bias
-		vals = append(vals, 1)
+		vals = append(vals, float32(DenseScale))
 		s.idx = append(s.idx, ids)
 		s.val = append(s.val, vals)
 	}
@@ -205,8 +209,8 @@ func (s *sparseSet) toLinear(w, scale []float64, gain float64, bits uint8) *nlp.
 	}
 	base := len(s.hash)
 	for d := 0; d < s.dense; d++ {
-		m.DW[d] = float32(w[base+d] * sc(base+d) * gain)
+		m.DW[d] = float32(w[base+d] * sc(base+d) * gain * DenseScale)
 	}
-	m.B[0] = float32(w[base+s.dense] * gain)
+	m.B[0] = float32(w[base+s.dense] * gain * DenseScale)
 	return m
 }

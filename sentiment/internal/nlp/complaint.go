@@ -92,7 +92,7 @@ func ComplaintFeatures(lex *Lexicon, toks []Token, s Score, vals []float64, z fl
 	var sig ComplaintSignals
 	n := len(toks)
 	neg := 0
-	prev, prev2 := "<s>", "<s>"
+	prev := "<s>"
 	firstPos, lastFail := -1, -1
 	negModal, persist, timeN, req, wh, q, excl, fp, sp, pers := 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 	thanksEnd, addrStart, url := false, false, false
@@ -110,10 +110,7 @@ func ComplaintFeatures(lex *Lexicon, toks []Token, s Score, vals []float64, z fl
 			kind = 'n'
 			neg--
 		}
-		h = append(h, Hash(kind, w, ""), Hash('b', prev, w), Hash('t', prev2+" "+prev, w))
-		if w != "@user" && w != "<url>" && w != "<num>" && len(w) >= 3 && len(w) <= 24 {
-			h = charGrams(h, w)
-		}
+		h = append(h, Hash(kind, w, ""), Hash('b', prev, w))
 		v := 0.0
 		if i < len(vals) {
 			v = vals[i]
@@ -181,9 +178,10 @@ func ComplaintFeatures(lex *Lexicon, toks []Token, s Score, vals []float64, z fl
 				excl++
 			}
 		}
-		prev2, prev = prev, w
+		prev = w
 	}
 	h = append(h, Hash('b', prev, "</s>"))
+	h = textGrams(h, toks)
 	// litotes: "could not have been nicer", "can't say I wasn't impressed"
 	for i := 0; i+3 < n; i++ {
 		a, b := toks[i].Lower, toks[i+1].Lower
@@ -264,16 +262,22 @@ func ComplaintFeatures(lex *Lexicon, toks []Token, s Score, vals []float64, z fl
 	return h, sig
 }
 
-// charGrams appends the 3- to 5-letter pieces of a word with its edges
-// marked, which carry misspellings ("havnig") and inflections.
-func charGrams(h []uint64, w string) []uint64 {
-	var buf [32]byte
-	b := append(buf[:0], '<')
-	b = append(b, w...)
-	b = append(b, '>')
+// textGrams appends the 3- to 5-character pieces of the normalised text,
+// across word boundaries ("t work", "n't bo").
+func textGrams(h []uint64, toks []Token) []uint64 {
+	var buf [512]byte
+	b := append(buf[:0], ' ')
+	for i := range toks {
+		w := normWord(&toks[i])
+		if len(b)+len(w)+1 > len(buf) {
+			break
+		}
+		b = append(b, w...)
+		b = append(b, ' ')
+	}
 	for k := 3; k <= 5; k++ {
 		for i := 0; i+k <= len(b); i++ {
-			h = append(h, hashBytes('c', b[i:i+k]))
+			h = append(h, hashBytes(byte('0'+k), b[i:i+k]))
 		}
 	}
 	return h
