@@ -50,6 +50,10 @@ func (a *Analyzer) complaint(w *work, in Input, rating float64, hasRating bool, 
 	if sarcasm {
 		score += 0.2
 	}
+	if v, ok := a.pred.Complaint(w.sc); ok {
+		a.learnedComplaint(w, in, rating, hasRating, compound, v, kinds, complaintCues, sarcasm, negAspects, score, out)
+		return
+	}
 	var complaint bool
 	switch {
 	case hasRating && rating <= 2:

@@ -130,14 +130,9 @@ var DefaultComplaintConfig = ComplaintConfig{ReviewWeight: 0, Method: "ensemble"
 // complaintExample computes one text's features.
 func complaintExample(lex *nlp.Lexicon, sent *nlp.Linear, sc *nlp.Scratch, text string) ([]uint64, []float64) {
 	sc.Toks, sc.Sents = nlp.Tokenize(text, sc.Toks, sc.Sents)
-	var s nlp.Score
-	sc.Vals, s = lex.Valences(sc.Toks, 0, len(sc.Toks), sc.Vals)
-	sc.H = nlp.Features(lex, sc.Toks, 0, len(sc.Toks), s, sc.Vals, sc.H[:0], sc.Dense)
-	sc.Scores = sent.Scores(sc.H, sc.Dense, sc.Scores)
-	z := sc.Scores[0]
 	dense := make([]float64, nlp.ComplaintDense)
-	h, _ := nlp.ComplaintFeatures(lex, sc.Toks, s, sc.Vals, z, nil, dense)
-	return h, dense
+	h, _ := nlp.ComplaintInput(lex, sent, sc, dense)
+	return append([]uint64(nil), h...), dense
 }
 
 // TrainComplaint fits the complaint model on the complaint tweets and,
@@ -202,8 +197,18 @@ func fitBinary(ex []nlp.Example, cfg ComplaintConfig) *nlp.Linear {
 	return m
 }
 
-// Training settings of the severity model.
-var severityOpts = nlp.TrainOpts{Epochs: 12, Rate: 0.05, L2: 1e-5, Seed: 13}
+// ComplaintThreshold is the shipped complaint probability threshold,
+// chosen on the 10-fold cross-validation of the analyzer.
+const ComplaintThreshold = 0.45
+
+// AddComplaintModels trains the complaint and severity models on the
+// complaint tweets (with the bundle's sentiment model as a feature) and
+// adds them to b.
+func AddComplaintModels(lex *nlp.Lexicon, b *nlp.Bundle, items []ComplaintItem) {
+	b.Complaint = TrainComplaint(lex, b.Sentiment, items, nil, DefaultComplaintConfig)
+	b.Severity = TrainSeverity(lex, b.Sentiment, items, DefaultComplaintConfig)
+	b.ComplaintThreshold = ComplaintThreshold
+}
 
 // TrainSeverity fits the severity model on the complaints: one binary
 // model per threshold ("at least disapproval", "at least accusation",

@@ -62,7 +62,6 @@ func TestComplaintCVReport(t *testing.T) {
 	ep := float64(complaintOpts.Epochs)
 	envF("EPOCHS", &ep)
 	complaintOpts.Epochs = int(ep)
-	severityOpts.Rate, severityOpts.L2, severityOpts.Epochs = complaintOpts.Rate, complaintOpts.L2, complaintOpts.Epochs
 	prob, sev := ComplaintProbs(lex, b.Sentiment, items, reviews, 10, cfg)
 	dumpErrors(t, items, prob, 0.5)
 	for _, th := range []float64{0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6} {

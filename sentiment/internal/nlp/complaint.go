@@ -342,3 +342,41 @@ func ExpectedSeverity(m *Linear, h []uint64, dense []float64, buf []float64) (fl
 	}
 	return e, buf
 }
+
+// ComplaintInput computes the complaint features of toks[0:len] in sc:
+// the sentiment model's verdict on the whole text first, then the
+// complaint features on top. The hashes live in sc.H2.
+func ComplaintInput(lex *Lexicon, sent *Linear, sc *Scratch, dense []float64) ([]uint64, ComplaintSignals) {
+	var s Score
+	n := len(sc.Toks)
+	sc.Vals, s = lex.Valences(sc.Toks, 0, n, sc.Vals)
+	sc.H = Features(lex, sc.Toks, 0, n, s, sc.Vals, sc.H[:0], sc.Dense)
+	sc.Scores = sent.Scores(sc.H, sc.Dense, sc.Scores)
+	z := sc.Scores[0]
+	var sig ComplaintSignals
+	sc.H2, sig = ComplaintFeatures(lex, sc.Toks, s, sc.Vals, z, sc.H2[:0], dense)
+	return sc.H2, sig
+}
+
+// ComplaintVerdict is the learned models' reading of a text.
+type ComplaintVerdict struct {
+	Prob     float64 // probability that the text is a complaint
+	Severity float64 // expected annotated severity level, 1..4, if it is one
+	Signals  ComplaintSignals
+}
+
+// Complaint runs the complaint and severity models over the tokens in sc.
+// ok is false when the bundle has no complaint model.
+func (p *Predictor) Complaint(sc *Scratch) (v ComplaintVerdict, ok bool) {
+	b := p.Bundle
+	if b.Complaint == nil || b.Severity == nil {
+		return v, false
+	}
+	var dense [ComplaintDense]float64
+	h, sig := ComplaintInput(p.Lex, b.Sentiment, sc, dense[:])
+	sc.Scores = b.Complaint.Scores(h, dense[:], sc.Scores)
+	v.Prob = Prob(sc.Scores[0])
+	v.Severity, sc.Scores = ExpectedSeverity(b.Severity, h, dense[:], sc.Scores)
+	v.Signals = sig
+	return v, true
+}

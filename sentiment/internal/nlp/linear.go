@@ -233,6 +233,13 @@ type Bundle struct {
 	Terms     *Linear            // aspect term BIO tagger, 3 classes
 	POS       map[string]string  // word -> Penn tag, distilled from prose
 	CatThresh map[string]float64
+	// Complaint is the complaint model (binary, ComplaintFeatures) and
+	// Severity the cumulative severity model (SeverityLevels-1 columns);
+	// both nil in model files written before they existed.
+	Complaint, Severity *Linear
+	// ComplaintThreshold is the complaint probability from which a text
+	// without stars is a complaint, chosen by cross-validation.
+	ComplaintThreshold float64
 }
 
 // diskBundle holds no maps, so the same model always encodes to the same
@@ -248,11 +255,16 @@ type diskBundle struct {
 	POSTags   []string
 	ThreshFor []string
 	Thresh    []float64
+	Complaint, Severity sparseLinear
+	ComplaintThreshold  float64
 }
 
 // Marshal serialises the bundle (gzip-compressed gob).
 func (b *Bundle) Marshal() ([]byte, error) {
 	d := diskBundle{Version: b.Version, Sentiment: toSparse(b.Sentiment), CatPol: toSparse(b.CatPol), Terms: toSparse(b.Terms)}
+	if b.Complaint != nil && b.Severity != nil {
+		d.Complaint, d.Severity, d.ComplaintThreshold = toSparse(b.Complaint), toSparse(b.Severity), b.ComplaintThreshold
+	}
 	for _, w := range slices.Sorted(maps.Keys(b.POS)) {
 		d.POSWords = append(d.POSWords, w)
 		d.POSTags = append(d.POSTags, b.POS[w])
@@ -306,6 +318,18 @@ func Unmarshal(data []byte) (*Bundle, error) {
 	}
 	if b.Terms, err = fromSparse(d.Terms); err != nil {
 		return nil, fmt.Errorf("nlp: term model: %w", err)
+	}
+	if d.Complaint.K != 0 {
+		if b.Complaint, err = fromSparse(d.Complaint); err != nil {
+			return nil, fmt.Errorf("nlp: complaint model: %w", err)
+		}
+		if b.Severity, err = fromSparse(d.Severity); err != nil {
+			return nil, fmt.Errorf("nlp: severity model: %w", err)
+		}
+		if b.Complaint.K != 1 || b.Complaint.Dense != ComplaintDense || b.Severity.K != SeverityLevels-1 || b.Severity.Dense != ComplaintDense {
+			return nil, fmt.Errorf("nlp: complaint models of the wrong shape")
+		}
+		b.ComplaintThreshold = d.ComplaintThreshold
 	}
 	if len(d.CatNames) != len(d.Category) {
 		return nil, fmt.Errorf("nlp: %d category names for %d models", len(d.CatNames), len(d.Category))
