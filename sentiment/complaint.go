@@ -51,7 +51,7 @@ func (a *Analyzer) complaint(w *work, in Input, rating float64, hasRating bool, 
 		score += 0.2
 	}
 	if v, ok := a.pred.Complaint(w.sc); ok {
-		a.learnedComplaint(w, in, rating, hasRating, compound, v, kinds, complaintCues, sarcasm, negAspects, score, out)
+		a.learnedComplaint(w, in, rating, hasRating, compound, z, lex, v, kinds, complaintCues, sarcasm, negAspects, score, out)
 		return
 	}
 	var complaint bool

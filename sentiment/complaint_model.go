@@ -3,6 +3,7 @@ package sentiment
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/sentiment/internal/nlp"
@@ -23,19 +24,19 @@ import (
 // about a football team) is weak evidence.
 const (
 	cueFloorReview = 0.05
-	cueFloorSocial = 0.3
+	cueFloorSocial = 0.35
 )
 
-// Cut points of the expected annotated severity (1 no explicit reproach,
+// sevCuts cut the expected annotated severity (1 no explicit reproach,
 // 2 disapproval, 3 accusation, 4 blame) into earshot's base severities
-// 1..3; 4 and 5 stay reserved for fraud, discrimination, health, legal
-// threats and the boosts below. Chosen on the 10-fold cross-validation.
-const (
-	sevCut2 = 1.8
-	sevCut3 = 2.6
-)
+// 1..3; 4 stays for fraud, discrimination and the boosts (repeat, churn,
+// a 1-star rating), 5 for health and legal threats (and public reach).
+// Chosen on the 10-fold cross-validation.
+var sevCuts = [2]float64{2.0, 2.4}
 
-func (a *Analyzer) learnedComplaint(w *work, in Input, rating float64, hasRating bool, compound float64, v nlp.ComplaintVerdict,
+var sevNames = [...]string{"no explicit reproach", "disapproval", "accusation or blame"}
+
+func (a *Analyzer) learnedComplaint(w *work, in Input, rating float64, hasRating bool, compound, z float64, lex nlp.Score, v nlp.ComplaintVerdict,
 	kinds map[cueKind]bool, complaintCues int, sarcasm bool, negAspects int, cueScore float64, out *models.Analysis) {
 	th := a.pred.Bundle.ComplaintThreshold
 	if th <= 0 || th >= 1 {
@@ -45,13 +46,20 @@ func (a *Analyzer) learnedComplaint(w *work, in Input, rating float64, hasRating
 	out.Reasons = append(out.Reasons, fmt.Sprintf("complaint model %.2f", p))
 	severe := kinds[cueHealth] || kinds[cueLegal] || kinds[cueDiscrimination] || kinds[cueFraud]
 	anyCue := complaintCues > 0 || kinds[cueChurn]
-	floor := cueFloorReview
-	if isSocial(in.SourceKind, w.sc.Toks) {
+	// Only a declared social source reads as a post to the public: an
+	// unlabelled text (the analyze command) is read like a review.
+	floor, social := cueFloorReview, socialKinds[strings.ToLower(in.SourceKind)]
+	if social {
 		floor = cueFloorSocial
 	}
 	// "The staff could not have been nicer": praise put negatively.
 	litotes := v.Signals.Litotes && !anyCue && !severe
-	words := !litotes && (p >= th || severe || (anyCue || sarcasm) && p >= floor)
+	// A clearly negative review, backed by a negative word or a confident
+	// sentiment model, is a complaint about the business. On a social post
+	// tone alone is not (an insult, someone else's bad news): the model
+	// decides.
+	tone := !social && compound <= -0.1 && (lex.Neg < 0 || z <= -1.0)
+	words := !litotes && (p >= th || severe || (anyCue || sarcasm || tone) && p >= floor)
 	var complaint bool
 	score := calibrate(p, th)
 	switch {
@@ -109,13 +117,15 @@ func (a *Analyzer) learnedComplaint(w *work, in Input, rating float64, hasRating
 		out.Reasons = append(out.Reasons, fmt.Sprintf("negative tone (%.2f)", compound))
 	}
 	sev := 1
-	switch {
-	case v.Severity >= sevCut3:
-		sev = 3
-		out.Reasons = append(out.Reasons, fmt.Sprintf("severity model %.1f: accusation or blame", v.Severity))
-	case v.Severity >= sevCut2:
-		sev = 2
-		out.Reasons = append(out.Reasons, fmt.Sprintf("severity model %.1f: disapproval", v.Severity))
+	for _, c := range sevCuts {
+		if v.Severity >= c {
+			sev++
+		}
+	}
+	out.Reasons = append(out.Reasons, fmt.Sprintf("severity model %.1f: %s", v.Severity, sevNames[sev-1]))
+	if sev > 1 && !severe && mildWording(w.sc.Toks) {
+		sev--
+		out.Reasons = append(out.Reasons, "mild wording")
 	}
 	if hasRating && rating <= 1 {
 		sev++
@@ -127,16 +137,29 @@ func (a *Analyzer) learnedComplaint(w *work, in Input, rating float64, hasRating
 	if kinds[cueChurn] {
 		sev++
 	}
+	// 5 is for health and legal threats (and public reach) alone
+	sev = min(sev, 4)
 	if kinds[cueFraud] || kinds[cueDiscrimination] {
-		sev = max(sev, 4)
+		sev = 4
 	}
 	if kinds[cueHealth] || kinds[cueLegal] {
 		sev = 5
 	}
-	if sev > 5 {
-		sev = 5
-	}
 	out.Severity = reachBoost(sev, in.AuthorReach, &out.Reasons)
+}
+
+// mildWording reports a softener ("a bit soggy", "slightly cold"): the
+// customer states a problem without reproach.
+func mildWording(toks []nlp.Token) bool {
+	for i := range toks {
+		switch toks[i].Lower {
+		case "slightly", "somewhat", "kinda", "mildly", "bit", "little":
+			if toks[i].Lower != "bit" && toks[i].Lower != "little" || i > 0 && toks[i-1].Lower == "a" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // calibrate maps the model probability so that the decision threshold

@@ -20,6 +20,7 @@ func main() {
 	data := flag.String("data", "../shared/datasets", "datasets folder holding vader/ and semeval14/")
 	folds := flag.Int("folds", 5, "cross-validation folds")
 	quiet := flag.Bool("q", false, "no progress lines on stderr")
+	only := flag.String("only", "", `run one part only: "complaints" (the complaint tweets, 10-fold)`)
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -31,6 +32,15 @@ func main() {
 	progress := os.Stderr
 	if *quiet {
 		progress = nil
+	}
+	if *only == "complaints" {
+		row, err := accuracy.EvaluateComplaints(ctx, d.Complaints, progress)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "accuracy:", err)
+			os.Exit(1)
+		}
+		row.PrintComplaints(os.Stdout)
+		return
 	}
 	rep, err := accuracy.Evaluate(ctx, d, *folds, progress)
 	if err != nil {

@@ -131,7 +131,7 @@ var DefaultComplaintConfig = ComplaintConfig{ReviewWeight: 0, Method: "ensemble"
 func complaintExample(lex *nlp.Lexicon, sent *nlp.Linear, sc *nlp.Scratch, text string) ([]uint64, []float64) {
 	sc.Toks, sc.Sents = nlp.Tokenize(text, sc.Toks, sc.Sents)
 	dense := make([]float64, nlp.ComplaintDense)
-	h, _ := nlp.ComplaintInput(lex, sent, sc, dense)
+	h, _ := nlp.ComplaintInput(lex, sent, sc, 0, len(sc.Toks), dense)
 	return append([]uint64(nil), h...), dense
 }
 
@@ -199,7 +199,7 @@ func fitBinary(ex []nlp.Example, cfg ComplaintConfig) *nlp.Linear {
 
 // ComplaintThreshold is the shipped complaint probability threshold,
 // chosen on the 10-fold cross-validation of the analyzer.
-const ComplaintThreshold = 0.45
+const ComplaintThreshold = 0.5
 
 // AddComplaintModels trains the complaint and severity models on the
 // complaint tweets (with the bundle's sentiment model as a feature) and

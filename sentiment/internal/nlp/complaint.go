@@ -343,18 +343,17 @@ func ExpectedSeverity(m *Linear, h []uint64, dense []float64, buf []float64) (fl
 	return e, buf
 }
 
-// ComplaintInput computes the complaint features of toks[0:len] in sc:
-// the sentiment model's verdict on the whole text first, then the
-// complaint features on top. The hashes live in sc.H2.
-func ComplaintInput(lex *Lexicon, sent *Linear, sc *Scratch, dense []float64) ([]uint64, ComplaintSignals) {
+// ComplaintInput computes the complaint features of sc.Toks[from:to]:
+// the sentiment model's verdict on the range first, then the complaint
+// features on top. The hashes live in sc.H2.
+func ComplaintInput(lex *Lexicon, sent *Linear, sc *Scratch, from, to int, dense []float64) ([]uint64, ComplaintSignals) {
 	var s Score
-	n := len(sc.Toks)
-	sc.Vals, s = lex.Valences(sc.Toks, 0, n, sc.Vals)
-	sc.H = Features(lex, sc.Toks, 0, n, s, sc.Vals, sc.H[:0], sc.Dense)
+	sc.Vals, s = lex.Valences(sc.Toks, from, to, sc.Vals)
+	sc.H = Features(lex, sc.Toks, from, to, s, sc.Vals, sc.H[:0], sc.Dense)
 	sc.Scores = sent.Scores(sc.H, sc.Dense, sc.Scores)
 	z := sc.Scores[0]
 	var sig ComplaintSignals
-	sc.H2, sig = ComplaintFeatures(lex, sc.Toks, s, sc.Vals, z, sc.H2[:0], dense)
+	sc.H2, sig = ComplaintFeatures(lex, sc.Toks[from:to], s, sc.Vals, z, sc.H2[:0], dense)
 	return sc.H2, sig
 }
 
@@ -365,18 +364,50 @@ type ComplaintVerdict struct {
 	Signals  ComplaintSignals
 }
 
-// Complaint runs the complaint and severity models over the tokens in sc.
-// ok is false when the bundle has no complaint model.
+// Long texts are read in windows of whole sentences of about this many
+// tokens, at most maxWindows of them: the models learned from tweets, and
+// a complaint anywhere in a long review is still a complaint.
+const (
+	windowTokens = 60
+	maxWindows   = 24
+)
+
+// Complaint runs the complaint and severity models over the tokens in sc
+// (sc.Sents must hold their sentences). A long text scores as its most
+// complaining window. ok is false when the bundle has no complaint model.
 func (p *Predictor) Complaint(sc *Scratch) (v ComplaintVerdict, ok bool) {
 	b := p.Bundle
 	if b.Complaint == nil || b.Severity == nil {
 		return v, false
 	}
+	n := len(sc.Toks)
+	if n <= windowTokens+windowTokens/2 || len(sc.Sents) < 2 {
+		return p.complaintRange(sc, 0, n), true
+	}
+	best := ComplaintVerdict{Prob: -1}
+	from, windows := sc.Sents[0].From, 0
+	for i, sp := range sc.Sents {
+		if sp.To-from < windowTokens && i < len(sc.Sents)-1 {
+			continue
+		}
+		if r := p.complaintRange(sc, from, sp.To); r.Prob > best.Prob {
+			best = r
+		}
+		from = sp.To
+		if windows++; windows >= maxWindows {
+			break
+		}
+	}
+	return best, true
+}
+
+func (p *Predictor) complaintRange(sc *Scratch, from, to int) (v ComplaintVerdict) {
+	b := p.Bundle
 	var dense [ComplaintDense]float64
-	h, sig := ComplaintInput(p.Lex, b.Sentiment, sc, dense[:])
+	h, sig := ComplaintInput(p.Lex, b.Sentiment, sc, from, to, dense[:])
 	sc.Scores = b.Complaint.Scores(h, dense[:], sc.Scores)
 	v.Prob = Prob(sc.Scores[0])
 	v.Severity, sc.Scores = ExpectedSeverity(b.Severity, h, dense[:], sc.Scores)
 	v.Signals = sig
-	return v, true
+	return v
 }
