@@ -44,6 +44,8 @@ func (a *Analyzer) learnedComplaint(w *work, in Input, rating float64, hasRating
 	}
 	p := v.Prob
 	out.Reasons = append(out.Reasons, fmt.Sprintf("complaint model %.2f", p))
+	p = in.Corrections.adjust(p, &out.Reasons)
+	corr := in.Corrections.match(w.sc.Toks)
 	severe := kinds[cueHealth] || kinds[cueLegal] || kinds[cueDiscrimination] || kinds[cueFraud]
 	anyCue := complaintCues > 0 || kinds[cueChurn]
 	// Only a declared social source reads as a post to the public: an
@@ -60,6 +62,15 @@ func (a *Analyzer) learnedComplaint(w *work, in Input, rating float64, hasRating
 	// decides.
 	tone := !social && compound <= -0.1 && (lex.Neg < 0 || z <= -1.0)
 	words := !litotes && (p >= th || severe || (anyCue || sarcasm || tone) && p >= floor)
+	switch {
+	case corr.not != "" && !severe:
+		words = false
+		out.Reasons = append(out.Reasons, fmt.Sprintf("business correction: %q marked not a complaint", corr.not))
+	case corr.is != "":
+		words = true
+		p = math.Max(p, th)
+		out.Reasons = append(out.Reasons, fmt.Sprintf("business correction: %q marked a complaint", corr.is))
+	}
 	var complaint bool
 	score := calibrate(p, th)
 	switch {

@@ -75,3 +75,35 @@ func TestSeverityRanks(t *testing.T) {
 		t.Errorf("health %d, blame %d: want 5 reserved for health and safety", health, blame)
 	}
 }
+
+// TestCorrections shows a business's staff corrections changing the
+// verdict on its later mentions, and saying so.
+func TestCorrections(t *testing.T) {
+	a := analyzer(t)
+	ctx := context.Background()
+	java := "Java streams are slow and the build keeps failing, terrible."
+	if got := a.Analyze(ctx, Input{Text: java}); !got.Complaint {
+		t.Fatalf("precondition: %q not flagged; reasons %q", java, got.Reasons)
+	}
+	corr := &Corrections{NotComplaint: []string{"java"}, Complaint: []string{"invoice still missing"}}
+	got := a.Analyze(ctx, Input{Text: java, Corrections: corr})
+	if got.Complaint || !hasReason(got, "business correction") {
+		t.Errorf("corrected text still flagged: %v %q", got.Complaint, got.Reasons)
+	}
+	// a health problem is never unmarked
+	got = a.Analyze(ctx, Input{Text: "The java chip muffin gave me food poisoning.", Corrections: corr})
+	if !got.Complaint || got.Severity != 5 {
+		t.Errorf("health complaint unmarked by a correction: %v sev %d %q", got.Complaint, got.Severity, got.Reasons)
+	}
+	plain := "Hello, my invoice still missing from the portal."
+	if got := a.Analyze(ctx, Input{Text: plain, SourceKind: "twitter", Corrections: corr}); !got.Complaint || !hasReason(got, "business correction") {
+		t.Errorf("phrase marked a complaint not flagged: %v %q", got.Complaint, got.Reasons)
+	}
+	// a negative bias lowers the score of everything for that business
+	txt := "@shop my order is late again"
+	base := a.Analyze(ctx, Input{Text: txt, SourceKind: "twitter"})
+	low := a.Analyze(ctx, Input{Text: txt, SourceKind: "twitter", Corrections: &Corrections{Bias: -2}})
+	if low.ComplaintScore >= base.ComplaintScore {
+		t.Errorf("bias -2: score %.3f, without %.3f; want lower", low.ComplaintScore, base.ComplaintScore)
+	}
+}

@@ -35,6 +35,9 @@ type Input struct {
 	SourceKind  string   // "trustpilot", "twitter", "rss", ... ; social kinds: twitter, mastodon, bluesky, hackernews, reddit, rss
 	AuthorReach int64    // followers, 0 when unknown
 	Domain      string   // taxonomy pack: restaurant, hospitality, retail, software, general ("" = general)
+	// Corrections are the business's staff corrections of earlier
+	// complaint flags; nil applies none.
+	Corrections *Corrections
 }
 
 // Options configures an Analyzer. Taxonomies extends or adds packs:
