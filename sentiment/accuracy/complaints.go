@@ -2,6 +2,7 @@ package accuracy
 
 import (
 	"context"
+	"math"
 	"fmt"
 	"io"
 
@@ -78,7 +79,7 @@ func EvaluateComplaints(ctx context.Context, items []train.ComplaintItem, progre
 			r := an.Analyze(ctx, sentiment.Input{Text: it.Text, SourceKind: "twitter"})
 			flag[i], sev[i] = r.Complaint, float64(r.Severity)
 			sc.Toks, sc.Sents = nlp.Tokenize(it.Text, sc.Toks, sc.Sents)
-			v, _ := p.Complaint(sc)
+			v, _ := p.Complaint(sc, math.NaN())
 			mflag[i], msev[i] = v.Prob >= b.ComplaintThreshold, v.Severity
 		}
 		if progress != nil {

@@ -131,7 +131,7 @@ var DefaultComplaintConfig = ComplaintConfig{ReviewWeight: 0, Method: "ensemble"
 func complaintExample(lex *nlp.Lexicon, sent *nlp.Linear, sc *nlp.Scratch, text string) ([]uint64, []float64) {
 	sc.Toks, sc.Sents = nlp.Tokenize(text, sc.Toks, sc.Sents)
 	dense := make([]float64, nlp.ComplaintDense)
-	h, _ := nlp.ComplaintInput(lex, sent, sc, 0, len(sc.Toks), dense)
+	h, _ := nlp.ComplaintInput(lex, sent, sc, 0, len(sc.Toks), math.NaN(), dense)
 	return append([]uint64(nil), h...), dense
 }
 
@@ -205,8 +205,8 @@ const ComplaintThreshold = 0.5
 // complaint tweets (with the bundle's sentiment model as a feature) and
 // adds them to b.
 func AddComplaintModels(lex *nlp.Lexicon, b *nlp.Bundle, items []ComplaintItem) {
-	b.Complaint = TrainComplaint(lex, b.Sentiment, items, nil, DefaultComplaintConfig)
-	b.Severity = TrainSeverity(lex, b.Sentiment, items, DefaultComplaintConfig)
+	b.Complaint = nlp.PackComplaint(TrainComplaint(lex, b.Sentiment, items, nil, DefaultComplaintConfig),
+		TrainSeverity(lex, b.Sentiment, items, DefaultComplaintConfig))
 	b.ComplaintThreshold = ComplaintThreshold
 }
 
@@ -274,7 +274,7 @@ func ComplaintProbs(lex *nlp.Lexicon, sent *nlp.Linear, items []ComplaintItem, r
 		}
 		cm := TrainComplaint(lex, sent, tr, reviews, cfg)
 		sm := TrainSeverity(lex, sent, tr, cfg)
-		var scores, buf []float64
+		var scores []float64
 		for i, it := range items {
 			if fold[i] != k {
 				continue
@@ -282,7 +282,8 @@ func ComplaintProbs(lex *nlp.Lexicon, sent *nlp.Linear, items []ComplaintItem, r
 			h, d := complaintExample(lex, sent, sc, it.Text)
 			scores = cm.Scores(h, d, scores)
 			prob[i] = nlp.Prob(scores[0])
-			sev[i], buf = nlp.ExpectedSeverity(sm, h, d, buf)
+			scores = sm.Scores(h, d, scores)
+			sev[i] = nlp.ExpectedSeverity(scores)
 		}
 	}
 	return prob, sev

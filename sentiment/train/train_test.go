@@ -205,7 +205,7 @@ func TestComplaintModelLearns(t *testing.T) {
 	right := 0
 	for _, it := range items {
 		sc.Toks, sc.Sents = nlp.Tokenize(it.Text, sc.Toks, sc.Sents)
-		v, ok := p.Complaint(sc)
+		v, ok := p.Complaint(sc, math.NaN())
 		if !ok {
 			t.Fatal("bundle without complaint model")
 		}
@@ -227,7 +227,7 @@ func TestComplaintModelLearns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b2.Complaint == nil || b2.Severity == nil || b2.ComplaintThreshold != ComplaintThreshold {
+	if b2.Complaint == nil || b2.ComplaintThreshold != ComplaintThreshold {
 		t.Fatalf("round trip lost the complaint models")
 	}
 }

@@ -331,27 +331,52 @@ func (m *Linear) SetColumn(k int, src *Linear) {
 	m.B[k] = src.B[0]
 }
 
+// Column returns class column k of m as a binary model.
+func (m *Linear) Column(k int) *Linear {
+	c := NewLinear(1, m.Bits, m.Dense)
+	for i := range c.W {
+		c.W[i] = m.W[i*m.K+k]
+	}
+	for d := 0; d < m.Dense; d++ {
+		c.DW[d] = m.DW[d*m.K+k]
+	}
+	c.B[0] = m.B[k]
+	return c
+}
+
+// PackComplaint packs a binary complaint model and a cumulative severity
+// model (SeverityLevels-1 columns) into the layout of Bundle.Complaint.
+func PackComplaint(complaint, severity *Linear) *Linear {
+	m := NewLinear(SeverityLevels, complaint.Bits, complaint.Dense)
+	m.SetColumn(0, complaint)
+	for k := 0; k < severity.K; k++ {
+		m.SetColumn(k+1, severity.Column(k))
+	}
+	return m
+}
+
 // ExpectedSeverity is the expected annotated level (1..4) under the
-// cumulative severity model: 1 plus the probabilities of "above level k".
-// buf is scratch space, returned for reuse.
-func ExpectedSeverity(m *Linear, h []uint64, dense []float64, buf []float64) (float64, []float64) {
-	buf = m.Scores(h, dense, buf)
+// cumulative severity model whose logits are cum: 1 plus the
+// probabilities of "above level k".
+func ExpectedSeverity(cum []float64) float64 {
 	e := 1.0
-	for _, s := range buf {
+	for _, s := range cum {
 		e += Prob(s)
 	}
-	return e, buf
+	return e
 }
 
 // ComplaintInput computes the complaint features of sc.Toks[from:to]:
-// the sentiment model's verdict on the range first, then the complaint
-// features on top. The hashes live in sc.H2.
-func ComplaintInput(lex *Lexicon, sent *Linear, sc *Scratch, from, to int, dense []float64) ([]uint64, ComplaintSignals) {
+// the sentiment model's verdict z on the range (computed when NaN), then
+// the complaint features on top. The hashes live in sc.H2.
+func ComplaintInput(lex *Lexicon, sent *Linear, sc *Scratch, from, to int, z float64, dense []float64) ([]uint64, ComplaintSignals) {
 	var s Score
 	sc.Vals, s = lex.Valences(sc.Toks, from, to, sc.Vals)
-	sc.H = Features(lex, sc.Toks, from, to, s, sc.Vals, sc.H[:0], sc.Dense)
-	sc.Scores = sent.Scores(sc.H, sc.Dense, sc.Scores)
-	z := sc.Scores[0]
+	if math.IsNaN(z) {
+		sc.H = Features(lex, sc.Toks, from, to, s, sc.Vals, sc.H[:0], sc.Dense)
+		sc.Scores = sent.Scores(sc.H, sc.Dense, sc.Scores)
+		z = sc.Scores[0]
+	}
 	var sig ComplaintSignals
 	sc.H2, sig = ComplaintFeatures(lex, sc.Toks[from:to], s, sc.Vals, z, sc.H2[:0], dense)
 	return sc.H2, sig
@@ -373,16 +398,17 @@ const (
 )
 
 // Complaint runs the complaint and severity models over the tokens in sc
-// (sc.Sents must hold their sentences). A long text scores as its most
-// complaining window. ok is false when the bundle has no complaint model.
-func (p *Predictor) Complaint(sc *Scratch) (v ComplaintVerdict, ok bool) {
-	b := p.Bundle
-	if b.Complaint == nil || b.Severity == nil {
+// (sc.Sents must hold their sentences). z is the sentiment model's
+// log-odds for the whole text when the caller has it, NaN otherwise. A
+// long text scores as its most complaining window. ok is false when the
+// bundle has no complaint model.
+func (p *Predictor) Complaint(sc *Scratch, z float64) (v ComplaintVerdict, ok bool) {
+	if p.Bundle.Complaint == nil {
 		return v, false
 	}
 	n := len(sc.Toks)
 	if n <= windowTokens+windowTokens/2 || len(sc.Sents) < 2 {
-		return p.complaintRange(sc, 0, n), true
+		return p.complaintRange(sc, 0, n, z), true
 	}
 	best := ComplaintVerdict{Prob: -1}
 	from, windows := sc.Sents[0].From, 0
@@ -390,7 +416,7 @@ func (p *Predictor) Complaint(sc *Scratch) (v ComplaintVerdict, ok bool) {
 		if sp.To-from < windowTokens && i < len(sc.Sents)-1 {
 			continue
 		}
-		if r := p.complaintRange(sc, from, sp.To); r.Prob > best.Prob {
+		if r := p.complaintRange(sc, from, sp.To, math.NaN()); r.Prob > best.Prob {
 			best = r
 		}
 		from = sp.To
@@ -401,13 +427,13 @@ func (p *Predictor) Complaint(sc *Scratch) (v ComplaintVerdict, ok bool) {
 	return best, true
 }
 
-func (p *Predictor) complaintRange(sc *Scratch, from, to int) (v ComplaintVerdict) {
+func (p *Predictor) complaintRange(sc *Scratch, from, to int, z float64) (v ComplaintVerdict) {
 	b := p.Bundle
 	var dense [ComplaintDense]float64
-	h, sig := ComplaintInput(p.Lex, b.Sentiment, sc, from, to, dense[:])
+	h, sig := ComplaintInput(p.Lex, b.Sentiment, sc, from, to, z, dense[:])
 	sc.Scores = b.Complaint.Scores(h, dense[:], sc.Scores)
 	v.Prob = Prob(sc.Scores[0])
-	v.Severity, sc.Scores = ExpectedSeverity(b.Severity, h, dense[:], sc.Scores)
+	v.Severity = ExpectedSeverity(sc.Scores[1:])
 	v.Signals = sig
 	return v
 }

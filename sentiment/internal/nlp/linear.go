@@ -233,10 +233,12 @@ type Bundle struct {
 	Terms     *Linear            // aspect term BIO tagger, 3 classes
 	POS       map[string]string  // word -> Penn tag, distilled from prose
 	CatThresh map[string]float64
-	// Complaint is the complaint model (binary, ComplaintFeatures) and
-	// Severity the cumulative severity model (SeverityLevels-1 columns);
-	// both nil in model files written before they existed.
-	Complaint, Severity *Linear
+	// Complaint holds the complaint and severity models over
+	// ComplaintFeatures, packed so one table lookup serves both: column 0
+	// is the complaint log-odds, columns 1..SeverityLevels-1 the
+	// cumulative severity models ("above level k"). nil in model files
+	// written before it existed.
+	Complaint *Linear
 	// ComplaintThreshold is the complaint probability from which a text
 	// without stars is a complaint, chosen by cross-validation.
 	ComplaintThreshold float64
@@ -255,15 +257,15 @@ type diskBundle struct {
 	POSTags             []string
 	ThreshFor           []string
 	Thresh              []float64
-	Complaint, Severity sparseLinear
-	ComplaintThreshold  float64
+	Complaint          sparseLinear
+	ComplaintThreshold float64
 }
 
 // Marshal serialises the bundle (gzip-compressed gob).
 func (b *Bundle) Marshal() ([]byte, error) {
 	d := diskBundle{Version: b.Version, Sentiment: toSparse(b.Sentiment), CatPol: toSparse(b.CatPol), Terms: toSparse(b.Terms)}
-	if b.Complaint != nil && b.Severity != nil {
-		d.Complaint, d.Severity, d.ComplaintThreshold = toSparse(b.Complaint), toSparse(b.Severity), b.ComplaintThreshold
+	if b.Complaint != nil {
+		d.Complaint, d.ComplaintThreshold = toSparse(b.Complaint), b.ComplaintThreshold
 	}
 	for _, w := range slices.Sorted(maps.Keys(b.POS)) {
 		d.POSWords = append(d.POSWords, w)
@@ -323,10 +325,7 @@ func Unmarshal(data []byte) (*Bundle, error) {
 		if b.Complaint, err = fromSparse(d.Complaint); err != nil {
 			return nil, fmt.Errorf("nlp: complaint model: %w", err)
 		}
-		if b.Severity, err = fromSparse(d.Severity); err != nil {
-			return nil, fmt.Errorf("nlp: severity model: %w", err)
-		}
-		if b.Complaint.K != 1 || b.Complaint.Dense != ComplaintDense || b.Severity.K != SeverityLevels-1 || b.Severity.Dense != ComplaintDense {
+		if b.Complaint.K != SeverityLevels || b.Complaint.Dense != ComplaintDense {
 			return nil, fmt.Errorf("nlp: complaint models of the wrong shape")
 		}
 		b.ComplaintThreshold = d.ComplaintThreshold
