@@ -2,9 +2,9 @@ package accuracy
 
 import (
 	"context"
-	"math"
 	"fmt"
 	"io"
+	"math"
 
 	"github.com/earshot/earshot/sentiment"
 	"github.com/earshot/earshot/sentiment/internal/nlp"

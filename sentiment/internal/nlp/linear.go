@@ -247,16 +247,16 @@ type Bundle struct {
 // diskBundle holds no maps, so the same model always encodes to the same
 // bytes (gob writes maps in random order).
 type diskBundle struct {
-	Version             string
-	Sentiment           sparseLinear
-	CatNames            []string
-	Category            []sparseLinear
-	CatPol              sparseLinear
-	Terms               sparseLinear
-	POSWords            []string
-	POSTags             []string
-	ThreshFor           []string
-	Thresh              []float64
+	Version            string
+	Sentiment          sparseLinear
+	CatNames           []string
+	Category           []sparseLinear
+	CatPol             sparseLinear
+	Terms              sparseLinear
+	POSWords           []string
+	POSTags            []string
+	ThreshFor          []string
+	Thresh             []float64
 	Complaint          sparseLinear
 	ComplaintThreshold float64
 }
