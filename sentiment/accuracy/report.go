@@ -4,6 +4,7 @@
 package accuracy
 
 import (
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -200,7 +201,7 @@ func termCounts(test []train.SemSentence, terms func(string) []string) (tp, fp, 
 }
 
 func analyzerFor(b *nlp.Bundle) (*sentiment.Analyzer, error) {
-	data, err := b.Marshal()
+	data, err := b.MarshalLevel(gzip.BestSpeed)
 	if err != nil {
 		return nil, err
 	}

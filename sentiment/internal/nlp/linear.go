@@ -262,7 +262,11 @@ type diskBundle struct {
 }
 
 // Marshal serialises the bundle (gzip-compressed gob).
-func (b *Bundle) Marshal() ([]byte, error) {
+func (b *Bundle) Marshal() ([]byte, error) { return b.MarshalLevel(gzip.BestCompression) }
+
+// MarshalLevel is Marshal with a gzip compression level: gzip.BestSpeed
+// for model files that only live in memory (cross-validation folds).
+func (b *Bundle) MarshalLevel(level int) ([]byte, error) {
 	d := diskBundle{Version: b.Version, Sentiment: toSparse(b.Sentiment), CatPol: toSparse(b.CatPol), Terms: toSparse(b.Terms)}
 	if b.Complaint != nil {
 		d.Complaint, d.ComplaintThreshold = toSparse(b.Complaint), b.ComplaintThreshold
@@ -282,7 +286,10 @@ func (b *Bundle) Marshal() ([]byte, error) {
 		}
 	}
 	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zw, err := gzip.NewWriterLevel(&buf, level)
+	if err != nil {
+		return nil, fmt.Errorf("nlp: compress model: %w", err)
+	}
 	if err := gob.NewEncoder(zw).Encode(&d); err != nil {
 		return nil, fmt.Errorf("nlp: encode model: %w", err)
 	}
