@@ -11,7 +11,10 @@ import (
 )
 
 // TestComplaintCVReport prints the model-only 10-fold cross-validation of
-// the complaint and severity models (set EARSHOT_COMPLAINT_CV=1).
+// the complaint and severity models at a range of thresholds: the quick
+// harness used to choose features and settings (a few seconds). Set
+// EARSHOT_COMPLAINT_CV=1 to run it; METHOD, C, GAIN, DS, REVIEW_W and
+// CAUSE_W override the configuration, DUMP=file writes the errors.
 func TestComplaintCVReport(t *testing.T) {
 	if os.Getenv("EARSHOT_COMPLAINT_CV") == "" {
 		t.Skip("set EARSHOT_COMPLAINT_CV=1 to run the complaint cross-validation")
@@ -33,37 +36,36 @@ func TestComplaintCVReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lex := nlp.NewLexicon()
-	reviews := append(SemLabeled(d.Restaurant), SemLabeled(d.Laptop)...)
 	cfg := DefaultComplaintConfig
-	if w := os.Getenv("REVIEW_W"); w != "" {
-		var x float64
-		for _, c := range w {
-			_ = c
-		}
-		if _, err := fmtSscan(w, &x); err == nil {
-			cfg.ReviewWeight = x
-		}
-	}
 	envF := func(name string, x *float64) {
 		if v := os.Getenv(name); v != "" {
-			fmtSscan(v, x)
+			if _, err := fmt.Sscan(v, x); err != nil {
+				t.Fatalf("%s=%q: %v", name, v, err)
+			}
 		}
 	}
-	envF("C", &cfg.C)
-	envF("DS", &DenseScale)
+	envF("REVIEW_W", &cfg.ReviewWeight)
 	envF("CAUSE_W", &cfg.CauseWeight)
+	envF("C", &cfg.C)
 	envF("GAIN", &cfg.Gain)
+	envF("DS", &DenseScale)
 	if m := os.Getenv("METHOD"); m != "" {
 		cfg.Method = m
 	}
-	envF("RATE", &complaintOpts.Rate)
-	envF("L2", &complaintOpts.L2)
-	ep := float64(complaintOpts.Epochs)
-	envF("EPOCHS", &ep)
-	complaintOpts.Epochs = int(ep)
-	prob, sev := ComplaintProbs(lex, b.Sentiment, items, reviews, 10, cfg)
-	dumpErrors(t, items, prob, 0.5)
+	reviews := append(SemLabeled(d.Restaurant), SemLabeled(d.Laptop)...)
+	prob, sev := ComplaintProbs(nlp.NewLexicon(), b.Sentiment, items, reviews, 10, cfg)
+	if path := os.Getenv("DUMP"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, it := range items {
+			if (prob[i] >= ComplaintThreshold) != it.Complaint {
+				fmt.Fprintf(f, "%v\t%.2f\t%s\t%d\t%s\n", it.Complaint, prob[i], it.Domain, it.Severity, it.Text)
+			}
+		}
+		f.Close()
+	}
 	for _, th := range []float64{0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6} {
 		flag := make([]bool, len(items))
 		for i := range items {
@@ -71,20 +73,5 @@ func TestComplaintCVReport(t *testing.T) {
 		}
 		r := ScoreComplaints(items, flag, sev)
 		t.Logf("th %.2f: complaint P/R/F1 %.3f/%.3f/%.3f macro-F1 %.3f random flagged %.3f spearman(model) %.3f", th, r.Complaint.P, r.Complaint.R, r.Complaint.F1, r.MacroF1, r.RandomFlagged, r.Spearman)
-	}
-}
-
-func fmtSscan(s string, x *float64) (int, error) { return fmt.Sscan(s, x) }
-
-func dumpErrors(t *testing.T, items []ComplaintItem, prob []float64, th float64) {
-	if os.Getenv("DUMP") == "" {
-		return
-	}
-	f, _ := os.Create(os.Getenv("DUMP"))
-	defer f.Close()
-	for i, it := range items {
-		if (prob[i] >= th) != it.Complaint {
-			fmt.Fprintf(f, "%v\t%.2f\t%s\t%d\t%s\n", it.Complaint, prob[i], it.Domain, it.Severity, it.Text)
-		}
 	}
 }
