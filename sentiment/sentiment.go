@@ -41,6 +41,9 @@ type Input struct {
 	Domain      string   // taxonomy pack: restaurant, hospitality, retail, software, general ("" = general)
 	Language    string   // the site's own language tag for the mention ("ja", "en-US"), "" when none
 	Locale      string   // the business's locale ("ja"): settles kanji-only text between Japanese and Chinese
+	// Corrections are the business's staff corrections of earlier
+	// complaint flags; nil applies none.
+	Corrections *Corrections
 }
 
 // Options configures an Analyzer. Taxonomies extends or adds packs:
@@ -142,6 +145,13 @@ func newWork() *work { return &work{sc: nlp.NewScratch()} }
 // source kind is unknown (the analyze command, the accuracy report).
 var socialMarkers = map[string]bool{"lol": true, "omg": true, "lmao": true, "haha": true, "u": true, "ur": true, "im": true, "rt": true, "http": true, "https": true, "wtf": true, "smh": true}
 
+// postKind reports whether a source kind's registry row says its text is
+// short public posts.
+func postKind(kind string) bool {
+	k, ok := registry.Resolve(kind)
+	return ok && k.Text == registry.Post
+}
+
 // isSocial reports whether a text should be read as a social post: its
 // source kind's registry row says its text is short posts (an RSS item
 // is a social mention but reads like prose, so it is not), or, with no
@@ -149,8 +159,7 @@ var socialMarkers = map[string]bool{"lol": true, "omg": true, "lmao": true, "hah
 // chat words.
 func isSocial(kind string, toks []nlp.Token) bool {
 	if kind != "" {
-		k, ok := registry.Resolve(kind)
-		return ok && k.Text == registry.Post
+		return postKind(kind)
 	}
 	for i := range toks {
 		t := &toks[i]

@@ -24,6 +24,7 @@ func main() {
 	langs := flag.Bool("lang", false, "report Japanese analysis and language detection instead (needs no datasets)")
 	jaDir := flag.String("ja", "sentiment/ja/testdata", "labelled Japanese sentences (with -lang)")
 	short := flag.String("short", "sentiment/lang/testdata/short.tsv", "short mentions with their language (with -lang)")
+	only := flag.String("only", "", `run one part only: "complaints" (the complaint tweets, 10-fold)`)
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -44,6 +45,15 @@ func main() {
 	progress := os.Stderr
 	if *quiet {
 		progress = nil
+	}
+	if *only == "complaints" {
+		row, err := accuracy.EvaluateComplaints(ctx, d.Complaints, progress)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "accuracy:", err)
+			os.Exit(1)
+		}
+		row.PrintComplaints(os.Stdout)
+		return
 	}
 	rep, err := accuracy.Evaluate(ctx, d, *folds, progress)
 	if err != nil {
