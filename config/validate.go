@@ -20,6 +20,9 @@ const (
 	DefaultDeliverInterval = 15 * time.Second
 	DefaultBrokenAfter     = 3
 	DefaultMinInterval     = 30 * time.Second
+	DefaultLockTTL         = time.Minute
+	// LowestMinInterval is as far as scraping.min_interval may go.
+	LowestMinInterval = time.Second
 )
 
 func (c *Config) applyDefaults() {
@@ -43,6 +46,12 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Scraping.DefaultInterval == 0 {
 		c.Scraping.DefaultInterval = Duration(DefaultSourceInterval)
+	}
+	if c.Scraping.MinInterval == 0 {
+		c.Scraping.MinInterval = Duration(DefaultMinInterval)
+	}
+	if c.Schedule.LockTTL == 0 {
+		c.Schedule.LockTTL = Duration(DefaultLockTTL)
 	}
 	if c.Schedule.Analyze == 0 {
 		c.Schedule.Analyze = Duration(DefaultAnalyzeInterval)
@@ -182,6 +191,12 @@ func (c *Config) validate() Errors {
 		v.errf("database.driver", "unknown driver %q; use sqlite or postgres", c.Database.Driver)
 	}
 	v.secret("database.dsn_env", c.Database.DSNEnv, c.Database.DSN, "the PostgreSQL DSN")
+	if c.Scraping.MinInterval.D() < LowestMinInterval {
+		v.errf("scraping.min_interval", "min_interval %s is below %s", c.Scraping.MinInterval.D(), LowestMinInterval)
+	}
+	if c.Schedule.LockTTL.D() < time.Second {
+		v.errf("schedule.lock_ttl", "lock_ttl %s is too short; a replica must be able to refresh its locks in time (at least 1s)", c.Schedule.LockTTL.D())
+	}
 	v.secret("smtp.password_env", c.SMTP.PasswordEnv, c.SMTP.Password, "the SMTP password")
 	v.secret("server.password_env", c.Server.PasswordEnv, c.Server.Password, "the web inbox password")
 	if !slices.Contains([]string{"starttls", "tls", "none"}, c.SMTP.TLS) {
@@ -306,8 +321,8 @@ func (c *Config) validate() Errors {
 					v.errf(sp+".api_base", "%q is not an http(s) URL", s.APIBase)
 				}
 			}
-			if s.Interval.D() < DefaultMinInterval {
-				v.errf(sp+".interval", "interval %s is too short; sites block scrapers that poll faster than every %s", s.Interval.D(), DefaultMinInterval)
+			if s.Interval.D() < c.Scraping.MinInterval.D() {
+				v.errf(sp+".interval", "interval %s is too short; sites block scrapers that poll faster than every %s (scraping.min_interval)", s.Interval.D(), c.Scraping.MinInterval.D())
 			}
 		}
 	}

@@ -13,4 +13,7 @@ var (
 	ErrLocked = errors.New("database is in use by another earshot serve")
 	// ErrUnreachable means the database server could not be reached.
 	ErrUnreachable = errors.New("database unreachable")
+	// ErrJobLocked means another replica runs, or already ran, this
+	// scheduled job run.
+	ErrJobLocked = errors.New("job run taken by another replica")
 )
