@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/models"
@@ -55,10 +56,16 @@ type App struct {
 	Metrics  *Metrics
 	Log      *slog.Logger
 	Clock    clockwork.Clock
+	// Replica names this process among replicas (EARSHOT_REPLICA, or
+	// hostname-pid): the `replica` label of every metric.
+	Replica string
 
 	sources    []*sourceJob
 	businesses map[int64]models.Business
 	afterJob   func(string, error)
+	jobEvery   map[string]time.Duration
+	stopLocker func()
+	drain      drainState
 }
 
 // sourceJob is a configured source with its stored row and its scraper.
@@ -80,8 +87,9 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*App, error) {
 	if o.Clock == nil {
 		o.Clock = clockwork.NewRealClock()
 	}
-	a := &App{Config: cfg, Log: o.Logger, Clock: o.Clock, businesses: map[int64]models.Business{}, afterJob: o.AfterJob}
-	a.Metrics = newMetrics()
+	a := &App{Config: cfg, Log: o.Logger, Clock: o.Clock, businesses: map[int64]models.Business{}, afterJob: o.AfterJob, jobEvery: map[string]time.Duration{}}
+	a.Replica = replicaName(o.Getenv)
+	a.Metrics = newMetrics(a.Replica)
 	st, err := store.Open(ctx, store.Options{
 		Driver: cfg.Database.Driver, Path: cfg.Database.Path, DSN: cfg.Database.DSN.Value(),
 		Logger: o.Logger, Clock: o.Clock,
@@ -116,6 +124,10 @@ func (a *App) build(ctx context.Context, o Options) error {
 		Timeout: cfg.Scraping.Timeout.D(), IgnoreRobots: cfg.Scraping.IgnoreRobots,
 		MaxRetries: cfg.Scraping.MaxRetries, HTTPClient: o.HTTPClient, Getenv: o.Getenv,
 		Logger: a.Log.With("component", "scraper"),
+	}
+	if a.distributed() {
+		// Politeness is owed to a site by all replicas together.
+		sopts.HostSlots = a.Store
 	}
 	for bi, b := range cfg.Businesses {
 		mb := models.Business{Name: b.Name, DisplayName: b.DisplayName, Domain: b.Domain, TimeZone: b.TimeZone, Keywords: b.Keywords, Handles: b.Handles}
@@ -155,7 +167,7 @@ func (a *App) build(ctx context.Context, o Options) error {
 	}
 	a.Alerter = o.Alerter
 	if a.Alerter == nil {
-		al, err := newDefaultAlerter(cfg, a.Store, o, a.Metrics.reg)
+		al, err := newDefaultAlerter(cfg, a.Store, o, a.Metrics.regr)
 		if err != nil {
 			return err
 		}
