@@ -131,7 +131,7 @@ func New(cfg *config.Config, st *store.Store, opts Options) (*Alerter, error) {
 	a := &Alerter{
 		cfg: cfg, st: st, log: opts.Logger.With("component", "alerts"), clock: opts.Clock,
 		http: opts.HTTPClient, getenv: opts.Getenv, drafts: d, fallback: fallback, notifiers: map[string]Notifier{},
-		workers: 4, lease: 2 * time.Minute,
+		workers: 4, lease: max(cfg.Alerts.Retry.Lease.D(), time.Second),
 	}
 	for i, ch := range cfg.Channels {
 		mk, ok := notifierTypes[ch.Type]

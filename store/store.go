@@ -60,6 +60,9 @@ type Store struct {
 	log    *slog.Logger
 }
 
+// pgMaxConns is one replica's PostgreSQL connection pool size.
+const pgMaxConns = 16
+
 const sqliteHeader = "SQLite format 3\x00"
 
 // Open connects, checks the file or server, and applies pending
@@ -138,6 +141,12 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		// One writer at a time is what SQLite allows anyway; a small pool
 		// keeps readers concurrent under WAL.
 		sqlDB.SetMaxOpenConns(4)
+	} else {
+		// Bounded, so N replicas stay under the server's max_connections
+		// (default 100) however many jobs run at once: jobs queue for a
+		// connection instead of failing to connect.
+		sqlDB.SetMaxOpenConns(pgMaxConns)
+		sqlDB.SetMaxIdleConns(pgMaxConns)
 	}
 	s := &Store{db: db, driver: o.Driver, clock: clock, log: o.Logger}
 	if !o.NoMigrate {
