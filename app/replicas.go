@@ -65,11 +65,14 @@ func gridStart(name string, every time.Duration, now time.Time) time.Time {
 	return base
 }
 
-// gridSlot names the grid point nearest to now: a run fired a little
-// late (a busy replica) still maps to the point it was scheduled for.
+// gridSlot names the grid point a run fired at now belongs to: the last
+// one at or before now (plus a tenth of the interval, for replicas whose
+// clocks run slightly behind). A run that fires late, on a busy replica,
+// still maps to the point it was scheduled for unless it is later than
+// nine tenths of the interval.
 func gridSlot(name string, every time.Duration, now time.Time) string {
 	off := jobOffset(name, every)
-	k := (now.Sub(time.Unix(0, 0)) - off + every/2) / every
+	k := (now.Sub(time.Unix(0, 0)) - off + every/10) / every
 	return every.String() + "@" + strconv.FormatInt(int64(k), 10)
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/go-co-op/gocron/v2"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+	"gorm.io/gorm/logger"
 
 	"github.com/earshot/earshot/models"
 )
@@ -48,7 +49,11 @@ func (s *Store) JobLocker(o JobLockerOptions) (gocron.Locker, func(), error) {
 	if o.TTL <= 0 || o.Slot == nil {
 		return nil, nil, fmt.Errorf("store: job locker needs a TTL and a slot function")
 	}
-	inner, err := gormlock.NewGormLocker(s.db, o.Worker,
+	// Losing the race for a run is normal (every replica tries every
+	// run); the locker's statements do not log their errors, Lock
+	// reports them to gocron instead.
+	quiet := s.db.Session(&gorm.Session{Logger: s.db.Logger.LogMode(logger.Silent)})
+	inner, err := gormlock.NewGormLocker(quiet, o.Worker,
 		gormlock.WithJobIdentifier(func(ctx context.Context, _ string) string {
 			id, _ := ctx.Value(slotKey{}).(string)
 			return id
@@ -59,7 +64,7 @@ func (s *Store) JobLocker(o JobLockerOptions) (gocron.Locker, func(), error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: job locker: %w", err)
 	}
-	return &jobLocker{s: s, inner: inner, o: o}, inner.Close, nil
+	return &jobLocker{s: &Store{db: quiet, driver: s.driver, clock: s.clock, log: s.log}, inner: inner, o: o}, inner.Close, nil
 }
 
 // Lock claims this slot's run of job, or fails with ErrJobLocked when
