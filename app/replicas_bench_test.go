@@ -19,17 +19,17 @@ import (
 	"github.com/earshot/earshot/models"
 )
 
-// pgConfig is a PostgreSQL config with sources businesses of 10 sources
-// each on site, the way replicas run.
-func pgConfig(b testing.TB, dsn, site string, sources int, interval string) *config.Config {
+// pgConfig is a PostgreSQL config with sources sources on site, perBiz
+// to a business, the way replicas run.
+func pgConfig(b testing.TB, dsn, site string, sources, perBiz int, interval string) *config.Config {
 	b.Helper()
 	var y strings.Builder
 	fmt.Fprintf(&y, "database: {driver: postgres, dsn_env: EARSHOT_DATABASE_DSN}\nscraping: {min_interval: 1s, ignore_robots: true}\n"+
 		"smtp: {mailbox: %s}\nalerts: {max_per_recipient_per_hour: 1000000, burst: {threshold: 1000000}}\n"+
 		"channels: [{name: owner-email, type: email, to: [\"owner@example.com\"]}]\nbusinesses:\n", filepath.Join(b.TempDir(), "mailbox"))
-	for bz := 0; bz*10 < sources; bz++ {
+	for bz := 0; bz*perBiz < sources; bz++ {
 		fmt.Fprintf(&y, "  - name: biz-%04d\n    domain: restaurant\n    sources:\n", bz)
-		for i := bz * 10; i < min(sources, bz*10+10); i++ {
+		for i := bz * perBiz; i < min(sources, bz*perBiz+perBiz); i++ {
 			fmt.Fprintf(&y, "      - {name: s%05d, kind: jsonld, url: \"%s/p/%d\", interval: %s}\n", i, site, i, interval)
 		}
 	}
@@ -66,7 +66,8 @@ func BenchmarkAnalyzeReplicas(b *testing.B) {
 		b.Run(fmt.Sprintf("replicas=%d", n), func(b *testing.B) {
 			dsn := testutil.FreshPostgres(b)
 			ctx := context.Background()
-			cfg := pgConfig(b, dsn, "http://127.0.0.1:9", 10, "1h")
+			// 30 locations of a brand, one review site each.
+			cfg := pgConfig(b, dsn, "http://127.0.0.1:9", 30, 1, "1h")
 			apps := make([]*app.App, n)
 			for i := range apps {
 				a, err := app.New(ctx, cfg, app.Options{})
@@ -81,7 +82,7 @@ func BenchmarkAnalyzeReplicas(b *testing.B) {
 			next := 0
 			for i := 0; i < b.N; i++ {
 				// A backlog of new mentions by different authors over the
-				// ten sources, a third of them complaints.
+				// 30 sources, a third of them complaints.
 				per := backlog / len(srcs)
 				for _, src := range srcs {
 					ms := make([]models.Mention, per)
@@ -140,7 +141,7 @@ func BenchmarkIdleScheduler2000(b *testing.B) {
 		b.Run(fmt.Sprintf("sources=%d", n), func(b *testing.B) {
 			dsn := testutil.FreshPostgres(b)
 			ctx := context.Background()
-			cfg := pgConfig(b, dsn, site.URL, n, "1h")
+			cfg := pgConfig(b, dsn, site.URL, n, 10, "1h")
 			for i := 0; i < b.N; i++ {
 				runtime.GC()
 				var before runtime.MemStats
@@ -184,4 +185,3 @@ func cpuTime() time.Duration {
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
-
