@@ -158,6 +158,9 @@ func BenchmarkIdleScheduler2000(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
+				runtime.GC()
+				var built runtime.MemStats
+				runtime.ReadMemStats(&built)
 				sched, err := a.NewScheduler()
 				if err != nil {
 					b.Fatal(err)
@@ -173,7 +176,10 @@ func BenchmarkIdleScheduler2000(b *testing.B) {
 				runtime.GC()
 				var after runtime.MemStats
 				runtime.ReadMemStats(&after)
+				// The whole replica (analyzer models included), and the part
+				// the scheduler with its jobs adds.
 				b.ReportMetric(float64(after.HeapInuse-before.HeapInuse)/(1<<20), "heap-MB")
+				b.ReportMetric(float64(after.HeapInuse-built.HeapInuse)/(1<<20), "sched-heap-MB")
 				b.ReportMetric(float64(runtime.NumGoroutine()-g0), "goroutines")
 				b.ReportMetric(100*cpu.Seconds()/wall.Seconds(), "idle-cpu-%")
 				b.ReportMetric(0, "ns/op")
