@@ -64,7 +64,33 @@ func (s *Store) JobLocker(o JobLockerOptions) (gocron.Locker, func(), error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: job locker: %w", err)
 	}
-	return &jobLocker{s: &Store{db: quiet, driver: s.driver, clock: s.clock, log: s.log}, inner: inner, o: o}, inner.Close, nil
+	l := &jobLocker{s: &Store{db: quiet, driver: s.driver, clock: s.clock, log: s.log}, inner: inner, o: o}
+	// gocron-gorm-lock only removes FINISHED rows; a replica that died
+	// leaves its RUNNING rows behind. Once stale they block nothing (Lock
+	// ignores them); marking them finished lets the cleanup remove them.
+	stopSweep := make(chan struct{})
+	go func() {
+		t := time.NewTicker(max(10*o.TTL, time.Minute))
+		defer t.Stop()
+		for {
+			select {
+			case <-stopSweep:
+				return
+			case <-t.C:
+				l.s.q(context.Background()).Model(&gormlock.CronJobLock{}).
+					Where("status = ? AND updated_at < ?", gormlock.StatusRunning, l.s.Now().Add(-o.TTL)).
+					Update("status", gormlock.StatusFinished)
+			}
+		}
+	}()
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			close(stopSweep)
+			inner.Close()
+		})
+	}
+	return l, stop, nil
 }
 
 // Lock claims this slot's run of job, or fails with ErrJobLocked when
