@@ -106,8 +106,18 @@ func (a *App) schedulerOptions() ([]gocron.SchedulerOption, func(), error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("app: scheduler: %w", err)
 	}
-	return []gocron.SchedulerOption{gocron.WithDistributedLocker(locker)}, stop, nil
+	return []gocron.SchedulerOption{
+		gocron.WithDistributedLocker(locker),
+		// Bounds this replica's database connections (about two per
+		// running job) however many sources come due at once; a job
+		// waiting for its turn keeps its grid slot.
+		gocron.WithLimitConcurrentJobs(maxConcurrentJobs, gocron.LimitModeWait),
+	}, stop, nil
 }
+
+// maxConcurrentJobs is how many jobs one replica runs at once on
+// PostgreSQL.
+const maxConcurrentJobs = 16
 
 // drain marks the replica as leaving: /readyz fails so a load balancer
 // stops sending it users, while the scheduler stops and hands back work.

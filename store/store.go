@@ -60,8 +60,9 @@ type Store struct {
 	log    *slog.Logger
 }
 
-// pgMaxConns is one replica's PostgreSQL connection pool size.
-const pgMaxConns = 16
+// pgIdleConns is how many PostgreSQL connections a replica keeps open
+// between jobs.
+const pgIdleConns = 16
 
 const sqliteHeader = "SQLite format 3\x00"
 
@@ -142,11 +143,11 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		// keeps readers concurrent under WAL.
 		sqlDB.SetMaxOpenConns(4)
 	} else {
-		// Bounded, so N replicas stay under the server's max_connections
-		// (default 100) however many jobs run at once: jobs queue for a
-		// connection instead of failing to connect.
-		sqlDB.SetMaxOpenConns(pgMaxConns)
-		sqlDB.SetMaxIdleConns(pgMaxConns)
+		// No cap on open connections: gorm prepares a statement under a
+		// process-wide lock on a connection from the pool, so a full pool
+		// whose transactions wait for that lock would deadlock. The
+		// scheduler bounds concurrent jobs instead (app.maxConcurrentJobs).
+		sqlDB.SetMaxIdleConns(pgIdleConns)
 	}
 	s := &Store{db: db, driver: o.Driver, clock: clock, log: o.Logger}
 	if !o.NoMigrate {
