@@ -12,10 +12,12 @@ require (
 	github.com/dghubble/oauth1 v0.7.3
 	github.com/emersion/go-smtp v0.25.1
 	github.com/getkin/kin-openapi v0.153.0
+	github.com/go-co-op/gocron-gorm-lock/v2 v2.1.0
 	github.com/go-co-op/gocron/v2 v2.22.0
 	github.com/gocolly/colly/v2 v2.3.0
 	github.com/ikawaha/kagome-dict/ipa v1.2.6
 	github.com/ikawaha/kagome/v2 v2.10.3
+	github.com/jackc/pgx/v5 v5.11.0
 	github.com/jdkato/prose/v2 v2.0.0
 	github.com/jonboulle/clockwork v0.5.0
 	github.com/jonreiter/govader v0.0.0-20250429093935-f6505c8d03cc
@@ -44,7 +46,7 @@ require (
 	github.com/antchfx/xpath v1.3.5 // indirect
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/bits-and-blooms/bitset v1.24.4 // indirect
-	github.com/cenkalti/backoff/v4 v4.1.3 // indirect
+	github.com/cenkalti/backoff/v4 v4.2.1 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/deckarep/golang-set v1.7.1 // indirect
 	github.com/dghubble/sling v1.4.0 // indirect
@@ -61,7 +63,6 @@ require (
 	github.com/ikawaha/kagome-dict v1.1.7 // indirect
 	github.com/jackc/pgpassfile v1.0.0 // indirect
 	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
-	github.com/jackc/pgx/v5 v5.11.0 // indirect
 	github.com/jackc/puddle/v2 v2.2.3 // indirect
 	github.com/jinzhu/inflection v1.0.0 // indirect
 	github.com/jinzhu/now v1.1.5 // indirect

@@ -236,25 +236,40 @@ const analyzeBatch = 200
 // AnalyzePending analyzes every mention version not yet analyzed. Each
 // batch's analyses, tasks and alerts commit in one transaction, so a
 // crash leaves either all of them or none, and the next pass redoes the
-// rest.
+// rest. On PostgreSQL the batch is claimed inside that transaction
+// (SELECT … FOR UPDATE SKIP LOCKED), so replicas analyse different
+// batches at once; a replica that dies mid-batch rolls back and its
+// mentions are free again.
 func (a *App) AnalyzePending(ctx context.Context) (AnalyzeReport, error) {
 	var rep AnalyzeReport
+	claim := a.Store.Driver() == "postgres"
 	for {
-		ms, err := a.Store.PendingAnalysis(ctx, analyzeBatch)
-		if err != nil {
-			return rep, err
-		}
-		if len(ms) == 0 {
-			return rep, nil
-		}
-		as := make([]models.Analysis, len(ms))
-		for i, m := range ms {
-			as[i] = a.Analyzer.Analyze(ctx, m, a.businesses[m.BusinessID].Domain)
-			as[i].MentionID, as[i].MentionVersion, as[i].BusinessID = m.ID, m.Version, m.BusinessID
+		var ms []models.Mention
+		var err error
+		if !claim {
+			if ms, err = a.Store.PendingAnalysis(ctx, analyzeBatch); err != nil {
+				return rep, err
+			}
+			if len(ms) == 0 {
+				return rep, nil
+			}
 		}
 		batch := AnalyzeReport{}
+		read := 0
 		err = a.Store.Tx(ctx, func(tx *store.Store) error {
 			batch = AnalyzeReport{}
+			if claim {
+				var err error
+				if ms, err = tx.ClaimPendingAnalysis(ctx, analyzeBatch); err != nil {
+					return err
+				}
+			}
+			read = len(ms)
+			as := make([]models.Analysis, len(ms))
+			for i, m := range ms {
+				as[i] = a.Analyzer.Analyze(ctx, m, a.businesses[m.BusinessID].Domain)
+				as[i].MentionID, as[i].MentionVersion, as[i].BusinessID = m.ID, m.Version, m.BusinessID
+			}
 			for i := range as {
 				saved, err := tx.SaveAnalysis(ctx, &as[i])
 				if err != nil {
@@ -279,11 +294,12 @@ func (a *App) AnalyzePending(ctx context.Context) (AnalyzeReport, error) {
 		rep.Analyzed += batch.Analyzed
 		rep.Complaints += batch.Complaints
 		a.Metrics.analyzed.Add(float64(batch.Analyzed))
-		if batch.Analyzed == 0 {
-			// Another replica took this batch; its rows are no longer
-			// pending on the next read.
-			continue
+		if read == 0 {
+			// Nothing left that another replica has not claimed.
+			return rep, nil
 		}
+		// batch.Analyzed == 0 means another replica took this batch
+		// (SQLite path); its rows are no longer pending on the next read.
 	}
 }
 

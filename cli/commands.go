@@ -39,11 +39,15 @@ Needs no config and no network. Prints where everything went.`)
 }
 
 func runServe(ctx context.Context, e *Env, args []string) error {
-	fs := e.FlagSet("serve", "[-config FILE]", `
+	fs := e.FlagSet("serve", "[-config FILE] [-listen ADDR]", `
 Watch every configured source on its schedule, analyze what arrives, open
-tasks and send alerts, and serve /healthz and /metrics (Prometheus) on
-server.listen. Stops cleanly on Ctrl-C or SIGTERM.`)
+tasks and send alerts, and serve /healthz, /readyz and /metrics
+(Prometheus) on server.listen. Stops cleanly on Ctrl-C or SIGTERM:
+running jobs hand back their work to the other replicas.
+With PostgreSQL, several replicas share one config file; give each its
+own -listen (and EARSHOT_REPLICA=name for its metrics).`)
 	e.ConfigFlag(fs)
+	listen := fs.String("listen", "", "listen on this address instead of server.listen (one per replica on a host)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -52,6 +56,9 @@ server.listen. Stops cleanly on Ctrl-C or SIGTERM.`)
 		return err
 	}
 	defer a.Close()
+	if *listen != "" {
+		a.Config.Server.Listen = *listen
+	}
 	return a.Serve(ctx)
 }
 

@@ -102,6 +102,10 @@ type Retry struct {
 	MaxAttempts int      `yaml:"max_attempts"`
 	Backoff     Duration `yaml:"backoff"`
 	MaxBackoff  Duration `yaml:"max_backoff"`
+	// Lease is how long a claimed notification is left to the replica
+	// that claimed it (default 2m): if that replica dies mid-send, another
+	// sends it after the lease. It must exceed the slowest send.
+	Lease Duration `yaml:"lease"`
 }
 
 // Templates are Go text/template sources for reply drafts. Draft is used
@@ -122,6 +126,7 @@ const (
 	DefaultMaxAttempts    = 12
 	DefaultBackoff        = 15 * time.Second
 	DefaultMaxBackoff     = 30 * time.Minute
+	DefaultLease          = 2 * time.Minute
 	DefaultContact        = "send us a direct message"
 )
 
@@ -184,6 +189,9 @@ func (a *Alerts) applyDefaults() {
 	}
 	if a.Retry.MaxBackoff == 0 {
 		a.Retry.MaxBackoff = Duration(DefaultMaxBackoff)
+	}
+	if a.Retry.Lease == 0 {
+		a.Retry.Lease = Duration(DefaultLease)
 	}
 	limits := DefaultReplyLimits()
 	for k, v := range a.ReplyLimits {
@@ -290,6 +298,9 @@ func (a *Alerts) validate(v *validator) {
 		if r.MinSeverity < 0 || r.MinSeverity > 5 {
 			v.errf(p+".min_severity", "severity %d is out of range; use 0 to 5", r.MinSeverity)
 		}
+	}
+	if a.Retry.Lease.D() < time.Second {
+		v.errf("alerts.retry.lease", "lease %s is too short; a send must finish within it (at least 1s)", a.Retry.Lease.D())
 	}
 	if a.Retry.MaxAttempts < 0 {
 		v.errf("alerts.retry.max_attempts", "must be positive")

@@ -123,6 +123,10 @@ type Scraping struct {
 	BrokenAfter int `yaml:"broken_after"`
 	// DefaultInterval applies to sources without their own interval.
 	DefaultInterval Duration `yaml:"default_interval"`
+	// MinInterval is the shortest source interval the config accepts
+	// (default 30s): sites block scrapers that poll faster. Tests against
+	// loopback sites lower it; it cannot go below one second.
+	MinInterval Duration `yaml:"min_interval"`
 }
 
 // Schedule sets the intervals of the pipeline's own jobs.
@@ -130,6 +134,11 @@ type Schedule struct {
 	Analyze   Duration `yaml:"analyze"`
 	Deadlines Duration `yaml:"deadlines"`
 	Deliver   Duration `yaml:"deliver"`
+	// LockTTL matters on PostgreSQL with several replicas: a job run holds
+	// a lock row that its replica refreshes while the run lasts; a
+	// replica that dies stops refreshing, and after LockTTL the job is
+	// free for the others (default 1m).
+	LockTTL Duration `yaml:"lock_ttl"`
 }
 
 // Sentiment extends the analyzer's built-in taxonomies:

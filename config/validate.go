@@ -22,6 +22,9 @@ const (
 	DefaultDeliverInterval = 15 * time.Second
 	DefaultBrokenAfter     = 3
 	DefaultMinInterval     = 30 * time.Second
+	DefaultLockTTL         = time.Minute
+	// LowestMinInterval is as far as scraping.min_interval may go.
+	LowestMinInterval = time.Second
 )
 
 func (c *Config) applyDefaults() {
@@ -51,6 +54,12 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Scraping.DefaultInterval == 0 {
 		c.Scraping.DefaultInterval = Duration(DefaultSourceInterval)
+	}
+	if c.Scraping.MinInterval == 0 {
+		c.Scraping.MinInterval = Duration(DefaultMinInterval)
+	}
+	if c.Schedule.LockTTL == 0 {
+		c.Schedule.LockTTL = Duration(DefaultLockTTL)
 	}
 	if c.Schedule.Analyze == 0 {
 		c.Schedule.Analyze = Duration(DefaultAnalyzeInterval)
@@ -255,6 +264,12 @@ func (c *Config) validate() Errors {
 		v.errf("scraping.max_retries", "%d is not a number of retries; use 0 for none, or leave the key out for %d", c.Scraping.MaxRetries, DefaultMaxRetries)
 	}
 	v.requiredSecret("database.dsn_env", c.Database.DSNEnv, c.Database.DSN, "the PostgreSQL DSN")
+	if c.Scraping.MinInterval.D() < LowestMinInterval {
+		v.errf("scraping.min_interval", "min_interval %s is below %s", c.Scraping.MinInterval.D(), LowestMinInterval)
+	}
+	if c.Schedule.LockTTL.D() < time.Second {
+		v.errf("schedule.lock_ttl", "lock_ttl %s is too short; a replica must be able to refresh its locks in time (at least 1s)", c.Schedule.LockTTL.D())
+	}
 	v.secret("smtp.password_env", c.SMTP.PasswordEnv, c.SMTP.Password, "the SMTP password")
 	// Only a first `earshot serve` reads it (to create the owner account),
 	// so other commands must work without it exported.
@@ -374,8 +389,8 @@ func (c *Config) validate() Errors {
 			case !slices.Contains(TwitterAPIs, s.API):
 				v.errf(sp+".api", "unknown twitter API %q; use %s", s.API, strings.Join(TwitterAPIs, " or "))
 			}
-			if s.Interval.D() < DefaultMinInterval {
-				v.errf(sp+".interval", "interval %s is too short; sites block scrapers that poll faster than every %s", s.Interval.D(), DefaultMinInterval)
+			if s.Interval.D() < c.Scraping.MinInterval.D() {
+				v.errf(sp+".interval", "interval %s is too short; sites block scrapers that poll faster than every %s (scraping.min_interval)", s.Interval.D(), c.Scraping.MinInterval.D())
 			}
 		}
 	}

@@ -103,6 +103,18 @@ type Options struct {
 	// Clock paces politeness delays and retry backoff; tests inject a fake
 	// clock so no test sleeps. Nil means the real clock.
 	Clock clockwork.Clock
+	// HostSlots, when set, spaces requests to one host across every
+	// process that shares it (replicas on one PostgreSQL), on top of the
+	// in-process spacing: RequestDelay then holds for all replicas
+	// together. Nil means this process alone reads these sites.
+	HostSlots HostSlots
+}
+
+// HostSlots hands out request slots to a host shared by several
+// processes: each call reserves the next slot, at least delay after the
+// previous one, and returns when it starts.
+type HostSlots interface {
+	ReserveHostSlot(ctx context.Context, host string, now time.Time, delay time.Duration) (time.Time, error)
 }
 
 // Defaults for Options fields left zero.

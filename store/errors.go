@@ -17,6 +17,9 @@ var (
 	// replaced while it ran: writes would go to a file nobody can open
 	// again, so earshot stops instead.
 	ErrDatabaseGone = errors.New("database file deleted or replaced")
+	// ErrJobLocked means another replica runs, or already ran, this
+	// scheduled job run.
+	ErrJobLocked = errors.New("job run taken by another replica")
 	// ErrDiskFull means the database's disk has too little space left to
 	// be trusted with the next write.
 	ErrDiskFull = errors.New("disk full")
