@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/models"
@@ -61,13 +62,19 @@ type App struct {
 	Metrics *Metrics
 	Log     *slog.Logger
 	Clock   clockwork.Clock
+	// Replica names this process among replicas (EARSHOT_REPLICA, or
+	// hostname-pid): the `replica` label of every metric.
+	Replica string
 
 	sources    []*sourceJob
 	businesses map[int64]models.Business
 	afterJob   func(string, error)
 	// fatal carries the error that must stop Serve (the database file
 	// vanished); buffered, first error wins.
-	fatal chan error
+	fatal      chan error
+	jobEvery   map[string]time.Duration
+	stopLocker func()
+	drain      drainState
 }
 
 // sourceJob is a configured source with its stored row and its scraper.
@@ -89,8 +96,9 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*App, error) {
 	if o.Clock == nil {
 		o.Clock = clockwork.NewRealClock()
 	}
-	a := &App{Config: cfg, Log: o.Logger, Clock: o.Clock, businesses: map[int64]models.Business{}, afterJob: o.AfterJob, fatal: make(chan error, 1)}
-	a.Metrics = newMetrics()
+	a := &App{Config: cfg, Log: o.Logger, Clock: o.Clock, businesses: map[int64]models.Business{}, afterJob: o.AfterJob, fatal: make(chan error, 1), jobEvery: map[string]time.Duration{}}
+	a.Replica = replicaName(o.Getenv)
+	a.Metrics = newMetrics(a.Replica)
 	st, err := store.Open(ctx, store.Options{
 		Driver: cfg.Database.Driver, Path: cfg.Database.Path, DSN: cfg.Database.DSN.Value(),
 		Logger: o.Logger, Clock: o.Clock,
@@ -120,12 +128,23 @@ func New(ctx context.Context, cfg *config.Config, o Options) (*App, error) {
 
 func (a *App) build(ctx context.Context, o Options) error {
 	cfg := a.Config
+	// In the config, max_retries: 0 means no retries (config.Parse fills
+	// the default when the key is left out); scrapers read 0 as "default"
+	// and a negative value as none.
+	retries := cfg.Scraping.MaxRetries
+	if retries == 0 {
+		retries = -1
+	}
 	sopts := scrapers.Options{
 		UserAgent: cfg.Scraping.UserAgent, RequestDelay: cfg.Scraping.RequestDelay.D(),
 		Timeout: cfg.Scraping.Timeout.D(), IgnoreRobots: cfg.Scraping.IgnoreRobots,
-		MaxRetries: cfg.Scraping.MaxRetries, HTTPClient: o.HTTPClient, Getenv: o.Getenv,
+		MaxRetries: retries, HTTPClient: o.HTTPClient, Getenv: o.Getenv,
 		FollowAnyRedirect: cfg.Scraping.FollowRedirects == "any", AllowPrivateNetworks: cfg.Scraping.AllowPrivateNetworks,
 		Logger: a.Log.With("component", "scraper"),
+	}
+	if a.distributed() {
+		// Politeness is owed to a site by all replicas together.
+		sopts.HostSlots = a.Store
 	}
 	for bi, b := range cfg.Businesses {
 		mb := models.Business{Name: b.Name, DisplayName: b.DisplayName, Domain: b.Domain, TimeZone: b.TimeZone, Keywords: b.Keywords, Handles: b.Handles}
@@ -143,7 +162,7 @@ func (a *App) build(ctx context.Context, o Options) error {
 			if err != nil {
 				return cfg.ErrorAt(fmt.Sprintf("businesses[%d].sources[%d].kind", bi, si), "%v", err)
 			}
-			srcs = append(srcs, models.Source{Name: s.Name, Kind: s.Kind, Target: s.Target(), APIBase: s.APIBase, IntervalSeconds: int64(s.Interval.D().Seconds())})
+			srcs = append(srcs, models.Source{Name: s.Name, Kind: s.Kind, Target: s.Target(), APIBase: s.APIBase, API: s.API, IntervalSeconds: int64(s.Interval.D().Seconds())})
 			scr = append(scr, sc)
 		}
 		stored, storedSrcs, err := a.Store.SyncBusiness(ctx, mb, users, srcs)
@@ -165,7 +184,7 @@ func (a *App) build(ctx context.Context, o Options) error {
 	}
 	a.Alerter = o.Alerter
 	if a.Alerter == nil {
-		al, err := newDefaultAlerter(cfg, a.Store, o, a.Metrics.reg)
+		al, err := newDefaultAlerter(cfg, a.Store, o, a.Metrics.regr)
 		if err != nil {
 			return err
 		}

@@ -21,6 +21,7 @@ import (
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/demo"
 	"github.com/earshot/earshot/internal/smtpsink"
+	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/store"
 	"github.com/jonboulle/clockwork"
 )
@@ -106,6 +107,20 @@ func TestRunOnceStoresAndIsIdempotent(t *testing.T) {
 	}
 	if rep.Analyze.Analyzed != 0 {
 		t.Errorf("second run analyzed %d again", rep.Analyze.Analyzed)
+	}
+	// The review page's own average and count are kept per scrape, for
+	// the digest and the dashboard.
+	for _, src := range a.Sources() {
+		if src.Name != "reviews" {
+			continue
+		}
+		aggs, err := a.Store.AggregateRatings(ctx, src.ID, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(aggs) != 2 || aggs[0].Rating == nil || *aggs[0].Rating != 2.9 || aggs[0].Count != 7 {
+			t.Errorf("aggregate ratings of the review page = %+v, want 2.9 from 7 reviews, once per run", aggs)
+		}
 	}
 }
 
@@ -375,5 +390,74 @@ func TestBrokenSourceAlertsOwnerOnce(t *testing.T) {
 		if n == 1 && !strings.Contains(body, "404") {
 			t.Errorf("the broken-source email does not say why (404):\n%s", body)
 		}
+	}
+}
+
+// TestQuietSourceAlertsOwnerOnce: the review page brings a new review
+// every day for a week, then nothing while every run still succeeds.
+// Past four times its usual gap and a week, the owner hears once that the
+// source is quiet; a new review ends the quiet spell.
+func TestQuietSourceAlertsOwnerOnce(t *testing.T) {
+	clock := clockwork.NewFakeClockAt(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
+	e := newEnv(t, clock.Now)
+	a := e.app(t, clock)
+	ctx := context.Background()
+	quietMails := func() (n int, body string) {
+		for _, m := range e.sink.Messages() {
+			if strings.Contains(string(m.Data), "source_broken") || strings.Contains(string(m.Data), "is not working") {
+				n++
+				body = string(m.Data)
+			}
+		}
+		return n, body
+	}
+	reviews := func() models.Source {
+		for _, s := range a.Sources() {
+			if s.Name == "reviews" {
+				src, err := a.Store.Source(ctx, s.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return src
+			}
+		}
+		t.Fatal("no reviews source")
+		return models.Source{}
+	}
+	run := func() {
+		t.Helper()
+		rep, err := a.RunOnce(ctx, app.ScrapeOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rep.Runs {
+			if r.Err != nil {
+				t.Fatalf("%s: %v", r.Source.Name, r.Err)
+			}
+		}
+	}
+	run()
+	for day := 1; day <= 6; day++ {
+		clock.Advance(24 * time.Hour)
+		e.site.AddReview(demo.Review{ID: fmt.Sprintf("r-30%02d", day), Author: fmt.Sprintf("Guest %d", day), Text: "Lovely pancakes and friendly staff.", Rating: 5, Posted: clock.Now()})
+		run()
+	}
+	for _, step := range []struct {
+		days      int
+		wantMails int
+	}{{3, 0}, {4, 0}, {1, 1}, {2, 1}, {5, 1}} {
+		clock.Advance(time.Duration(step.days) * 24 * time.Hour)
+		run()
+		if n, body := quietMails(); n != step.wantMails || (n == 1 && !strings.Contains(body, "new mention since")) {
+			t.Fatalf("%s: %d quiet-source emails, want %d\n%s", clock.Now().Format("Jan 2"), n, step.wantMails, body)
+		}
+	}
+	if src := reviews(); src.QuietSince == nil || src.QuietAlertedAt == nil {
+		t.Fatalf("quiet state not on the source: %+v", src)
+	}
+	e.site.AddReview(demo.Review{ID: "r-3100", Author: "Back", Text: "Still great.", Rating: 5, Posted: clock.Now()})
+	run()
+	if src := reviews(); src.QuietSince != nil || src.QuietAlertedAt != nil {
+		t.Fatalf("a new review did not end the quiet spell: %+v", src)
 	}
 }

@@ -25,3 +25,13 @@ type Alerter interface {
 	// CheckDeadlines sends escalation reminders and opens due follow-ups.
 	CheckDeadlines(ctx context.Context) error
 }
+
+// SourceQuietAlerter is implemented by alerters that word the message for
+// a quiet source themselves: one that runs without errors but has brought
+// no new mention for much longer than its history says is usual. The
+// pipeline calls OnSourceQuiet once per quiet spell when the alerter has
+// it, and otherwise OnSourceBroken with the source's LastErrorClass set to
+// models.ErrorClassQuiet and LastError explaining the silence.
+type SourceQuietAlerter interface {
+	OnSourceQuiet(ctx context.Context, tx alerts.Tx, src models.Source) error
+}

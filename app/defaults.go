@@ -45,7 +45,7 @@ func (a *App) addDigestJobs(s gocron.Scheduler) error {
 		}),
 		gocron.WithName(JobDigest),
 		gocron.WithSingletonMode(gocron.LimitModeReschedule),
-		gocron.WithStartAt(gocron.WithStartImmediately()),
+		a.jobStart(JobDigest, digestCheck),
 	)
 	if err != nil {
 		return fmt.Errorf("app: schedule digest: %w", err)

@@ -23,7 +23,7 @@ func TestLogJobLogsEachFailureOnce(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			a := &App{Metrics: newMetrics(), Log: slog.New(slog.NewTextHandler(&buf, nil))}
+			a := &App{Metrics: newMetrics("test"), Log: slog.New(slog.NewTextHandler(&buf, nil))}
 			a.logJob("scrape", c.err)
 			if got := strings.Contains(buf.String(), "job failed"); got != c.wantLog {
 				t.Fatalf("logged %q, want a log line: %v", buf.String(), c.wantLog)

@@ -13,7 +13,10 @@ import (
 // Metrics are the app's Prometheus series, on a registry of its own so
 // two apps in one test process do not collide.
 type Metrics struct {
-	reg            *prometheus.Registry
+	reg *prometheus.Registry
+	// regr registers on reg with the const label replica, so series from
+	// several replicas of one deployment stay apart.
+	regr           prometheus.Registerer
 	jobsRun        *prometheus.CounterVec
 	jobFailures    *prometheus.CounterVec
 	mentionsStored *prometheus.CounterVec
@@ -21,9 +24,11 @@ type Metrics struct {
 	analyzed       prometheus.Counter
 }
 
-func newMetrics() *Metrics {
+func newMetrics(replica string) *Metrics {
+	reg := prometheus.NewRegistry()
 	m := &Metrics{
-		reg: prometheus.NewRegistry(),
+		reg:  reg,
+		regr: prometheus.WrapRegistererWith(prometheus.Labels{"replica": replica}, reg),
 		jobsRun: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "earshot_jobs_run_total", Help: "Scheduled job runs, by job.",
 		}, []string{"job"}),
@@ -40,7 +45,7 @@ func newMetrics() *Metrics {
 			Name: "earshot_mentions_analyzed_total", Help: "Mention versions analyzed.",
 		}),
 	}
-	m.reg.MustRegister(m.jobsRun, m.jobFailures, m.mentionsStored, m.scrapeErrors, m.analyzed,
+	m.regr.MustRegister(m.jobsRun, m.jobFailures, m.mentionsStored, m.scrapeErrors, m.analyzed,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -48,7 +53,7 @@ func newMetrics() *Metrics {
 // registerStore adds gauges read from the database at scrape time, so
 // every replica reports the same truth.
 func (m *Metrics) registerStore(st *store.Store) {
-	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+	m.regr.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "earshot_tasks_open", Help: "Tasks not yet resolved.",
 	}, func() float64 {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/scrapers"
+	"github.com/earshot/earshot/scrapers/health"
 	"github.com/earshot/earshot/store"
 )
 
@@ -76,7 +78,7 @@ func (a *App) scrape(ctx context.Context, j *sourceJob, opts ScrapeOptions) RunR
 	if err == nil {
 		j.src = cur
 	}
-	req := scrapers.Request{Target: j.src.Target, APIBase: j.src.APIBase, Cursor: j.src.Cursor, Seen: seen, Backfill: opts.Backfill, MaxPages: opts.MaxPages}
+	req := scrapers.Request{Target: j.src.Target, APIBase: j.src.APIBase, API: j.src.API, Cursor: j.src.Cursor, Seen: seen, Backfill: opts.Backfill, MaxPages: opts.MaxPages}
 	if opts.Progress != nil {
 		req.Progress = func(p, m int) { opts.Progress(j.Name(), p, m) }
 	}
@@ -88,6 +90,11 @@ func (a *App) scrape(ctx context.Context, j *sourceJob, opts ScrapeOptions) RunR
 		saved, err = tx.SaveMentions(ctx, j.src, res.Mentions)
 		if err != nil {
 			return err
+		}
+		if res.Aggregate != nil {
+			if err := tx.SaveAggregateRating(ctx, j.src, *res.Aggregate); err != nil {
+				return err
+			}
 		}
 		if len(saved.Replied) > 0 {
 			return a.Alerter.OnReplies(ctx, tx, saved.Replied)
@@ -157,7 +164,63 @@ func (a *App) scrape(ctx context.Context, j *sourceJob, opts ScrapeOptions) RunR
 			log.Warn("source broken; owner alerted", "failures", src.ConsecutiveFailures)
 		}
 	}
+	if run.ErrorClass == models.ErrorClassNone && run.New == 0 && src.QuietAlertedAt == nil {
+		a.checkQuiet(ctx, log, src, fin)
+	}
 	return rep
+}
+
+// quietHistory is how many runs that brought new mentions say what is
+// usual for a source.
+const quietHistory = 50
+
+// checkQuiet tells the owner, once per quiet spell, that a source which
+// runs without errors has brought nothing new for much longer than its own
+// history says is usual: a listing that moved or a selector that silently
+// matches nothing looks exactly like that.
+func (a *App) checkQuiet(ctx context.Context, log *slog.Logger, src models.Source, now time.Time) {
+	arrivals, err := a.Store.NewMentionRunTimes(ctx, src.ID, quietHistory)
+	if err != nil {
+		log.Error("reading the source's history failed", "err", err)
+		return
+	}
+	q := health.Quiet(arrivals, now, health.DefaultQuietPolicy)
+	if !q.Quiet {
+		return
+	}
+	err = a.Store.Tx(ctx, func(tx *store.Store) error {
+		if qa, ok := a.Alerter.(SourceQuietAlerter); ok {
+			src.QuietSince = &q.Since
+			if err := qa.OnSourceQuiet(ctx, tx, src); err != nil {
+				return err
+			}
+		} else {
+			s := src
+			s.LastErrorClass = models.ErrorClassQuiet
+			s.LastError = fmt.Sprintf("every run succeeds but none has brought a new mention since %s; usually one arrives every %s. The page may have moved or changed so that nothing on it is read.",
+				q.Since.UTC().Format("Mon 2 Jan 2006"), roundDuration(q.Usual))
+			if err := a.Alerter.OnSourceBroken(ctx, tx, s); err != nil {
+				return err
+			}
+		}
+		return tx.MarkSourceQuiet(ctx, src.ID, q.Since)
+	})
+	if err != nil {
+		log.Error("queueing quiet-source alert failed", "err", err)
+		return
+	}
+	log.Warn("source quiet; owner alerted", "since", q.Since, "usual_gap", q.Usual)
+}
+
+// roundDuration shows a gap in the unit a person would use.
+func roundDuration(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%d days", int(d.Hours()/24+0.5))
+	case d >= 2*time.Hour:
+		return fmt.Sprintf("%d hours", int(d.Hours()+0.5))
+	}
+	return d.Round(time.Minute).String()
 }
 
 // AnalyzeReport counts what one analyze pass did.
@@ -173,25 +236,40 @@ const analyzeBatch = 200
 // AnalyzePending analyzes every mention version not yet analyzed. Each
 // batch's analyses, tasks and alerts commit in one transaction, so a
 // crash leaves either all of them or none, and the next pass redoes the
-// rest.
+// rest. On PostgreSQL the batch is claimed inside that transaction
+// (SELECT … FOR UPDATE SKIP LOCKED), so replicas analyse different
+// batches at once; a replica that dies mid-batch rolls back and its
+// mentions are free again.
 func (a *App) AnalyzePending(ctx context.Context) (AnalyzeReport, error) {
 	var rep AnalyzeReport
+	claim := a.Store.Driver() == "postgres"
 	for {
-		ms, err := a.Store.PendingAnalysis(ctx, analyzeBatch)
-		if err != nil {
-			return rep, err
-		}
-		if len(ms) == 0 {
-			return rep, nil
-		}
-		as := make([]models.Analysis, len(ms))
-		for i, m := range ms {
-			as[i] = a.Analyzer.Analyze(ctx, m, a.businesses[m.BusinessID].Domain)
-			as[i].MentionID, as[i].MentionVersion, as[i].BusinessID = m.ID, m.Version, m.BusinessID
+		var ms []models.Mention
+		var err error
+		if !claim {
+			if ms, err = a.Store.PendingAnalysis(ctx, analyzeBatch); err != nil {
+				return rep, err
+			}
+			if len(ms) == 0 {
+				return rep, nil
+			}
 		}
 		batch := AnalyzeReport{}
+		read := 0
 		err = a.Store.Tx(ctx, func(tx *store.Store) error {
 			batch = AnalyzeReport{}
+			if claim {
+				var err error
+				if ms, err = tx.ClaimPendingAnalysis(ctx, analyzeBatch); err != nil {
+					return err
+				}
+			}
+			read = len(ms)
+			as := make([]models.Analysis, len(ms))
+			for i, m := range ms {
+				as[i] = a.Analyzer.Analyze(ctx, m, a.businesses[m.BusinessID].Domain)
+				as[i].MentionID, as[i].MentionVersion, as[i].BusinessID = m.ID, m.Version, m.BusinessID
+			}
 			for i := range as {
 				saved, err := tx.SaveAnalysis(ctx, &as[i])
 				if err != nil {
@@ -216,11 +294,12 @@ func (a *App) AnalyzePending(ctx context.Context) (AnalyzeReport, error) {
 		rep.Analyzed += batch.Analyzed
 		rep.Complaints += batch.Complaints
 		a.Metrics.analyzed.Add(float64(batch.Analyzed))
-		if batch.Analyzed == 0 {
-			// Another replica took this batch; its rows are no longer
-			// pending on the next read.
-			continue
+		if read == 0 {
+			// Nothing left that another replica has not claimed.
+			return rep, nil
 		}
+		// batch.Analyzed == 0 means another replica took this batch
+		// (SQLite path); its rows are no longer pending on the next read.
 	}
 }
 

@@ -28,14 +28,20 @@ const (
 
 // NewScheduler registers one named job per source at its interval, and
 // the analyze, deadline and delivery jobs. Every job runs in singleton
-// mode: a slow scrape is never overlapped by its next run.
+// mode: a slow scrape is never overlapped by its next run. On PostgreSQL
+// each run happens on one replica only (see replicas.go).
 func (a *App) NewScheduler() (gocron.Scheduler, error) {
-	s, err := gocron.NewScheduler(
+	dist, stopLocker, err := a.schedulerOptions()
+	if err != nil {
+		return nil, err
+	}
+	a.stopLocker = stopLocker
+	s, err := gocron.NewScheduler(append([]gocron.SchedulerOption{
 		gocron.WithClock(a.Clock),
 		gocron.WithLogger(a.Log.With("component", "scheduler")),
 		gocron.WithLocation(time.UTC),
-		gocron.WithStopTimeout(30*time.Second),
-	)
+		gocron.WithStopTimeout(30 * time.Second),
+	}, dist...)...)
 	if err != nil {
 		return nil, fmt.Errorf("app: scheduler: %w", err)
 	}
@@ -61,7 +67,7 @@ func (a *App) NewScheduler() (gocron.Scheduler, error) {
 			}),
 			gocron.WithName(name),
 			gocron.WithSingletonMode(gocron.LimitModeReschedule),
-			gocron.WithStartAt(gocron.WithStartImmediately()),
+			a.jobStart(name, every),
 		)
 		if err != nil {
 			return fmt.Errorf("app: schedule %s: %w", name, err)
@@ -139,13 +145,14 @@ func (a *App) Handler() (http.Handler, error) { return a.handler(nil) }
 // every request must name an allowed host and send at most
 // MaxRequestBody bytes.
 func (a *App) handler(ln net.Addr) (http.Handler, error) {
-	inbox, err := web.New(web.Options{Store: a.Store, Tasks: a.Tasks, Clock: a.Clock, Logger: a.Log.With("component", "web"), Password: a.Config.Server.Password.Value()})
+	inbox, err := web.New(web.Options{Store: a.Store, Tasks: a.Tasks, Clock: a.Clock, Logger: a.Log.With("component", "web"), Password: a.Config.Server.Password.Value(), BaseURL: a.Config.Server.BaseURL})
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/", inbox)
 	mux.HandleFunc("GET /healthz", a.healthz)
+	mux.HandleFunc("GET /readyz", a.readyz)
 	var metrics http.Handler = promhttp.HandlerFor(a.Metrics.reg, promhttp.HandlerOpts{})
 	if a.Config.Server.MetricsNeedPassword() {
 		metrics = requirePassword(a.Config.Server.Password.Value(), metrics)
@@ -189,14 +196,14 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 		ln.Close()
 		return err
 	}
-	if a.Config.Server.Password == "" && !isLoopback(ln.Addr()) {
-		a.Log.Warn("the staff inbox is open to anyone who can reach this address; set server.password_env", "listen", ln.Addr().String())
+	if !isLoopback(ln.Addr()) && !strings.HasPrefix(a.Config.Server.BaseURL, "https://") {
+		a.Log.Warn("passwords and session cookies of the inbox travel unencrypted: serve it behind https and set server.base_url to the https address", "listen", ln.Addr().String())
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	sched.Start()
-	a.Log.Info("earshot serving", "listen", ln.Addr().String(), "sources", len(a.sources), "db", a.Config.Database.Driver)
+	a.Log.Info("earshot serving", "listen", ln.Addr().String(), "sources", len(a.sources), "db", a.Config.Database.Driver, "replica", a.Replica)
 	select {
 	case <-ctx.Done():
 	case err = <-errc:
@@ -205,12 +212,18 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener) error {
 		err = fmt.Errorf("app: stopped the scheduler: %w", ferr)
 	}
 	a.Log.Info("shutting down")
-	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	_ = srv.Shutdown(shutCtx)
+	// Drain: /readyz fails at once; the scheduler takes no new runs and
+	// cancels the running ones, which hand back what they claimed
+	// (analysis batches roll back, unsent notifications are released)
+	// for the other replicas; then the web server stops.
+	a.drain.draining.Store(true)
 	if serr := sched.Shutdown(); serr != nil {
 		a.Log.Warn("scheduler stopped with jobs still running; their work is rolled back and redone next start", "err", serr)
 	}
+	a.stopLocker()
+	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(shutCtx)
 	if errors.Is(err, store.ErrDatabaseGone) {
 		return err
 	}

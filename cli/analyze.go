@@ -21,5 +21,15 @@ func runAnalyze(ctx context.Context, e *Env, args []string) error {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	return analyzecli.Run(ctx, analyzecli.Config{Stdin: e.Stdin, Stdout: e.Stdout, Stderr: e.Stderr, Taxonomies: tax}, args)
+	err := analyzecli.Run(ctx, analyzecli.Config{Stdin: e.Stdin, Stdout: e.Stdout, Stderr: e.Stderr, Taxonomies: tax}, args)
+	if errors.Is(err, analyzecli.ErrUsage) {
+		return usageError{err}
+	}
+	return err
 }
+
+// usageError makes another package's usage error exit 2 like ErrUsage.
+type usageError struct{ error }
+
+func (u usageError) Is(target error) bool { return target == ErrUsage }
+func (u usageError) Unwrap() error        { return u.error }

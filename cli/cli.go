@@ -59,6 +59,7 @@ var commands = []command{
 	{"analyze", "score text or JSON lines for sentiment, complaints and issues", runAnalyze},
 	{"tasks", "list and work on apology and follow-up tasks", runTasks},
 	{"digest", "preview or send the weekly reputation digest", runDigest},
+	{"users", "manage the accounts of the web inbox and the API (users add|list|passwd|token)", runUsers},
 	{"version", "print the version", runVersion},
 }
 
@@ -100,6 +101,10 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			fmt.Fprintf(stderr, "earshot: -log-level %q: use debug, info, warn or error\n", *level)
 			return 2
 		}
+	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(stderr, "earshot: -log-format %q: use text or json\n", *format)
+		return 2
 	}
 	hopts := &slog.HandlerOptions{Level: e.logLevel}
 	if *format == "json" {

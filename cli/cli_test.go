@@ -49,7 +49,7 @@ func TestCommandLine(t *testing.T) {
 		{"missing config", []string{"-config", filepath.Join(dir, "missing.yaml"), "config", "check"}, 1, nil, []string{"config file not found", "earshot init"}},
 		{"init writes example", []string{"init", cfg}, 0, []string{"Wrote " + cfg}, nil},
 		{"init refuses overwrite", []string{"init", cfg}, 1, nil, []string{"already exists", "-force"}},
-		{"config check", []string{"-config", cfg, "config", "check"}, 0, []string{"is valid: 1 business(es), 4 source(s)"}, nil},
+		{"config check", []string{"-config", cfg, "config", "check"}, 0, []string{"is valid: 1 business, 4 sources, 1 channel,"}, nil},
 		{"config show hides secrets", []string{"-config", cfg, "config", "show"}, 0, []string{"rosies-diner", "request_delay: 1s"}, nil},
 		{"config without verb", []string{"-config", cfg, "config"}, 2, nil, []string{"config check"}},
 		{"unknown source kind", []string{"-config", badKind, "config", "check"}, 1, nil, []string{"bad-kind.yaml:4:", `unknown kind "trustpiolt"`, "trustpilot"}},
@@ -103,8 +103,14 @@ func TestSecretFromEnvironmentNeverPrinted(t *testing.T) {
 			t.Errorf("config %s printed the password", verb)
 		}
 	}
+	// Unset, the password is needed only to send: config check warns,
+	// serve refuses to start.
 	r := run(t, nil, "-config", cfg, "config", "check")
-	if r.code != 1 || !strings.Contains(r.stderr, "MY_SMTP_PASS") || !strings.Contains(r.stderr, "not set") {
+	if r.code != 0 || !strings.Contains(r.stderr, "warning: ") || !strings.Contains(r.stderr, "MY_SMTP_PASS") || !strings.Contains(r.stderr, "not set") {
 		t.Errorf("unset secret: %+v", r)
+	}
+	r = run(t, nil, "-config", cfg, "serve")
+	if r.code != 1 || !strings.Contains(r.stderr, "MY_SMTP_PASS") || !strings.Contains(r.stderr, "not set") {
+		t.Errorf("serve with an unset secret: %+v", r)
 	}
 }

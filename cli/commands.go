@@ -39,11 +39,15 @@ Needs no config and no network. Prints where everything went.`)
 }
 
 func runServe(ctx context.Context, e *Env, args []string) error {
-	fs := e.FlagSet("serve", "[-config FILE]", `
+	fs := e.FlagSet("serve", "[-config FILE] [-listen ADDR]", `
 Watch every configured source on its schedule, analyze what arrives, open
-tasks and send alerts, and serve /healthz and /metrics (Prometheus) on
-server.listen. Stops cleanly on Ctrl-C or SIGTERM.`)
+tasks and send alerts, and serve /healthz, /readyz and /metrics
+(Prometheus) on server.listen. Stops cleanly on Ctrl-C or SIGTERM:
+running jobs hand back their work to the other replicas.
+With PostgreSQL, several replicas share one config file; give each its
+own -listen (and EARSHOT_REPLICA=name for its metrics).`)
 	e.ConfigFlag(fs)
+	listen := fs.String("listen", "", "listen on this address instead of server.listen (one per replica on a host)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -52,13 +56,24 @@ server.listen. Stops cleanly on Ctrl-C or SIGTERM.`)
 		return err
 	}
 	defer a.Close()
+	if *listen != "" {
+		a.Config.Server.Listen = *listen
+	}
 	return a.Serve(ctx)
 }
 
+// openApp loads the config and builds the whole app, for the commands
+// that scrape, alert and send (serve, scrape, digest --send): they need
+// every credential to send, so a missing one stops them here, naming its
+// variable. Read-only commands (tasks, sources, digest previews) use
+// OpenStore and run without those variables.
 func (e *Env) openApp(ctx context.Context) (*app.App, error) {
 	cfg, err := e.LoadConfig()
 	if err != nil {
 		return nil, err
+	}
+	if err := cfg.RequireSecrets(); err != nil {
+		return nil, fmt.Errorf("cannot send without these credentials:\n%w", err)
 	}
 	return app.New(ctx, cfg, app.Options{Logger: e.Logger, Clock: e.Clock, Getenv: e.Getenv})
 }
@@ -140,7 +155,10 @@ show   prints the config with defaults filled in; secrets are shown only
 	if err := app.CheckConfig(cfg); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.Stdout, "%s is valid: %d business(es), %d source(s), %d channel(s), database %s.\n", cfg.File, len(cfg.Businesses), nsrc, len(cfg.Channels), cfg.Database.Driver)
+	for _, w := range cfg.MissingSecrets() {
+		fmt.Fprintf(e.Stderr, "warning: %v (needed to send: serve, scrape and digest --send refuse to start without it)\n", w)
+	}
+	fmt.Fprintf(e.Stdout, "%s is valid: %s, %s, %s, database %s.\n", cfg.File, countAs(len(cfg.Businesses), "business", "businesses"), count(nsrc, "source"), count(len(cfg.Channels), "channel"), cfg.Database.Driver)
 	return nil
 }
 
@@ -196,7 +214,7 @@ For a dry run of one page without a config or database, use --kind and
 	opts := app.ScrapeOptions{Backfill: *backfill, MaxPages: *maxPages}
 	if e.IsTerminal {
 		opts.Progress = func(src string, pages, n int) {
-			fmt.Fprintf(e.Stderr, "\r%s: %d pages, %d mentions   ", src, pages, n)
+			fmt.Fprintf(e.Stderr, "\r%s: %s, %s   ", src, count(pages, "page"), count(n, "mention"))
 		}
 	}
 	runs, err := a.ScrapeAll(ctx, opts, fs.Args()...)
@@ -206,6 +224,9 @@ For a dry run of one page without a config or database, use --kind and
 	if err != nil {
 		return err
 	}
+	if len(runs) == 0 {
+		fmt.Fprintf(e.Stdout, "No enabled sources to scrape in %s: add them under a business's `sources:` (or remove `disabled: true`).\n", e.ConfigPath)
+	}
 	failed := 0
 	for _, r := range runs {
 		if r.Err != nil {
@@ -213,7 +234,7 @@ For a dry run of one page without a config or database, use --kind and
 			fmt.Fprintf(e.Stdout, "%s/%s: FAILED (%s): %v\n", r.Business, r.Source.Name, r.Run.ErrorClass, r.Err)
 			continue
 		}
-		fmt.Fprintf(e.Stdout, "%s/%s: %d pages, %d mentions, %d new, %d updated\n", r.Business, r.Source.Name, r.Run.Pages, r.Run.Parsed, r.Run.New, r.Run.Updated)
+		fmt.Fprintf(e.Stdout, "%s/%s: %s, %s, %d new, %d updated\n", r.Business, r.Source.Name, count(r.Run.Pages, "page"), count(r.Run.Parsed, "mention"), r.Run.New, r.Run.Updated)
 		if r.Run.Warning != "" {
 			fmt.Fprintf(e.Stdout, "%s/%s: WARNING: %s\n", r.Business, r.Source.Name, r.Run.Warning)
 		}
@@ -222,7 +243,7 @@ For a dry run of one page without a config or database, use --kind and
 		return err
 	}
 	if failed > 0 {
-		return fmt.Errorf("%d of %d sources failed", failed, len(runs))
+		return fmt.Errorf("%d of %s failed", failed, count(len(runs), "source"))
 	}
 	return nil
 }

@@ -2,12 +2,16 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
 
+	"github.com/earshot/earshot/app"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/digest"
+	"github.com/earshot/earshot/models"
+	"github.com/earshot/earshot/store"
 )
 
 // runDigest previews or sends the weekly reputation digest of one
@@ -53,17 +57,31 @@ zone. -business may be left out when the config has one business.`)
 			return fmt.Errorf("%w: -week: %v", ErrUsage, err)
 		}
 	}
-	a, err := e.openApp(ctx)
-	if err != nil {
-		return err
+	// Only -send needs the alerter (and the credentials to send); a
+	// preview or the text digest reads the database alone.
+	var a *app.App
+	var st *store.Store
+	if *send {
+		if a, err = e.openApp(ctx); err != nil {
+			return err
+		}
+		defer a.Close()
+		st = a.Store
+	} else {
+		if _, st, err = e.OpenStore(ctx); err != nil {
+			return err
+		}
+		defer st.Close()
 	}
-	defer a.Close()
-	mb, err := a.Store.BusinessByName(ctx, biz.Name)
+	mb, err := st.BusinessByName(ctx, biz.Name)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("business %s has nothing stored yet in %s; run `earshot scrape` or `earshot serve` first", biz.Name, cfg.Database.Path)
+	}
 	if err != nil {
 		return err
 	}
 	if *preview != "" {
-		if err := digest.WritePreview(ctx, a.Store, mb, week, *preview, now); err != nil {
+		if err := digest.WritePreview(ctx, st, mb, week, *preview, now); err != nil {
 			return err
 		}
 		abs, err := filepath.Abs(*preview)
@@ -81,14 +99,17 @@ zone. -business may be left out when the config has one business.`)
 		if queued == 0 {
 			fmt.Fprintf(e.Stdout, "the digest of %s for %s was already queued for %s; nothing new to send\n", biz.Name, week, strings.Join(digest.Recipients(*biz), ", "))
 		} else {
-			fmt.Fprintf(e.Stdout, "queued the digest of %s for %s to %d %s; %d notification(s) delivered now\n", biz.Name, week, queued, digestPlural(queued, "recipient", "recipients"), sent)
+			fmt.Fprintf(e.Stdout, "queued the digest of %s for %s to %s; %s delivered now\n", biz.Name, week, count(queued, "recipient"), count(sent, "notification"))
 		}
 		if err != nil {
 			return fmt.Errorf("deliver: %w (the digest stays queued and is retried by `earshot serve`)", err)
 		}
+		if err := digestUndelivered(ctx, a.Store, mb.ID, *biz, week); err != nil {
+			return err
+		}
 	}
 	if *preview == "" && !*send {
-		d, err := digest.Build(ctx, a.Store, mb, week, digest.Options{Now: now, Logger: e.Logger})
+		d, err := digest.Build(ctx, st, mb, week, digest.Options{Now: now, Logger: e.Logger})
 		if err != nil {
 			return err
 		}
@@ -116,9 +137,35 @@ func digestBusiness(cfg *config.Config, name string) (*config.Business, error) {
 	return nil, fmt.Errorf("%w: -business %q: %w", ErrUsage, name, digest.ErrUnknownBusiness)
 }
 
-func digestPlural(n int, one, many string) string {
-	if n == 1 {
-		return one
+// digestUndelivered fails when a digest email of the week is still not
+// accepted by the mail server after delivering, so `digest -send` does not
+// exit 0 after "0 notifications delivered" with the reason only in the
+// outbox. It names the last error (an SMTP address that refused, say).
+func digestUndelivered(ctx context.Context, st *store.Store, businessID int64, biz config.Business, week digest.Week) error {
+	keys := map[string]bool{}
+	for _, r := range digest.Recipients(biz) {
+		keys[digest.IdempotencyKey(biz.Name, week, r)] = true
 	}
-	return many
+	ns, err := st.Notifications(ctx, store.NotificationFilter{BusinessID: businessID, Kind: string(digest.KindDigest)})
+	if err != nil {
+		return err
+	}
+	var pending []string
+	var lastErr string
+	for _, n := range ns {
+		if !keys[n.IdempotencyKey] || n.State == models.NotificationSent {
+			continue
+		}
+		pending = append(pending, n.Recipient)
+		if n.LastError != "" {
+			lastErr = n.LastError
+		}
+	}
+	if len(pending) == 0 {
+		return nil
+	}
+	if lastErr == "" {
+		lastErr = "not attempted yet"
+	}
+	return fmt.Errorf("the digest to %s was not delivered: %s; it stays queued and `earshot serve` (or `digest -send` again) retries it", strings.Join(pending, ", "), lastErr)
 }

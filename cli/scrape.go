@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/scrapers"
 	"github.com/earshot/earshot/scrapers/dryrun"
 	"github.com/earshot/earshot/scrapers/registry"
@@ -67,6 +68,7 @@ Kinds:
 	fs.StringVar(&url, "url", "", "page URL for review kinds, feed URL for rss")
 	fs.StringVar(&query, "query", "", "search query for social kinds")
 	fs.StringVar(&cfg.APIBase, "api-base", "", "API base URL for social kinds and google (self-hosted or test servers)")
+	fs.StringVar(&cfg.API, "api", "", "API version for kinds that have several (twitter: v1.1 or v2)")
 	fs.StringVar(&cfg.Format, "format", dryrun.FormatTable, "output: table or jsonl")
 	fs.IntVar(&cfg.MaxPages, "max-pages", 0, fmt.Sprintf("pages to read at most (default %d)", scrapers.DefaultMaxPages))
 	fs.BoolVar(&cfg.Backfill, "backfill", false, "read history: keep paginating up to --max-pages")
@@ -81,13 +83,31 @@ Kinds:
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", ErrUsage, fs.Arg(0))
 	}
+	// Mistakes in the command line are usage errors (exit 2), found here
+	// before anything is fetched; dryrun.Run reports the same ones as
+	// config errors for other callers.
+	k, ok := registry.Resolve(cfg.Kind)
+	switch {
+	case cfg.Kind == "":
+		return fmt.Errorf("%w: --kind is empty; use one of %s", ErrUsage, strings.Join(registry.Names(), ", "))
+	case !ok:
+		return fmt.Errorf("%w: %s", ErrUsage, kindSuggestion(cfg.Kind))
+	}
+	cfg.Kind = k.Name
 	switch {
 	case url != "" && query != "":
 		return fmt.Errorf("%w: give --url or --query, not both", ErrUsage)
 	case url != "":
 		cfg.Target = url
-	default:
+	case query != "":
 		cfg.Target = query
+	case k.Social():
+		return fmt.Errorf("%w: --kind %s needs --query (or --url for a feed)", ErrUsage, k.Name)
+	default:
+		return fmt.Errorf("%w: --kind %s needs --url", ErrUsage, k.Name)
+	}
+	if cfg.Format != dryrun.FormatTable && cfg.Format != dryrun.FormatJSONL {
+		return fmt.Errorf("%w: --format %q: use table or jsonl", ErrUsage, cfg.Format)
 	}
 	if e.IsTerminal {
 		cfg.Progress = e.Stderr
@@ -112,4 +132,12 @@ Kinds:
 // oneLine keeps an error on one line of stderr.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// kindSuggestion explains an unknown --kind with the closest known one.
+func kindSuggestion(kind string) string {
+	if best, ok := config.Closest(kind, registry.Names()); ok {
+		return fmt.Sprintf("unknown --kind %q; did you mean %q? (`earshot sources kinds` lists them)", kind, best)
+	}
+	return fmt.Sprintf("unknown --kind %q; use one of %s", kind, strings.Join(registry.Names(), ", "))
 }

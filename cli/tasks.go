@@ -30,7 +30,7 @@ Work on the apology and follow-up tasks earshot opens for complaints.
                           the customer's problem is fixed
   assign ID USER          give the task to a user of its business
 
---as NAME records who acted (default $USER).`
+--as NAME records who acted (default $EARSHOT_USER, else the system user).`
 
 // runTasks is a thin wrapper around the task operations of package
 // alerts: it parses flags, opens the store and prints.
@@ -45,7 +45,7 @@ func runTasks(ctx context.Context, e *Env, args []string) error {
 	text := fs.String("text", "", "reply: the reply text (default: the task's draft)")
 	postIt := fs.Bool("post", false, "reply: publish the reply through the platform's API")
 	note := fs.String("note", "", "resolve: a note for the history")
-	actor := fs.String("as", "", "who is acting (default $USER)")
+	actor := fs.String("as", "", "who is acting (default $EARSHOT_USER, else the system user)")
 	if err := parse(fs, interspersed(fs, args)); err != nil {
 		return err
 	}
@@ -54,13 +54,7 @@ func runTasks(ctx context.Context, e *Env, args []string) error {
 		return fmt.Errorf("%w: say what to do: list, show, ack, reply, resolve or assign", ErrUsage)
 	}
 	verb, rest := fs.Arg(0), fs.Args()[1:]
-	who := *actor
-	if who == "" {
-		who = e.Getenv("USER")
-	}
-	if who == "" {
-		who = "cli"
-	}
+	who := e.Actor(*actor)
 	want := map[string]int{"list": 0, "show": 1, "ack": 1, "reply": 1, "resolve": 1, "assign": 2}
 	n, ok := want[verb]
 	if !ok {
@@ -134,6 +128,8 @@ func runTasks(ctx context.Context, e *Env, args []string) error {
 		fmt.Fprintf(e.Stdout, "Reply to task %d %s. Follow-up %s (%s).\n", id, how,
 			strings.TrimPrefix(tasks.Remaining(now, *t.FollowUpAt), "due "), t.FollowUpAt.Local().Format("Mon 2 Jan 15:04"))
 	}
+	// Every change is logged with who made it, as the web app does.
+	e.Logger.Info("task action", "task", id, "action", verb, "user", who, "via", "cli")
 	return nil
 }
 

@@ -113,6 +113,10 @@ type Retry struct {
 	// WarnAfter is how long a channel may keep failing before the other
 	// channels are told, once per outage.
 	WarnAfter Duration `yaml:"warn_after"`
+	// Lease is how long a claimed notification is left to the replica
+	// that claimed it (default 2m): if that replica dies mid-send, another
+	// sends it after the lease. It must exceed the slowest send.
+	Lease Duration `yaml:"lease"`
 }
 
 // Templates are Go text/template sources for reply drafts. Draft is used
@@ -134,6 +138,7 @@ const (
 	DefaultWarnAfter      = 30 * time.Minute
 	DefaultBackoff        = 15 * time.Second
 	DefaultMaxBackoff     = 30 * time.Minute
+	DefaultLease          = 2 * time.Minute
 	DefaultContact        = "send us a direct message"
 )
 
@@ -154,6 +159,21 @@ func DefaultDeadlines() []DeadlineRule {
 // characters, from each kind's row in scrapers/registry.
 func DefaultReplyLimits() map[string]int { return registry.ReplyLimits() }
 
+// applyEscalationDefaults fills each reminder step left out of the file;
+// a step written as 0 stays 0 (disabled), as documented.
+func (a *Alerts) applyEscalationDefaults(set func(string) bool) {
+	e := &a.Escalation
+	for _, s := range []struct {
+		key string
+		val *int
+		def int
+	}{{"assignee", &e.Assignee, 50}, {"manager", &e.Manager, 75}, {"owner", &e.Owner, 100}} {
+		if !set("alerts.escalation." + s.key) {
+			*s.val = s.def
+		}
+	}
+}
+
 func (a *Alerts) applyDefaults() {
 	if len(a.Deadlines) == 0 {
 		a.Deadlines = DefaultDeadlines()
@@ -163,9 +183,6 @@ func (a *Alerts) applyDefaults() {
 	}
 	if a.FollowUp == 0 {
 		a.FollowUp = Duration(DefaultFollowUp)
-	}
-	if a.Escalation == (Escalation{}) {
-		a.Escalation = Escalation{Assignee: 50, Manager: 75, Owner: 100}
 	}
 	if a.Burst.Window == 0 {
 		a.Burst.Window = Duration(DefaultBurstWindow)
@@ -187,6 +204,9 @@ func (a *Alerts) applyDefaults() {
 	}
 	if a.Retry.MaxBackoff == 0 {
 		a.Retry.MaxBackoff = Duration(DefaultMaxBackoff)
+	}
+	if a.Retry.Lease == 0 {
+		a.Retry.Lease = Duration(DefaultLease)
 	}
 	limits := DefaultReplyLimits()
 	for k, v := range a.ReplyLimits {
@@ -293,6 +313,9 @@ func (a *Alerts) validate(v *validator) {
 		if r.MinSeverity < 0 || r.MinSeverity > 5 {
 			v.errf(p+".min_severity", "severity %d is out of range; use 0 to 5", r.MinSeverity)
 		}
+	}
+	if a.Retry.Lease.D() < time.Second {
+		v.errf("alerts.retry.lease", "lease %s is too short; a send must finish within it (at least 1s)", a.Retry.Lease.D())
 	}
 	if a.Retry.MaxAttempts < 0 {
 		v.errf("alerts.retry.max_attempts", "must be positive, or 0 for no cap but give_up_after")

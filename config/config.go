@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -39,6 +40,26 @@ type Config struct {
 	// lines maps a key path ("businesses[0].sources[1].interval") to the
 	// line it was written on, so later checks can point at it.
 	lines map[string]int
+	// missing are the send-only secrets whose variables are unset; see
+	// RequireSecrets.
+	missing Errors
+}
+
+// MissingSecrets lists the credentials needed to send notifications or
+// serve the inbox whose environment variables are unset, with the line
+// that names each variable. Commands that only read (tasks list,
+// sources, digest previews) ignore them; `config check` shows them as
+// warnings.
+func (c *Config) MissingSecrets() Errors { return slices.Clone(c.missing) }
+
+// RequireSecrets fails, naming every unset variable, when a credential
+// needed to send or serve is missing. `serve`, `scrape` and
+// `digest --send` call it after Load; read-only commands do not.
+func (c *Config) RequireSecrets() error {
+	if len(c.missing) == 0 {
+		return nil
+	}
+	return slices.Clone(c.missing)
 }
 
 // Database selects the store. SQLite in a single file is the default;
@@ -56,10 +77,10 @@ type Database struct {
 type Server struct {
 	Listen  string `yaml:"listen"`
 	BaseURL string `yaml:"base_url"`
-	// PasswordEnv names the variable holding the staff inbox password.
-	// When set, the web inbox asks for HTTP basic auth (any user name,
-	// recorded as who acted); without it the inbox is open to anyone who
-	// can reach server.listen, which is loopback by default.
+	// PasswordEnv names the variable holding the password of the first
+	// owner account: on a first `earshot serve` with no account yet,
+	// earshot creates the owner "admin" with it. Everyone signs in with
+	// an account (`earshot users add`); other commands ignore it.
 	PasswordEnv string `yaml:"password_env"`
 	Password    Secret `yaml:"-"`
 	// MetricsPublic serves /metrics without the inbox password, for a
@@ -102,6 +123,10 @@ type Scraping struct {
 	BrokenAfter int `yaml:"broken_after"`
 	// DefaultInterval applies to sources without their own interval.
 	DefaultInterval Duration `yaml:"default_interval"`
+	// MinInterval is the shortest source interval the config accepts
+	// (default 30s): sites block scrapers that poll faster. Tests against
+	// loopback sites lower it; it cannot go below one second.
+	MinInterval Duration `yaml:"min_interval"`
 }
 
 // Schedule sets the intervals of the pipeline's own jobs.
@@ -109,6 +134,11 @@ type Schedule struct {
 	Analyze   Duration `yaml:"analyze"`
 	Deadlines Duration `yaml:"deadlines"`
 	Deliver   Duration `yaml:"deliver"`
+	// LockTTL matters on PostgreSQL with several replicas: a job run holds
+	// a lock row that its replica refreshes while the run lasts; a
+	// replica that dies stops refreshing, and after LockTTL the job is
+	// free for the others (default 1m).
+	LockTTL Duration `yaml:"lock_ttl"`
 }
 
 // Sentiment extends the analyzer's built-in taxonomies:
@@ -165,7 +195,7 @@ type Business struct {
 type User struct {
 	Name  string `yaml:"name"`
 	Email string `yaml:"email"`
-	Role  string `yaml:"role"` // owner, manager, staff
+	Role  string `yaml:"role"` // owner, manager, staff, viewer
 }
 
 // Hours are the business's opening hours, in its time zone, used to count
@@ -186,11 +216,14 @@ type Digest struct {
 
 // Source is one place to collect mentions from.
 type Source struct {
-	Name     string   `yaml:"name"`
-	Kind     string   `yaml:"kind"`
-	URL      string   `yaml:"url"`
-	Query    string   `yaml:"query"`
-	APIBase  string   `yaml:"api_base"`
+	Name    string `yaml:"name"`
+	Kind    string `yaml:"kind"`
+	URL     string `yaml:"url"`
+	Query   string `yaml:"query"`
+	APIBase string `yaml:"api_base"`
+	// API picks the API version of kinds that speak several: for twitter
+	// "v1.1" (the default, through go-twitter) or "v2".
+	API      string   `yaml:"api"`
 	Interval Duration `yaml:"interval"`
 	Disabled bool     `yaml:"disabled"`
 }
@@ -214,10 +247,12 @@ func (d Duration) D() time.Duration { return time.Duration(d) }
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := time.ParseDuration(strings.TrimSpace(n.Value))
 	if err != nil || n.Kind != yaml.ScalarNode {
-		return &FieldError{Line: n.Line, Msg: fmt.Sprintf("%q is not a duration; write it like 30s, 15m or 1h30m", n.Value)}
+		// A TypeError (not a plain error) lets yaml.v3 carry on decoding,
+		// so every bad value in the file is reported in one pass.
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: %q is not a duration; write it like 30s, 15m or 1h30m", n.Line, n.Value)}}
 	}
 	if v < 0 {
-		return &FieldError{Line: n.Line, Msg: fmt.Sprintf("%q is negative; durations must be positive", n.Value)}
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: %q is negative; durations must be positive", n.Line, n.Value)}}
 	}
 	*d = Duration(v)
 	return nil
@@ -313,7 +348,7 @@ func Parse(data []byte, file string, getenv func(string) string) (*Config, error
 		if errors.Is(err, errEOF(err)) {
 			return nil, Errors{{File: file, Msg: "the file is empty; start from `earshot init`"}}
 		}
-		return nil, Errors{yamlError(file, err)}
+		return nil, Errors{syntaxError(file, data, err)}
 	}
 	cfg := &Config{File: file, lines: map[string]int{}}
 	doc := &root
@@ -322,18 +357,91 @@ func Parse(data []byte, file string, getenv func(string) string) (*Config, error
 	}
 	var errs Errors
 	walkKeys(doc, typeOf(cfg), "", cfg.lines, file, &errs)
+	// Type errors do not stop the decoder: it fills what it can and
+	// reports every value it could not read, so they join the unknown keys
+	// and the checks below in one list.
+	if err := doc.Decode(cfg); err != nil {
+		errs = mergeErrors(errs, cfg.decodeErrors(err))
+	}
+	zeros := cfg.explicitZeros()
+	cfg.applyDefaults()
+	cfg.resolveSecrets(getenv)
+	errs = mergeErrors(errs, append(zeros, cfg.validate()...))
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	if err := doc.Decode(cfg); err != nil {
-		return nil, Errors{yamlError(file, err)}
-	}
-	cfg.applyDefaults()
-	cfg.resolveSecrets(getenv)
-	if errs := cfg.validate(); len(errs) > 0 {
-		return nil, errs
-	}
 	return cfg, nil
+}
+
+// mergeErrors appends later problems to earlier ones, leaving out those
+// at a key already reported or under it (a value that could not be read
+// shows up again as "missing" or "0"), and sorts them by line.
+func mergeErrors(earlier, later Errors) Errors {
+	out := earlier
+	for _, e := range later {
+		if !coveredBy(e, earlier) {
+			out = append(out, e)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		li, lj := out[i].Line, out[j].Line
+		if li == 0 || lj == 0 {
+			return li != 0 && lj == 0
+		}
+		return li < lj
+	})
+	return out
+}
+
+func coveredBy(e *FieldError, earlier Errors) bool {
+	for _, x := range earlier {
+		if e.Path == "" || x.Path == "" {
+			if e.Path == x.Path && e.Line == x.Line {
+				return true
+			}
+			continue
+		}
+		if e.Path == x.Path || strings.HasPrefix(e.Path, x.Path+".") || strings.HasPrefix(e.Path, x.Path+"[") {
+			return true
+		}
+	}
+	return false
+}
+
+// decodeErrors turns every problem yaml.v3 reports while decoding into a
+// FieldError with the key path written on that line.
+func (c *Config) decodeErrors(err error) Errors {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		fe := yamlError(c.File, err)
+		fe.Path = c.pathAt(fe.Line)
+		return Errors{fe}
+	}
+	var out Errors
+	for _, msg := range te.Errors {
+		fe := yamlError(c.File, errors.New(msg))
+		fe.Path = c.pathAt(fe.Line)
+		out = append(out, fe)
+	}
+	return out
+}
+
+// pathAt returns the longest key path written on line, "" when none is.
+func (c *Config) pathAt(line int) string {
+	best := ""
+	for p, l := range c.lines {
+		if l == line && (len(p) > len(best) || len(p) == len(best) && p < best) {
+			best = p
+		}
+	}
+	return best
+}
+
+// set reports whether path was written in the file, so a written 0 can
+// be told apart from a key left out.
+func (c *Config) set(path string) bool {
+	_, ok := c.lines[path]
+	return ok
 }
 
 func errEOF(err error) error {
@@ -343,7 +451,88 @@ func errEOF(err error) error {
 	return errors.New("not EOF")
 }
 
-var lineRE = regexp.MustCompile(`^line (\d+): (.*)$`)
+var (
+	lineRE   = regexp.MustCompile(`^line (\d+): (.*)$`)
+	cannotRE = regexp.MustCompile("^cannot unmarshal (!!\\w+) (`[^`]*`|[^ ]+) into (.+)$")
+)
+
+func yamlKind(tag string) string {
+	switch tag {
+	case "!!str":
+		return "text"
+	case "!!int", "!!float":
+		return "a number"
+	case "!!bool":
+		return "true/false"
+	case "!!map":
+		return "a mapping"
+	case "!!seq":
+		return "a list"
+	}
+	return "a " + strings.TrimPrefix(tag, "!!")
+}
+
+// goKind names a Go type the way the file's author thinks of it.
+func goKind(t string) string {
+	switch {
+	case strings.HasPrefix(t, "[]"):
+		return "a list"
+	case strings.HasPrefix(t, "map["), strings.HasPrefix(t, "config."):
+		return "a mapping of keys"
+	case t == "string":
+		return "text"
+	case strings.HasPrefix(t, "int"), strings.HasPrefix(t, "uint"), strings.HasPrefix(t, "float"):
+		return "a number"
+	case t == "bool":
+		return "true or false"
+	}
+	return t
+}
+
+func goHint(t string) string {
+	switch goKind(t) {
+	case "a list":
+		return "write it like [a, b] or as lines starting with \"- \""
+	case "a mapping of keys":
+		return "write the keys indented under it, one per line (key: value)"
+	case "text":
+		return "put it in quotes"
+	case "a number":
+		return "write digits only, like 3"
+	case "true or false":
+		return "write true or false"
+	}
+	return "see `earshot init` for an example"
+}
+
+// syntaxError reports a YAML syntax error at the line where the problem
+// is. yaml.v3 names the line where the enclosing block started (an
+// indentation slip on line 6 inside a list that starts on line 1 says
+// "line 1"), so this finds the first line at which the file stops
+// parsing with the same complaint, and adds a hint.
+func syntaxError(file string, data []byte, err error) *FieldError {
+	fe := yamlError(file, err)
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	for k := max(fe.Line, 1); k <= len(lines); k++ {
+		var n yaml.Node
+		perr := yaml.Unmarshal(bytes.Join(lines[:k], nil), &n)
+		if perr == nil {
+			continue
+		}
+		if pe := yamlError(file, perr); pe.Msg == fe.Msg {
+			fe.Line = k
+		}
+		break
+	}
+	switch {
+	case strings.Contains(fe.Msg, "tab character"),
+		strings.Contains(fe.Msg, "found character that cannot start any token") && fe.Line > 0 && fe.Line <= len(lines) && bytes.ContainsRune(lines[fe.Line-1], '\t'):
+		fe.Msg += "; YAML does not allow tabs: indent with spaces"
+	case strings.Contains(fe.Msg, "did not find expected"), strings.Contains(fe.Msg, "mapping values are not allowed"), strings.Contains(fe.Msg, "could not find expected ':'"):
+		fe.Msg += "; check the indentation of this line: keys of one mapping start in the same column, list items with \"- \" under their key"
+	}
+	return fe
+}
 
 // yamlError turns a yaml.v3 error into a FieldError with the line split
 // out and the Go type names replaced by words.
@@ -362,6 +551,9 @@ func yamlError(file string, err error) *FieldError {
 	if m := lineRE.FindStringSubmatch(msg); m != nil {
 		fmt.Sscan(m[1], &line)
 		msg = m[2]
+	}
+	if m := cannotRE.FindStringSubmatch(msg); m != nil {
+		msg = fmt.Sprintf("%s is %s, but %s is expected here; %s", m[2], yamlKind(m[1]), goKind(m[3]), goHint(m[3]))
 	}
 	msg = strings.NewReplacer("!!str", "text", "!!int", "number", "!!map", "a mapping", "!!seq", "a list", "!!bool", "true/false").Replace(msg)
 	return &FieldError{File: file, Line: line, Msg: msg}

@@ -122,15 +122,38 @@ businesses:
     sources:
       - url: https://example.com
 `, nil, []string{"bad.yaml:5", "needs kind:"}},
+		{"api on a kind without versions", `
+businesses:
+  - name: a
+    sources:
+      - kind: mastodon
+        query: a
+        api: v2
+`, nil, []string{"bad.yaml:7", "only kind twitter"}},
+		{"unknown twitter api", `
+businesses:
+  - name: a
+    sources:
+      - kind: twitter
+        query: a
+        api: v3
+`, nil, []string{"bad.yaml:7", `unknown twitter API "v3"`, "v1.1 or v2"}},
+		{"appstore url that is neither URL nor id", `
+businesses:
+  - name: a
+    sources:
+      - kind: appstore
+        url: id12
+`, nil, []string{"bad.yaml:6", "not an http(s) URL"}},
 		{"no businesses", `database: {path: x.db}`, nil, []string{"no businesses configured"}},
 		{"bad time zone", `
 businesses:
   - name: a
     time_zone: Mars/Olympus
 `, nil, []string{"bad.yaml:4", "unknown time zone"}},
-		{"secret variable unset", `
-smtp:
-  password_env: NOPE_NOT_SET
+		{"database dsn variable unset", `
+database:
+  dsn_env: NOPE_NOT_SET
 businesses: [{name: a}]
 `, nil, []string{"bad.yaml:3", "NOPE_NOT_SET", "not set"}},
 		{"secret written inline", `
@@ -180,6 +203,25 @@ businesses: [{name: a}]
 	}
 }
 
+// The README documents App Store targets as an id; url: must accept
+// them, and twitter's api: version must reach the source.
+func TestTargetsAsDocumented(t *testing.T) {
+	cfg, err := config.Parse([]byte(`
+businesses:
+  - name: a
+    sources:
+      - {name: ios, kind: appstore, url: id12345}
+      - {name: ios-gb, kind: appstore, url: gb/id12345}
+      - {name: x, kind: twitter, query: rosies, api: v2}
+`), "ok.yaml", env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Businesses[0].Sources[2].API; got != "v2" {
+		t.Errorf("api = %q, want v2", got)
+	}
+}
+
 func TestAllProblemsReportedTogether(t *testing.T) {
 	_, err := config.Parse([]byte(`
 businesses:
@@ -190,11 +232,12 @@ businesses:
         urll: x
 `), "c.yaml", nil)
 	var errs config.Errors
-	if !errors.As(err, &errs) || len(errs) != 2 {
-		t.Fatalf("want 2 errors, got %v", err)
+	if !errors.As(err, &errs) || len(errs) != 3 {
+		t.Fatalf("want 3 errors, got %v", err)
 	}
-	if errs[0].Line != 4 || errs[1].Line != 7 {
-		t.Errorf("lines = %d, %d; want 4, 7", errs[0].Line, errs[1].Line)
+	// Unknown keys and the missing url: come in one run, in file order.
+	if errs[0].Line != 4 || errs[1].Line != 6 || errs[2].Line != 7 {
+		t.Errorf("lines = %d, %d, %d; want 4, 6, 7", errs[0].Line, errs[1].Line, errs[2].Line)
 	}
 }
 
@@ -230,4 +273,37 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("accepted a config without businesses")
 		}
 	})
+}
+
+// Secrets needed only to send (SMTP password, Slack and webhook URLs,
+// the webhook key) or to serve the inbox do not stop a config from
+// loading: read-only commands work without them. RequireSecrets, which
+// sending commands call, names every unset variable with its line.
+func TestSendSecretsRequiredOnlyOnDemand(t *testing.T) {
+	y := `
+smtp:
+  password_env: NOPE_SMTP
+channels:
+  - {name: team, type: slack, url_env: NOPE_SLACK}
+  - {name: crm, type: webhook, url_env: NOPE_HOOK, secret_env: NOPE_HOOK_KEY}
+businesses: [{name: a}]
+`
+	cfg, err := config.Parse([]byte(y), "e.yaml", env(nil))
+	if err != nil {
+		t.Fatalf("a config whose send secrets are unset must load: %v", err)
+	}
+	err = cfg.RequireSecrets()
+	for _, w := range []string{"e.yaml:3: smtp.password_env: environment variable NOPE_SMTP", "e.yaml:5: channels[0].url_env: environment variable NOPE_SLACK", "NOPE_HOOK ", "NOPE_HOOK_KEY"} {
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("RequireSecrets = %v; want %q", err, w)
+		}
+	}
+	if len(cfg.MissingSecrets()) != 4 {
+		t.Errorf("MissingSecrets = %v", cfg.MissingSecrets())
+	}
+	set := map[string]string{"NOPE_SMTP": "p", "NOPE_SLACK": "https://hooks.example/x", "NOPE_HOOK": "https://crm.example/h", "NOPE_HOOK_KEY": "k"}
+	cfg, err = config.Parse([]byte(y), "e.yaml", env(set))
+	if err != nil || cfg.RequireSecrets() != nil {
+		t.Errorf("all set: %v, %v", err, cfg.RequireSecrets())
+	}
 }

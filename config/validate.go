@@ -22,6 +22,9 @@ const (
 	DefaultDeliverInterval = 15 * time.Second
 	DefaultBrokenAfter     = 3
 	DefaultMinInterval     = 30 * time.Second
+	DefaultLockTTL         = time.Minute
+	// LowestMinInterval is as far as scraping.min_interval may go.
+	LowestMinInterval = time.Second
 )
 
 func (c *Config) applyDefaults() {
@@ -43,11 +46,20 @@ func (c *Config) applyDefaults() {
 	if c.Scraping.FollowRedirects == "" {
 		c.Scraping.FollowRedirects = "site"
 	}
+	if !c.set("scraping.max_retries") {
+		c.Scraping.MaxRetries = DefaultMaxRetries
+	}
 	if c.Scraping.BrokenAfter == 0 {
 		c.Scraping.BrokenAfter = DefaultBrokenAfter
 	}
 	if c.Scraping.DefaultInterval == 0 {
 		c.Scraping.DefaultInterval = Duration(DefaultSourceInterval)
+	}
+	if c.Scraping.MinInterval == 0 {
+		c.Scraping.MinInterval = Duration(DefaultMinInterval)
+	}
+	if c.Schedule.LockTTL == 0 {
+		c.Schedule.LockTTL = Duration(DefaultLockTTL)
 	}
 	if c.Schedule.Analyze == 0 {
 		c.Schedule.Analyze = Duration(DefaultAnalyzeInterval)
@@ -109,6 +121,7 @@ func (c *Config) applyDefaults() {
 			}
 		}
 	}
+	c.Alerts.applyEscalationDefaults(c.set)
 	c.Alerts.applyDefaults()
 }
 
@@ -141,8 +154,29 @@ var (
 	envRE   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 )
 
+// appStoreID is an App Store target given as an id rather than a URL
+// ("id284882215", "284882215", "gb/id284882215"), as scrapers/appstore's
+// Target accepts it.
+var appStoreID = regexp.MustCompile(`^(?:[a-zA-Z]{2}[/:])?(?:id)?\d{3,}$`)
+
+// TwitterAPIs are the X API versions a twitter source can use.
+var TwitterAPIs = []string{"v1.1", "v2"}
+
 // Domains are the sentiment taxonomy packs a business can use.
 var Domains = []string{"general", "restaurant", "hospitality", "retail", "software"}
+
+// domains are the built-in packs and the ones the config's
+// sentiment.taxonomies add (the analyzer matches them case-insensitively).
+func (c *Config) domains() []string {
+	out := slices.Clone(Domains)
+	for _, d := range sortedKeys(c.Sentiment.Taxonomies) {
+		d = strings.ToLower(strings.TrimSpace(d))
+		if d != "" && !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
 
 var weekdays = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 
@@ -193,7 +227,21 @@ func (v *validator) envVar(path, name, what string) {
 	}
 }
 
+// secret checks a credential needed only to send (SMTP, Slack, webhook)
+// or to serve the inbox. A malformed variable name is an error; an unset
+// variable is not, because read-only commands (tasks list, sources,
+// digest previews) never use it: it is kept for RequireSecrets, which
+// the commands that send or serve call, and `config check` warns.
 func (v *validator) secret(path, envName string, val Secret, what string) {
+	v.envVar(path, envName, what)
+	if envName != "" && envRE.MatchString(envName) && val == "" {
+		v.c.missing = append(v.c.missing, &FieldError{File: v.c.File, Line: v.c.Line(path), Path: path,
+			Msg: fmt.Sprintf("environment variable %s (%s) is not set; export it before starting earshot", envName, what)})
+	}
+}
+
+// requiredSecret checks a credential every command needs (the database).
+func (v *validator) requiredSecret(path, envName string, val Secret, what string) {
 	v.envVar(path, envName, what)
 	if envName != "" && envRE.MatchString(envName) && val == "" {
 		v.errf(path, "environment variable %s (%s) is not set; export it before starting earshot", envName, what)
@@ -202,6 +250,7 @@ func (v *validator) secret(path, envName string, val Secret, what string) {
 
 func (c *Config) validate() Errors {
 	v := &validator{c: c}
+	c.missing = nil
 	switch c.Database.Driver {
 	case "sqlite":
 	case "postgres":
@@ -211,9 +260,20 @@ func (c *Config) validate() Errors {
 	default:
 		v.errf("database.driver", "unknown driver %q; use sqlite or postgres", c.Database.Driver)
 	}
-	v.secret("database.dsn_env", c.Database.DSNEnv, c.Database.DSN, "the PostgreSQL DSN")
+	if c.Scraping.MaxRetries < 0 {
+		v.errf("scraping.max_retries", "%d is not a number of retries; use 0 for none, or leave the key out for %d", c.Scraping.MaxRetries, DefaultMaxRetries)
+	}
+	v.requiredSecret("database.dsn_env", c.Database.DSNEnv, c.Database.DSN, "the PostgreSQL DSN")
+	if c.Scraping.MinInterval.D() < LowestMinInterval {
+		v.errf("scraping.min_interval", "min_interval %s is below %s", c.Scraping.MinInterval.D(), LowestMinInterval)
+	}
+	if c.Schedule.LockTTL.D() < time.Second {
+		v.errf("schedule.lock_ttl", "lock_ttl %s is too short; a replica must be able to refresh its locks in time (at least 1s)", c.Schedule.LockTTL.D())
+	}
 	v.secret("smtp.password_env", c.SMTP.PasswordEnv, c.SMTP.Password, "the SMTP password")
-	v.secret("server.password_env", c.Server.PasswordEnv, c.Server.Password, "the web inbox password")
+	// Only a first `earshot serve` reads it (to create the owner account),
+	// so other commands must work without it exported.
+	v.envVar("server.password_env", c.Server.PasswordEnv, "the first owner's password")
 	if !slices.Contains([]string{"site", "any"}, c.Scraping.FollowRedirects) {
 		v.errf("scraping.follow_redirects", "unknown value %q; use site (follow redirects within the source's own site) or any", c.Scraping.FollowRedirects)
 	}
@@ -251,8 +311,8 @@ func (c *Config) validate() Errors {
 			v.errf(p+".name", "business %q is configured twice", b.Name)
 		}
 		seen[b.Name] = true
-		if !slices.Contains(Domains, b.Domain) {
-			v.errf(p+".domain", "unknown domain %q; use one of %s", b.Domain, strings.Join(Domains, ", "))
+		if domains := c.domains(); !slices.Contains(domains, strings.ToLower(b.Domain)) {
+			v.errf(p+".domain", "unknown domain %q; use one of %s, or add it under sentiment.taxonomies", b.Domain, strings.Join(domains, ", "))
 		}
 		if _, err := time.LoadLocation(b.TimeZone); err != nil {
 			v.errf(p+".time_zone", "unknown time zone %q; use an IANA name such as Europe/London or America/New_York", b.TimeZone)
@@ -291,8 +351,8 @@ func (c *Config) validate() Errors {
 					v.errf(up+".email", "%q is not an email address", u.Email)
 				}
 			}
-			if !slices.Contains([]string{"owner", "manager", "staff"}, u.Role) {
-				v.errf(up+".role", "unknown role %q; use owner, manager or staff", u.Role)
+			if !slices.Contains([]string{"owner", "manager", "staff", "viewer"}, u.Role) {
+				v.errf(up+".role", "unknown role %q; use owner, manager, staff or viewer", u.Role)
 			}
 		}
 		srcNames := map[string]bool{}
@@ -302,6 +362,9 @@ func (c *Config) validate() Errors {
 				v.errf(sp, "a source needs kind: (one of %s); `earshot sources kinds` describes them", strings.Join(registry.Names(), ", "))
 				continue
 			}
+			if _, ok := registry.Lookup(s.Kind); !ok {
+				v.errf(sp+".kind", "%s", unknownKindMsg(s.Kind))
+			}
 			if srcNames[s.Name] {
 				v.errf(sp+".name", "source name %q is used twice in business %q; give each source its own name", s.Name, b.Name)
 			}
@@ -309,7 +372,7 @@ func (c *Config) validate() Errors {
 			if s.URL == "" && s.Query == "" {
 				v.errf(sp, "a source needs url: (review pages, feeds) or query: (social searches)")
 			}
-			if s.URL != "" {
+			if s.URL != "" && !(s.Kind == "appstore" && appStoreID.MatchString(s.URL)) {
 				if u, err := url.Parse(s.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 					v.errf(sp+".url", "%q is not an http(s) URL", s.URL)
 				}
@@ -319,11 +382,44 @@ func (c *Config) validate() Errors {
 					v.errf(sp+".api_base", "%q is not an http(s) URL", s.APIBase)
 				}
 			}
-			if s.Interval.D() < DefaultMinInterval {
-				v.errf(sp+".interval", "interval %s is too short; sites block scrapers that poll faster than every %s", s.Interval.D(), DefaultMinInterval)
+			switch {
+			case s.API == "":
+			case s.Kind != "twitter":
+				v.errf(sp+".api", "only kind twitter has API versions; remove api: %q", s.API)
+			case !slices.Contains(TwitterAPIs, s.API):
+				v.errf(sp+".api", "unknown twitter API %q; use %s", s.API, strings.Join(TwitterAPIs, " or "))
+			}
+			if s.Interval.D() < c.Scraping.MinInterval.D() {
+				v.errf(sp+".interval", "interval %s is too short; sites block scrapers that poll faster than every %s (scraping.min_interval)", s.Interval.D(), c.Scraping.MinInterval.D())
 			}
 		}
 	}
 	c.Alerts.validate(v)
 	return v.errs
+}
+
+// unknownKindMsg names the closest kind (or the alias's kind), so a typo
+// is found in the same `config check` run as every other problem.
+func unknownKindMsg(kind string) string {
+	names := registry.Names()
+	if k, ok := registry.Resolve(kind); ok {
+		return fmt.Sprintf("unknown kind %q; did you mean %q? known kinds: %s", kind, k.Name, strings.Join(names, ", "))
+	}
+	if best, ok := Closest(kind, names); ok {
+		return fmt.Sprintf("unknown kind %q; did you mean %q? known kinds: %s", kind, best, strings.Join(names, ", "))
+	}
+	return fmt.Sprintf("unknown kind %q; known kinds: %s (`earshot sources kinds` describes them)", kind, strings.Join(names, ", "))
+}
+
+// Closest returns the candidate nearest to word by edit distance, when it
+// is near enough to be the likely meant one (a typo, not another word);
+// the command line uses it for the same suggestions as the config.
+func Closest(word string, candidates []string) (string, bool) {
+	best, bestD := "", 1<<30
+	for _, c := range candidates {
+		if d := levenshtein(strings.ToLower(word), c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best, best != "" && bestD <= max(2, len(word)/3)
 }

@@ -46,21 +46,41 @@ type Result struct {
 const BusinessName = "rosies-diner"
 
 // ConfigYAML is the demo's config: the demo site's review page (jsonld)
-// and social feed (rss), the local SMTP server, and the owner.
+// and social feed (rss), the local SMTP server, and the owner. The demo
+// runs with it; tests point it at their own site and mail sink.
 func ConfigYAML(dir, siteBase string, smtpPort int) string {
+	smtp := fmt.Sprintf("  host: 127.0.0.1\n  port: %d\n", smtpPort)
+	return configYAML(dir, siteBase, "127.0.0.1:0", smtp, "", "")
+}
+
+// SavedConfigYAML is the config the demo leaves in its folder for the
+// other commands. The demo's site and SMTP server stop when the demo
+// ends, so it must not point at their ports: email goes to the mailbox
+// folder as .eml files (no smtp host), the sources are disabled (their
+// history stays in the database), and `serve` listens on the default
+// port.
+func SavedConfigYAML(dir, siteBase string) string {
+	head := `# The demo's site and mail server stopped when ` + "`earshot demo`" + ` ended, so this
+# config does not use their ports: emails (alerts, ` + "`digest -send`" + `) are written to
+# smtp.mailbox as .eml files, and the demo's two sources are disabled (what
+# they collected stays in the database). Point a source at a real page and
+# remove "disabled: true" to scrape it; set smtp.host to send real email.
+`
+	return configYAML(dir, siteBase, "127.0.0.1:8080", "", "        disabled: true\n", head)
+}
+
+func configYAML(dir, siteBase, listen, smtp, disabled, head string) string {
 	return fmt.Sprintf(`# Written by earshot demo. Reuse it: earshot -config %[1]s tasks list
-database:
+%[7]sdatabase:
   path: %[2]s
 server:
-  listen: 127.0.0.1:0
+  listen: %[8]s
 scraping:
   user_agent: "earshot-demo/1.0"
   request_delay: 100ms
   timeout: 10s
 smtp:
-  host: 127.0.0.1
-  port: %[3]d
-  tls: none
+%[3]s  tls: none
   from: "earshot <alerts@rosies-diner.example>"
   mailbox: %[4]s
 channels:
@@ -86,11 +106,11 @@ businesses:
         kind: jsonld
         url: %[6]s/reviews
         interval: 1m
-      - name: social
+%[9]s      - name: social
         kind: rss
         url: %[6]s/social/feed.xml
         interval: 1m
-`, filepath.Join(dir, "earshot.yaml"), filepath.Join(dir, "earshot.db"), smtpPort, filepath.Join(dir, "mailbox"), BusinessName, siteBase)
+%[9]s`, filepath.Join(dir, "earshot.yaml"), filepath.Join(dir, "earshot.db"), smtp, filepath.Join(dir, "mailbox"), BusinessName, siteBase, head, listen, disabled)
 }
 
 // Run starts the demo site and mail server, runs the pipeline once and
@@ -128,8 +148,10 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	defer sink.Close()
 
+	// The demo runs against its live site and SMTP server; the file it
+	// leaves behind uses neither (see SavedConfigYAML).
 	yml := ConfigYAML(dir, site.URL(""), sink.Port())
-	if err := os.WriteFile(res.ConfigPath, []byte(yml), 0o644); err != nil {
+	if err := os.WriteFile(res.ConfigPath, []byte(SavedConfigYAML(dir, site.URL(""))), 0o644); err != nil {
 		return nil, fmt.Errorf("demo: write config: %w", err)
 	}
 	cfg, err := config.Parse([]byte(yml), res.ConfigPath, os.Getenv)
@@ -185,7 +207,11 @@ func writeSummary(ctx context.Context, w io.Writer, a *app.App, res *Result) err
 			}
 		}
 		res.Mentions += total
-		fmt.Fprintf(tw, "  %s\t%s\t%d stored\t(%d new, %d pages)\t%s\n", r.Source.Name, r.Source.Kind, total, r.Run.New, r.Run.Pages, r.Source.Target)
+		pages := "pages"
+		if r.Run.Pages == 1 {
+			pages = "page"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%d stored\t(%d new, %d %s)\t%s\n", r.Source.Name, r.Source.Kind, total, r.Run.New, r.Run.Pages, pages, r.Source.Target)
 	}
 	tw.Flush()
 
@@ -222,6 +248,7 @@ func writeSummary(ctx context.Context, w io.Writer, a *app.App, res *Result) err
 		fmt.Fprintf(w, "Digest:   %s\n", res.DigestPath)
 	}
 	fmt.Fprintf(w, "\nNext: earshot -config %s tasks list\n", res.ConfigPath)
+	fmt.Fprintf(w, "The demo site and mail server have stopped: with that config, emails (digest -send, serve) go to the mailbox folder and the demo sources are disabled.\n")
 	fmt.Fprintf(w, "Finished in %s.\n", res.Report.Took.Round(time.Millisecond))
 	return nil
 }

@@ -52,3 +52,21 @@ func TestDemoEndToEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoTwiceSameDir runs the demo twice into one folder. The demo site
+// answers on a new port each time; ids of the same reviews and posts must
+// not change with it, so the second run stores nothing new.
+func TestDemoTwiceSameDir(t *testing.T) {
+	dir := t.TempDir()
+	first, err := demo.Run(context.Background(), demo.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := demo.Run(context.Background(), demo.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Mentions != 10 || second.Mentions != first.Mentions {
+		t.Errorf("mentions after the first run %d, after the second %d; want 10 both times", first.Mentions, second.Mentions)
+	}
+}

@@ -79,8 +79,10 @@ type Digest struct {
 	Flagged    Trend
 	// Rating is the average star rating of the week's reviews.
 	Rating Rating
-	// NegativeShare is the share (0..1) of analyzed mentions labelled
-	// negative, this week and over the previous four.
+	// NegativeShare is the share (0..1) of analyzed mentions that are
+	// negative: labelled negative or flagged as a complaint (a 2-star
+	// "lovely staff, but charged twice" reads as mixed but is a
+	// complaint), this week and over the previous four.
 	NegativeShare     float64
 	PrevNegativeShare float64
 	HasNegativeShare  bool
@@ -157,10 +159,16 @@ type IssueFigures struct {
 
 // Response is how fast and how reliably complaints were answered.
 type Response struct {
-	Replied        int
-	Median, P90    time.Duration
+	Replied     int
+	Median, P90 time.Duration
+	// Due counts the apology tasks whose reply deadline fell in the week
+	// and has passed, plus those answered before a deadline still ahead;
+	// AnsweredOnTime those answered by their deadline. NotYetDue counts
+	// the unanswered ones whose deadline is still ahead (a week still
+	// running).
 	Due            int64
 	AnsweredOnTime int64
+	NotYetDue      int64
 	FollowUpsDone  int64
 	FollowUpsDue   int64
 	Overdue        []OverdueTask
@@ -240,6 +248,7 @@ func Build(ctx context.Context, st Reader, biz models.Business, week Week, opts 
 		replyTimes   []time.Duration
 		overdue      []models.Task
 		overdueTotal int64
+		notYetDue    int64
 	)
 	g, gctx := errgroup.WithContext(ctx)
 	// Two queries at a time: the machine earshot targets has two cores,
@@ -281,6 +290,22 @@ func Build(ctx context.Context, st Reader, biz models.Business, week Week, opts 
 		if ts, err = st.DigestTaskStats(gctx, biz.ID, start, end); err != nil {
 			return err
 		}
+		// A week still running (the preview of the current week) has
+		// deadlines still ahead: those count only once answered, and the
+		// rest are "still open, not yet due", never "missed".
+		if now := opts.Now; now.After(start) && now.Before(end) {
+			passed, err := st.DigestTaskStats(gctx, biz.ID, start, now)
+			if err != nil {
+				return err
+			}
+			ahead, err := st.DigestTaskStats(gctx, biz.ID, now, end)
+			if err != nil {
+				return err
+			}
+			ts.Due = passed.Due + ahead.AnsweredOnTime
+			ts.AnsweredOnTime = passed.AnsweredOnTime + ahead.AnsweredOnTime
+			notYetDue = ahead.Due - ahead.AnsweredOnTime
+		}
 		if prevTS, err = st.DigestTaskStats(gctx, biz.ID, prevStart, start); err != nil {
 			return err
 		}
@@ -312,6 +337,7 @@ func Build(ctx context.Context, st Reader, biz models.Business, week Week, opts 
 	// them up (a mention falls in one bucket only).
 	d.addIssues(append(early.Aspects, late.Aspects...), prev.Aspects, resolved, opts.TopIssues)
 	d.addResponse(ts, prevTS, replyTimes, overdue, overdueTotal, opts.Now)
+	d.Response.NotYetDue = notYetDue
 
 	names := sourceNames(sources)
 	// A quiet or unanimous week must not quote the same mention as both
@@ -323,8 +349,17 @@ func Build(ctx context.Context, st Reader, biz models.Business, week Week, opts 
 	for _, q := range d.Worst {
 		seen[q.URL+q.Text] = true
 	}
+	// The best of the week is praise: a rated mention needs 4 stars or
+	// more (a 3-star "fine, but small portions" is not praise however
+	// warm its words), an unrated post a positive tone.
 	d.Best = quotes(best, names, func(q store.DigestQuote) bool {
-		return (q.Compound > 0 || q.Label == models.LabelPositive) && !q.Complaint
+		if q.Complaint {
+			return false
+		}
+		if q.Rating != nil {
+			return *q.Rating >= 4
+		}
+		return q.Compound > 0 || q.Label == models.LabelPositive
 	})
 	d.Best = slices.DeleteFunc(d.Best, func(q Quote) bool { return seen[q.URL+q.Text] })
 

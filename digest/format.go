@@ -205,8 +205,17 @@ func (d *Digest) Subject() string {
 }
 
 func onTimePhrase(r Response) string {
-	if r.Due == 0 {
+	open := ""
+	if r.NotYetDue > 0 {
+		open = fmt.Sprintf("%d still open, not yet due", r.NotYetDue)
+	}
+	switch {
+	case r.Due == 0 && open != "":
+		return "no deadline has passed yet; " + open
+	case r.Due == 0:
 		return "no reply deadlines fell this week"
+	case open != "":
+		return fmt.Sprintf("%d of %d (%s); %s", r.AnsweredOnTime, r.Due, pct(float64(r.AnsweredOnTime)/float64(r.Due)), open)
 	}
 	return fmt.Sprintf("%d of %d (%s)", r.AnsweredOnTime, r.Due, pct(float64(r.AnsweredOnTime)/float64(r.Due)))
 }
@@ -226,7 +235,7 @@ func followUpPhrase(r Response) string {
 }
 
 func healthLine(h SourceHealth) string {
-	s := fmt.Sprintf("%s (%s): %d of %d runs failed", oneLine(h.Name, 60), h.Kind, h.Failed, h.Runs)
+	s := fmt.Sprintf("%s (%s): %d of %d %s failed", oneLine(h.Name, 60), h.Kind, h.Failed, h.Runs, plural(int64(h.Runs), "run", "runs"))
 	if h.Blocked > 0 {
 		s += fmt.Sprintf(", %d blocked", h.Blocked)
 	}

@@ -6,7 +6,10 @@
 // every other package can use these types without pulling in a database.
 package models
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Business is a brand or a single location that earshot watches. Keywords
 // and Handles let social sources recognise mentions that do not tag the
@@ -37,7 +40,10 @@ type Source struct {
 	Target string `json:"target"`
 	// APIBase overrides the API endpoint of social kinds (self-hosted
 	// instances, compatible services, tests).
-	APIBase         string `json:"api_base"`
+	APIBase string `json:"api_base"`
+	// API selects the API version of kinds that speak several ("v1.1" or
+	// "v2" for twitter); empty means the kind's default.
+	API             string `gorm:"column:api;not null;default:''" json:"api,omitempty"`
 	IntervalSeconds int64  `json:"interval_seconds"`
 	// Cursor is opaque to everything but the scraper of this kind: a page
 	// token, a since-id or a timestamp that makes the next run incremental.
@@ -50,9 +56,16 @@ type Source struct {
 	// BrokenAlertedAt is set when the owner was told this source is broken,
 	// and cleared by the next success, so the alert is sent once per outage.
 	BrokenAlertedAt *time.Time `json:"broken_alerted_at"`
-	TotalMentions   int64      `json:"total_mentions"`
-	CreatedAt       time.Time  `json:"created_at"`
-	UpdatedAt       time.Time  `json:"updated_at"`
+	// QuietSince is set while a source that runs without errors has
+	// brought no new mention for much longer than its own history says is
+	// usual (a listing that moved, a selector that silently matches
+	// nothing); QuietAlertedAt when the owner was told. Both are cleared by
+	// the next new mention, so the owner hears once per quiet spell.
+	QuietSince     *time.Time `json:"quiet_since,omitempty"`
+	QuietAlertedAt *time.Time `json:"quiet_alerted_at,omitempty"`
+	TotalMentions  int64      `json:"total_mentions"`
+	CreatedAt      time.Time  `json:"created_at"`
+	UpdatedAt      time.Time  `json:"updated_at"`
 }
 
 // Error classes recorded on a SourceRun. They are coarse on purpose: an
@@ -73,6 +86,11 @@ const (
 	// them; the source has collected nothing until that is fixed.
 	ErrorClassStore = "store"
 	ErrorClassOther = "other"
+	// ErrorClassQuiet is never a run's class: it marks the source handed
+	// to the broken-source alert when the source runs without errors but
+	// has brought nothing new for much longer than usual (LastError then
+	// says since when and what usual is).
+	ErrorClassQuiet = "quiet"
 )
 
 // SourceRun records one scrape of one source, the raw material for source
@@ -106,6 +124,16 @@ type Mention struct {
 	ExternalID string `gorm:"not null;uniqueIndex:idx_mentions_source_external" json:"external_id"`
 	URL        string `json:"url"`
 	Author     string `json:"author"`
+	// AuthorHandle is the handle a reply must contain for the author to be
+	// notified, with its leading "@" ("@ana@social.example" on Mastodon,
+	// "@ana" on X); empty where replies do not mention people.
+	AuthorHandle string `gorm:"not null;default:''" json:"author_handle,omitempty"`
+	// PlatformID is the id the platform's own API addresses the mention by
+	// when replying, where that differs from ExternalID: the status id on
+	// the configured Mastodon server (ExternalID is the status's
+	// ActivityPub URI, the same on every server), the review's resource
+	// name accounts/…/locations/…/reviews/… on Google Business Profile.
+	PlatformID string `gorm:"not null;default:''" json:"platform_id,omitempty"`
 	// AuthorReach is the author's follower count on social networks (0 when
 	// unknown); it raises the severity of a public complaint.
 	AuthorReach int64 `json:"author_reach,omitempty"`
@@ -129,6 +157,25 @@ type Mention struct {
 	AnalyzedVersion int       `gorm:"not null;default:0;index" json:"analyzed_version"`
 	CreatedAt       time.Time `json:"created_at"`
 	UpdatedAt       time.Time `json:"updated_at"`
+	// LegacyIDs are external IDs an earlier version of the scraper gave
+	// this mention (one that still depended on the page's host, port or
+	// query string). They are never stored: a mention stored under one of
+	// them is re-keyed to ExternalID instead of being stored twice.
+	LegacyIDs []string `gorm:"-" json:"-"`
+}
+
+// AggregateRating is a site's own average rating and review count for a
+// source, as one scrape saw it: the digest and dashboard compare the
+// site's figure with earshot's own count.
+type AggregateRating struct {
+	ID         int64 `gorm:"primaryKey" json:"id"`
+	BusinessID int64 `gorm:"not null" json:"business_id"`
+	SourceID   int64 `gorm:"not null;index" json:"source_id"`
+	// Rating is stars out of 5; nil when the site gave only a count.
+	Rating *float64 `json:"rating"`
+	// Count is the number of reviews the site says exist (0 unknown).
+	Count      int       `gorm:"column:review_count" json:"count"`
+	ObservedAt time.Time `gorm:"not null" json:"observed_at"`
 }
 
 // MentionVersion keeps the content a mention had before an edit.
@@ -179,6 +226,23 @@ type Analysis struct {
 	Aspects   []Aspect  `gorm:"foreignKey:AnalysisID" json:"aspects"`
 	Analyzer  string    `json:"analyzer"`
 	CreatedAt time.Time `json:"created_at"`
+}
+
+// ReasonNeedsHumanRead starts the reason of an analysis whose text
+// earshot could not read (a language it does not analyse): the language
+// is in Analysis.Language, a star rating still decides Complaint, and the
+// mention needs a person to read it rather than a neutral score.
+const ReasonNeedsHumanRead = "needs a human read"
+
+// NeedsHumanRead reports an analysis whose text nobody has read yet: see
+// ReasonNeedsHumanRead. It is kept in Reasons, so it survives storage.
+func (a Analysis) NeedsHumanRead() bool {
+	for _, r := range a.Reasons {
+		if strings.HasPrefix(r, ReasonNeedsHumanRead) {
+			return true
+		}
+	}
+	return false
 }
 
 // Issue is an aspect with negative polarity: a problem a customer raised

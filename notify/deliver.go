@@ -29,20 +29,31 @@ func (s *Sender) Deliver(ctx context.Context) (int, error) {
 	seen := map[int64]bool{}
 	for {
 		now := s.clock.Now()
-		due, err := s.ob.DueNotifications(ctx, now, deliverBatch)
+		// Claimed in one statement (FOR UPDATE SKIP LOCKED on
+		// PostgreSQL): replicas delivering at once take different rows.
+		todo, err := s.ob.ClaimDueNotifications(ctx, now, deliverBatch, now.Add(s.lease))
 		if err != nil {
 			return int(sent.Load()), fmt.Errorf("notify: deliver: %w", err)
-		}
-		var todo []models.Notification
-		for _, n := range due {
-			if !seen[n.ID] {
-				seen[n.ID] = true
-				todo = append(todo, n)
-			}
 		}
 		if len(todo) == 0 {
 			return int(sent.Load()), nil
 		}
+		// A notification due again within this call (a retry without
+		// backoff) waits for the next call, so one call always ends.
+		again := false
+		fresh := todo[:0]
+		for _, n := range todo {
+			if seen[n.ID] {
+				again = true
+				if err := s.ob.ReleaseNotification(ctx, n.ID, now); err != nil {
+					return int(sent.Load()), fmt.Errorf("notify: deliver: %w", err)
+				}
+				continue
+			}
+			seen[n.ID] = true
+			fresh = append(fresh, n)
+		}
+		todo = fresh
 		work := make(chan models.Notification)
 		var wg sync.WaitGroup
 		var mu sync.Mutex
@@ -64,34 +75,43 @@ func (s *Sender) Deliver(ctx context.Context) (int, error) {
 				}
 			}()
 		}
+		fed := 0
 	feed:
 		for _, n := range todo {
 			select {
 			case work <- n:
+				fed++
 			case <-ctx.Done():
 				break feed
 			}
 		}
 		close(work)
 		wg.Wait()
+		// Shutting down: what was claimed but not attempted goes back to
+		// the outbox at once, for another replica, instead of waiting
+		// out its lease.
+		for _, n := range todo[fed:] {
+			if err := s.ob.ReleaseNotification(context.WithoutCancel(ctx), n.ID, s.clock.Now()); err != nil {
+				storeErr = errors.Join(storeErr, err)
+			}
+		}
 		if storeErr != nil {
 			return int(sent.Load()), storeErr
 		}
 		if err := ctx.Err(); err != nil {
 			return int(sent.Load()), err
 		}
+		if again {
+			return int(sent.Load()), nil
+		}
 	}
 }
 
-// deliverOne sends one notification; the error is for outbox failures
-// only.
+// deliverOne sends one claimed notification (n.Attempts already counts
+// this attempt); the error is for outbox failures only.
 func (s *Sender) deliverOne(ctx context.Context, n models.Notification) (bool, error) {
 	now := s.clock.Now()
-	won, err := s.ob.ClaimNotification(ctx, n.ID, n.Attempts, now.Add(s.lease))
-	if err != nil || !won {
-		return false, err
-	}
-	attempt := n.Attempts + 1
+	attempt := n.Attempts
 	log := s.log.With("notification", n.ID, "kind", n.Kind, "channel", n.Channel, "attempt", attempt)
 	notifier, ok := s.notifiers[n.Channel]
 	if !ok {

@@ -78,8 +78,11 @@ func Enqueue(ctx context.Context, q Queue, n *models.Notification) (bool, error)
 
 // Outbox is what a Sender needs from the store.
 type Outbox interface {
-	DueNotifications(ctx context.Context, now time.Time, limit int) ([]models.Notification, error)
-	ClaimNotification(ctx context.Context, id int64, attempts int, leaseUntil time.Time) (bool, error)
+	// ClaimDueNotifications takes up to limit due notifications for one
+	// attempt each (counted, and left alone by other senders until
+	// leaseUntil); ReleaseNotification gives one back unattempted.
+	ClaimDueNotifications(ctx context.Context, now time.Time, limit int, leaseUntil time.Time) ([]models.Notification, error)
+	ReleaseNotification(ctx context.Context, id int64, at time.Time) error
 	MarkNotificationSent(ctx context.Context, id int64, at time.Time) error
 	MarkNotificationRetry(ctx context.Context, id int64, next time.Time, lastErr string) error
 	MarkNotificationFailed(ctx context.Context, id int64, lastErr string) error
@@ -163,7 +166,7 @@ func New(cfg *config.Config, ob Outbox, o Options) (*Sender, error) {
 		channels = append(channels, ch.Name)
 	}
 	return &Sender{ob: ob, log: o.Logger, clock: o.Clock, retry: cfg.Alerts.Retry, notifiers: notifiers,
-		channels: channels, m: m, workers: 4, lease: 2 * time.Minute}, nil
+		channels: channels, m: m, workers: 4, lease: max(cfg.Alerts.Retry.Lease.D(), time.Second)}, nil
 }
 
 type metrics struct {

@@ -27,6 +27,9 @@ type Request struct {
 	// APIBase overrides the API endpoint of social kinds, for self-hosted
 	// or compatible services and for tests; empty means the public API.
 	APIBase string
+	// API selects the API version of kinds that speak several (twitter:
+	// "v1.1", the default, or "v2"); empty means the kind's default.
+	API string
 	// Cursor is what the previous run returned in Result.Cursor.
 	Cursor string
 	// Seen reports whether a mention with this external ID is already
@@ -56,6 +59,9 @@ type Result struct {
 	// cut at fetch.MaxBody; they are recorded on the run and shown by
 	// `earshot sources`.
 	Warnings []string
+	// Aggregate is the site's own average rating and review count when a
+	// page showed them (Rating and Count set; the pipeline stores it).
+	Aggregate *models.AggregateRating
 }
 
 // Source fetches mentions from one site or network. A Source returns the
@@ -97,6 +103,18 @@ type Options struct {
 	// Clock paces politeness delays and retry backoff; tests inject a fake
 	// clock so no test sleeps. Nil means the real clock.
 	Clock clockwork.Clock
+	// HostSlots, when set, spaces requests to one host across every
+	// process that shares it (replicas on one PostgreSQL), on top of the
+	// in-process spacing: RequestDelay then holds for all replicas
+	// together. Nil means this process alone reads these sites.
+	HostSlots HostSlots
+}
+
+// HostSlots hands out request slots to a host shared by several
+// processes: each call reserves the next slot, at least delay after the
+// previous one, and returns when it starts.
+type HostSlots interface {
+	ReserveHostSlot(ctx context.Context, host string, now time.Time, delay time.Duration) (time.Time, error)
 }
 
 // Defaults for Options fields left zero.

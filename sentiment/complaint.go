@@ -50,6 +50,14 @@ func (a *Analyzer) complaint(w *work, in Input, rating float64, hasRating bool, 
 	if sarcasm {
 		score += 0.2
 	}
+	lw := reviewLexWeight
+	if isSocial(in.SourceKind, w.sc.Toks) {
+		lw = socialLexWeight
+	}
+	if v, ok := a.pred.Complaint(w.sc, z-lw*lex.Compound); ok {
+		a.learnedComplaint(w, in, rating, hasRating, compound, z, lex, v, kinds, complaintCues, sarcasm, negAspects, score, out)
+		return
+	}
 	var complaint bool
 	switch {
 	case hasRating && rating <= 2:

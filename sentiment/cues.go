@@ -50,15 +50,20 @@ var cueSource = map[cueKind][]string{
 		"rip off", "ripoff", "scam~", "avoid at all costs", "avoid this|them|it|like", "do not recommend", "don't recommend", "wouldn't recommend", "would not recommend",
 		"disappointed", "disappointing", "rude", "unacceptable", "unprofessional", "arrived|came|was|is|were|are broken", "damaged", "defective",
 		"worst", "terrible", "horrible", "awful", "crash|crashes|crashed|crashing", "can't|cannot log|login|sign", "locked out",
-		"hung up", "ignored us|me", "nobody|no one came", "not refunded", "refused to", "filthy",
+		"hung up", "ignored us|me", "nobody came", "no one came", "not refunded", "refused to", "filthy",
 		"arrived|came late", "order|delivery|food|driver|meal|package|parcel was|is|were|came|arrived late", "late delivery|order|food", "late and cold",
 		"was|were|is|are dirty", "dirty table|tables|floor|floors|bathroom|bathrooms|restroom|toilet|plates|cutlery|glasses|room|sheets|towels|dishes",
+		// owners' one-liners: short, no opinion word, still a complaint
+		"slow service|delivery|shipping|response|responses|staff|kitchen|checkout", "service|delivery|shipping|staff was|is|were|so|very slow",
+		"waited|waiting|wait forever|ages", "nobody answered|called|replied|responded|helped|picked|returned", "no one answered|called|replied|responded|helped|picked|returned",
+		"zero|0 stars|star", "no stars", "hoping|hoped for better|more", "expected better|more", "expecting better|more",
 	},
 	cueHealth: {
 		"food poisoning", "got|get|gets sick", "made me|us|him|her|my sick", "threw up", "throwing up", "vomit~", "diarrhea",
 		"allergic reaction", "anaphyla~", "epipen", "hospital~", "injur~", "cut my", "burned|burnt my|me", "salmonella",
 		"cockroach~", "roaches", "rat|rats", "mice", "mouse droppings", "hair in my|the food|soup|dish|salad", "glass in",
 		"mold|mould|moldy|mouldy", "raw chicken", "undercooked chicken|pork", "bed bugs", "bedbugs", "unsafe", "choking",
+		"bed|beds|room|sheets|mattress|pillows had|has|with bugs|fleas|lice", "bugs|fleas|lice in the|my|our bed|beds|room|sheets|mattress",
 	},
 	cueLegal: {
 		"lawyer~", "attorney~", "sue", "suing", "lawsuit", "legal action", "small claims", "report you|them|this to",

@@ -18,6 +18,9 @@ import (
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/scrapers/registry"
 	"github.com/earshot/earshot/sentiment/internal/nlp"
+	"github.com/earshot/earshot/sentiment/ja"
+	"github.com/earshot/earshot/sentiment/lang"
+	"github.com/earshot/earshot/sentiment/multi"
 )
 
 //go:generate go run ./internal/gen -shared ../../shared/datasets -out model.bin
@@ -36,6 +39,11 @@ type Input struct {
 	SourceKind  string   // a scrapers/registry kind; its row's Text says whether to read it as a short post
 	AuthorReach int64    // followers, 0 when unknown
 	Domain      string   // taxonomy pack: restaurant, hospitality, retail, software, general ("" = general)
+	Language    string   // the site's own language tag for the mention ("ja", "en-US"), "" when none
+	Locale      string   // the business's locale ("ja"): settles kanji-only text between Japanese and Chinese
+	// Corrections are the business's staff corrections of earlier
+	// complaint flags; nil applies none.
+	Corrections *Corrections
 }
 
 // Options configures an Analyzer. Taxonomies extends or adds packs:
@@ -48,6 +56,9 @@ type Options struct {
 	Model []byte
 	// Logger receives one line when the analyzer is built; nil is silent.
 	Logger *slog.Logger
+	// PreloadJapanese loads the Japanese dictionary in New instead of on
+	// the first Japanese mention (a few seconds, about 150 MB resident).
+	PreloadJapanese bool
 }
 
 // Analyzer turns mentions into analyses. Build it once with New: it loads
@@ -62,6 +73,10 @@ type Analyzer struct {
 	name  string
 	pool  sync.Pool
 	nCues int
+	det   *lang.Detector
+	eu    *multi.Analyzer
+	// japanese loads the Japanese analyzer once, on first use.
+	japanese func() (*ja.Analyzer, error)
 }
 
 // MaxTextBytes bounds the text analysed per mention; longer texts are cut
@@ -86,6 +101,19 @@ func New(opts Options) (*Analyzer, error) {
 	a := &Analyzer{pred: nlp.NewPredictor(lex, b), lex: lex, tax: tax, name: b.Version}
 	a.cues, a.nCues = compileCues()
 	a.pool.New = func() any { return newWork() }
+	a.det, a.eu = a.newDetector(b.POS), multi.New()
+	a.japanese = sync.OnceValues(func() (*ja.Analyzer, error) {
+		j, err := ja.New()
+		if err != nil {
+			return nil, err
+		}
+		return j.WithTerms(opts.Taxonomies), nil
+	})
+	if opts.PreloadJapanese {
+		if _, err := a.japanese(); err != nil {
+			return nil, fmt.Errorf("sentiment: Japanese dictionary: %w", err)
+		}
+	}
 	if opts.Logger != nil {
 		opts.Logger.Info("sentiment analyzer ready", "model", b.Version, "domains", len(tax), "cues", a.nCues)
 	}
@@ -117,6 +145,13 @@ func newWork() *work { return &work{sc: nlp.NewScratch()} }
 // source kind is unknown (the analyze command, the accuracy report).
 var socialMarkers = map[string]bool{"lol": true, "omg": true, "lmao": true, "haha": true, "u": true, "ur": true, "im": true, "rt": true, "http": true, "https": true, "wtf": true, "smh": true}
 
+// postKind reports whether a source kind's registry row says its text is
+// short public posts.
+func postKind(kind string) bool {
+	k, ok := registry.Resolve(kind)
+	return ok && k.Text == registry.Post
+}
+
 // isSocial reports whether a text should be read as a social post: its
 // source kind's registry row says its text is short posts (an RSS item
 // is a social mention but reads like prose, so it is not), or, with no
@@ -124,8 +159,7 @@ var socialMarkers = map[string]bool{"lol": true, "omg": true, "lmao": true, "hah
 // chat words.
 func isSocial(kind string, toks []nlp.Token) bool {
 	if kind != "" {
-		k, ok := registry.Resolve(kind)
-		return ok && k.Text == registry.Post
+		return postKind(kind)
 	}
 	for i := range toks {
 		t := &toks[i]
@@ -195,7 +229,7 @@ func (a *Analyzer) analyze(w *work, in Input, out *models.Analysis) {
 	if hasRating {
 		out.Reasons = append(out.Reasons, fmt.Sprintf("rating %s/5", fmtRating(rating)))
 	}
-	lang := detectLanguage(text, sc.Toks)
+	lang := a.detect(text, in)
 	out.Language = lang
 	if len(sc.Toks) == 0 {
 		out.Reasons = append(out.Reasons, "empty text")
@@ -203,8 +237,7 @@ func (a *Analyzer) analyze(w *work, in Input, out *models.Analysis) {
 		return
 	}
 	if lang != "en" && lang != "und" {
-		out.Reasons = append(out.Reasons, "unsupported language: "+lang)
-		a.ratingOnly(in, rating, hasRating, out)
+		a.foreign(w, in, text, lang, rating, hasRating, out)
 		return
 	}
 	n := len(sc.Toks)
@@ -439,7 +472,7 @@ func (a *Analyzer) Compound(text, sourceKind string) float64 {
 // InputFromMention builds the analyzer's input from a stored mention and
 // its business's taxonomy domain, so every caller maps fields the same way.
 func InputFromMention(m models.Mention, domain string) Input {
-	return Input{Text: m.Text, Title: m.Title, Rating: m.Rating, SourceKind: m.SourceKind, AuthorReach: m.AuthorReach, Domain: domain}
+	return Input{Text: m.Text, Title: m.Title, Rating: m.Rating, SourceKind: m.SourceKind, AuthorReach: m.AuthorReach, Domain: domain, Language: m.Language}
 }
 
 // MentionAnalyzer adapts an Analyzer to the pipeline, which hands over

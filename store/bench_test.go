@@ -7,22 +7,42 @@ import (
 	"testing"
 	"time"
 
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/store"
 )
 
+// benchStore opens an empty store of the dialect: an SQLite file, or a
+// fresh database on EARSHOT_TEST_POSTGRES's server (skipped when unset).
+func benchStore(b *testing.B, dialect string) *store.Store {
+	b.Helper()
+	o := store.Options{Path: filepath.Join(b.TempDir(), "bench.db")}
+	if dialect == "postgres" {
+		o = store.Options{Driver: "postgres", DSN: testutil.FreshPostgres(b)}
+	}
+	s, err := store.Open(context.Background(), o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s
+}
+
 // BenchmarkSaveMentions stores batches of new mentions in one SQLite file
-// (WAL, synchronous=normal) and reports mentions per second. The batch
-// size matches what one scrape of a busy source returns.
+// (WAL, synchronous=normal) and, beside it, in PostgreSQL, and reports
+// mentions per second. The batch size matches what one scrape of a busy
+// source returns.
 func BenchmarkSaveMentions(b *testing.B) {
+	for _, dialect := range []string{"sqlite", "postgres"} {
+		b.Run("db="+dialect, func(b *testing.B) { benchSaveMentions(b, dialect) })
+	}
+}
+
+func benchSaveMentions(b *testing.B, dialect string) {
 	for _, batch := range []int{100, 1000, 10000} {
 		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
 			ctx := context.Background()
-			s, err := store.Open(ctx, store.Options{Path: filepath.Join(b.TempDir(), "bench.db")})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer s.Close()
+			s := benchStore(b, dialect)
 			_, srcs, err := s.SyncBusiness(ctx, models.Business{Name: "bench"}, nil, []models.Source{{Name: "s", Kind: "jsonld"}})
 			if err != nil {
 				b.Fatal(err)
@@ -50,11 +70,7 @@ func BenchmarkSaveMentions(b *testing.B) {
 	}
 	b.Run("rescrape-unchanged-1000", func(b *testing.B) {
 		ctx := context.Background()
-		s, err := store.Open(ctx, store.Options{Path: filepath.Join(b.TempDir(), "bench.db")})
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer s.Close()
+		s := benchStore(b, dialect)
 		_, srcs, _ := s.SyncBusiness(ctx, models.Business{Name: "bench"}, nil, []models.Source{{Name: "s", Kind: "jsonld"}})
 		ms := make([]models.Mention, 1000)
 		for j := range ms {

@@ -38,7 +38,7 @@ func (s *Store) SyncBusiness(ctx context.Context, b models.Business, users []mod
 			src.BusinessID = b.ID
 			if err := tx.q(ctx).Clauses(clause.OnConflict{
 				Columns:   []clause.Column{{Name: "business_id"}, {Name: "name"}},
-				DoUpdates: clause.AssignmentColumns([]string{"kind", "target", "api_base", "interval_seconds", "updated_at"}),
+				DoUpdates: clause.AssignmentColumns([]string{"kind", "target", "api_base", "api", "interval_seconds", "updated_at"}),
 			}).Create(&src).Error; err != nil {
 				return fmt.Errorf("store: save source %s of %s: %w", src.Name, b.Name, err)
 			}

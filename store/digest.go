@@ -32,7 +32,8 @@ type DigestMentionBucket struct {
 	Rated     int64
 	RatingSum float64
 	// Analyzed counts mentions whose current version has an analysis;
-	// Negative, Positive and Complaints are among those.
+	// Negative, Positive and Complaints are among those. Negative counts
+	// complaints too, whatever their label; Positive excludes them.
 	Analyzed   int64
 	Negative   int64
 	Positive   int64
@@ -71,8 +72,8 @@ func (s *Store) DigestMentionBuckets(ctx context.Context, businessID int64, boun
 		err := s.q(ctx).Table("mentions AS m").
 			Select(`COUNT(*) AS mentions, COUNT(m.rating) AS rated, COALESCE(SUM(m.rating), 0) AS rating_sum,
 				COUNT(a.id) AS analyzed,
-				COALESCE(SUM(CASE WHEN a.label = ? THEN 1 ELSE 0 END), 0) AS negative,
-				COALESCE(SUM(CASE WHEN a.label = ? THEN 1 ELSE 0 END), 0) AS positive,
+				COALESCE(SUM(CASE WHEN a.label = ? OR a.complaint THEN 1 ELSE 0 END), 0) AS negative,
+				COALESCE(SUM(CASE WHEN a.label = ? AND NOT a.complaint THEN 1 ELSE 0 END), 0) AS positive,
 				COALESCE(SUM(CASE WHEN a.complaint THEN 1 ELSE 0 END), 0) AS complaints`,
 				models.LabelNegative, models.LabelPositive).
 			Joins("LEFT JOIN analyses AS a ON a.mention_id = m.id AND a.mention_version = m.analyzed_version").
@@ -302,10 +303,12 @@ func (s *Store) DigestActivity(ctx context.Context, businessID int64, bounds []t
 			}
 			if analysisID.Valid {
 				mb.Analyzed++
-				switch string(label) {
-				case models.LabelNegative:
+				// A complaint is negative whatever its label (a mixed
+				// "lovely staff, but charged twice").
+				switch {
+				case string(label) == models.LabelNegative || (complaint.Valid && complaint.Bool):
 					mb.Negative++
-				case models.LabelPositive:
+				case string(label) == models.LabelPositive:
 					mb.Positive++
 				}
 				if complaint.Valid && complaint.Bool {

@@ -17,9 +17,20 @@ var (
 	// replaced while it ran: writes would go to a file nobody can open
 	// again, so earshot stops instead.
 	ErrDatabaseGone = errors.New("database file deleted or replaced")
+	// ErrJobLocked means another replica runs, or already ran, this
+	// scheduled job run.
+	ErrJobLocked = errors.New("job run taken by another replica")
 	// ErrDiskFull means the database's disk has too little space left to
 	// be trusted with the next write.
 	ErrDiskFull = errors.New("disk full")
 	// ErrReadOnly means a test write to the database failed.
 	ErrReadOnly = errors.New("database does not accept writes")
+)
+
+// Sentinels of accounts, tokens and one-tap links.
+var (
+	// ErrExists means a row with the same unique name is already stored.
+	ErrExists = errors.New("already exists")
+	// ErrLinkUsed means a one-tap link was already used once.
+	ErrLinkUsed = errors.New("link already used")
 )

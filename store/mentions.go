@@ -112,6 +112,9 @@ func (s *Store) SaveMentions(ctx context.Context, src models.Source, ms []models
 				existing[f.ExternalID] = f
 			}
 		}
+		if err := tx.rekeyLegacy(ctx, src, uniq, existing); err != nil {
+			return err
+		}
 		var fresh []models.Mention
 		for _, m := range uniq {
 			old, ok := existing[m.ExternalID]
@@ -163,6 +166,54 @@ func (s *Store) SaveMentions(ctx context.Context, src models.Source, ms []models
 	return res, nil
 }
 
+// rekeyLegacy finds mentions stored under an ID an earlier scraper
+// version gave them (Mention.LegacyIDs: one that depended on the page's
+// host, port or query string) and gives them their current ID, so an
+// upgrade does not store, analyze and alert every such mention twice.
+// Re-keyed rows are added to existing.
+func (s *Store) rekeyLegacy(ctx context.Context, src models.Source, ms []models.Mention, existing map[string]models.Mention) error {
+	current := make(map[string]bool, len(ms))
+	for _, m := range ms {
+		current[m.ExternalID] = true
+	}
+	want := map[string]string{} // legacy ID → current ID
+	for _, m := range ms {
+		if _, ok := existing[m.ExternalID]; ok {
+			continue
+		}
+		for _, l := range m.LegacyIDs {
+			if l != "" && !current[l] {
+				want[l] = m.ExternalID
+			}
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	ids := make([]string, 0, len(want))
+	for l := range want {
+		ids = append(ids, l)
+	}
+	for start := 0; start < len(ids); start += batchSize {
+		var found []models.Mention
+		if err := s.q(ctx).Where("source_id = ? AND external_id IN ?", src.ID, ids[start:min(start+batchSize, len(ids))]).Find(&found).Error; err != nil {
+			return fmt.Errorf("store: look up earlier ids of source %s: %w", src.Name, err)
+		}
+		for _, f := range found {
+			cur := want[f.ExternalID]
+			if _, taken := existing[cur]; taken {
+				continue
+			}
+			if err := s.q(ctx).Model(&models.Mention{}).Where("id = ?", f.ID).Update("external_id", cur).Error; err != nil {
+				return fmt.Errorf("store: re-key mention %d of source %s: %w", f.ID, src.Name, err)
+			}
+			f.ExternalID = cur
+			existing[cur] = f
+		}
+	}
+	return nil
+}
+
 // updateMention applies what changed between the stored and the scraped
 // version of a mention. It reports whether anything was written.
 func (s *Store) updateMention(ctx context.Context, old, m models.Mention, now time.Time, res *SaveResult) (bool, error) {
@@ -193,6 +244,14 @@ func (s *Store) updateMention(ctx context.Context, old, m models.Mention, now ti
 		}
 		updates["edited_at"] = edited
 		res.Edits = append(res.Edits, Edit{MentionID: old.ID, OldRating: old.Rating, NewRating: m.Rating, Version: old.Version + 1})
+	}
+	// Mentions stored before the platform's reply id or the author's
+	// handle were read get them on the next scrape.
+	if m.PlatformID != "" && m.PlatformID != old.PlatformID {
+		updates["platform_id"] = m.PlatformID
+	}
+	if m.AuthorHandle != "" && m.AuthorHandle != old.AuthorHandle {
+		updates["author_handle"] = m.AuthorHandle
 	}
 	if m.AuthorReach > old.AuthorReach {
 		updates["author_reach"] = m.AuthorReach

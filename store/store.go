@@ -63,6 +63,10 @@ type Store struct {
 	file *fileIdentity
 }
 
+// pgIdleConns is how many PostgreSQL connections a replica keeps open
+// between jobs.
+const pgIdleConns = 16
+
 const sqliteHeader = "SQLite format 3\x00"
 
 // Open connects, checks the file or server, and applies pending
@@ -141,6 +145,12 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		// One writer at a time is what SQLite allows anyway; a small pool
 		// keeps readers concurrent under WAL.
 		sqlDB.SetMaxOpenConns(4)
+	} else {
+		// No cap on open connections: gorm prepares a statement under a
+		// process-wide lock on a connection from the pool, so a full pool
+		// whose transactions wait for that lock would deadlock. The
+		// scheduler bounds concurrent jobs instead (app.maxConcurrentJobs).
+		sqlDB.SetMaxIdleConns(pgIdleConns)
 	}
 	s := &Store{db: db, driver: o.Driver, clock: clock, log: o.Logger}
 	if o.Driver == "sqlite" {

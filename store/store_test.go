@@ -274,3 +274,102 @@ func TestTimesKeepMilliseconds(t *testing.T) {
 		t.Fatalf("fetched %v posted %v; want %v and 900ms earlier", m.FetchedAt, m.PostedAt, at)
 	}
 }
+
+// What a reply needs (the platform's id, the author's handle) is stored,
+// and filled in on a mention stored before it was read; aggregate
+// ratings and the quiet state are kept per source.
+func TestReplyFieldsAggregatesAndQuiet(t *testing.T) {
+	for name, s := range openStores(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			src := setup(t, s)
+			old := models.Mention{SourceKind: "mastodon", ExternalID: "https://else.example/users/sam/statuses/9", Text: "hi", PostedAt: s.Now()}
+			first, err := s.SaveMentions(ctx, src, []models.Mention{old})
+			if err != nil || len(first.NewIDs) != 1 {
+				t.Fatalf("save: %+v, %v", first, err)
+			}
+			withIDs := old
+			withIDs.PlatformID, withIDs.AuthorHandle = "113000000000000009", "@sam@else.example"
+			res, err := s.SaveMentions(ctx, src, []models.Mention{withIDs})
+			if err != nil || res.Updated != 1 {
+				t.Fatalf("update: %+v, %v", res, err)
+			}
+			stored, err := s.Mention(ctx, first.NewIDs[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stored.PlatformID != withIDs.PlatformID || stored.AuthorHandle != withIDs.AuthorHandle || stored.Version != 1 {
+				t.Errorf("stored %q %q v%d; want the status id and handle, no new version", stored.PlatformID, stored.AuthorHandle, stored.Version)
+			}
+
+			r := 4.4
+			for i, n := range []int{89, 90} {
+				if err := s.SaveAggregateRating(ctx, src, models.AggregateRating{Rating: &r, Count: n, ObservedAt: s.Now().Add(time.Duration(i) * time.Hour)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			aggs, err := s.AggregateRatings(ctx, src.ID, 5)
+			if err != nil || len(aggs) != 2 || aggs[0].Count != 90 || *aggs[0].Rating != 4.4 || aggs[0].BusinessID != src.BusinessID {
+				t.Fatalf("aggregates = %+v, %v", aggs, err)
+			}
+
+			now := s.Now()
+			for i := 0; i < 3; i++ {
+				at := now.Add(time.Duration(i) * time.Hour)
+				if _, err := s.RecordRun(ctx, models.SourceRun{SourceID: src.ID, StartedAt: at, FinishedAt: &at, New: i % 2}, ""); err != nil {
+					t.Fatal(err)
+				}
+			}
+			times, err := s.NewMentionRunTimes(ctx, src.ID, 10)
+			if err != nil || len(times) != 1 || !times[0].Equal(now.Add(time.Hour)) {
+				t.Fatalf("new-mention run times = %v, %v", times, err)
+			}
+			if err := s.MarkSourceQuiet(ctx, src.ID, now.Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			got, _ := s.Source(ctx, src.ID)
+			if got.QuietSince == nil || got.QuietAlertedAt == nil || !got.QuietSince.Equal(now.Add(time.Hour)) {
+				t.Fatalf("quiet state not stored: %+v", got)
+			}
+			at := now.Add(5 * time.Hour)
+			got, err = s.RecordRun(ctx, models.SourceRun{SourceID: src.ID, StartedAt: at, FinishedAt: &at, New: 2}, "")
+			if err != nil || got.QuietSince != nil || got.QuietAlertedAt != nil {
+				t.Fatalf("a new mention did not end the quiet spell: %+v, %v", got, err)
+			}
+		})
+	}
+}
+
+// A mention stored under the ID an earlier scraper version gave it (one
+// that included the page's host and port) is re-keyed to its current ID
+// on the next scrape, not stored, analyzed and alerted a second time.
+func TestLegacyIDsReKeyed(t *testing.T) {
+	for name, s := range openStores(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			src := setup(t, s)
+			old := models.Mention{ExternalID: "http://127.0.0.1:41001/reviews#r-1", Author: "Ana", Text: "Cold soup", Rating: rating(1), PostedAt: s.Now()}
+			first, err := s.SaveMentions(ctx, src, []models.Mention{old})
+			if err != nil || first.New != 1 {
+				t.Fatalf("first save: %+v, %v", first, err)
+			}
+			cur := old
+			cur.ExternalID, cur.LegacyIDs = "/reviews#r-1", []string{old.ExternalID}
+			fresh := models.Mention{ExternalID: "/reviews#r-2", LegacyIDs: []string{"http://127.0.0.1:52002/reviews#r-2"}, Author: "Bo", Text: "Nice", PostedAt: s.Now()}
+			res, err := s.SaveMentions(ctx, src, []models.Mention{cur, fresh})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.New != 1 || res.Unchanged != 1 || len(res.NewIDs) != 1 {
+				t.Fatalf("second save: %+v; want the old mention re-keyed (unchanged) and one new", res)
+			}
+			m, err := s.Mention(ctx, first.NewIDs[0])
+			if err != nil || m.ExternalID != "/reviews#r-1" || m.Version != 1 {
+				t.Fatalf("stored mention %+v (%v), want it re-keyed in place", m, err)
+			}
+			if seen := s.SeenFunc(ctx, src.ID); !seen("/reviews#r-1") || seen(old.ExternalID) {
+				t.Errorf("after re-keying, the current id must be the one seen")
+			}
+		})
+	}
+}

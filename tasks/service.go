@@ -51,6 +51,14 @@ func New(cfg *config.Config, st *store.Store, o Options) *Service {
 		followUp: cfg.Alerts.FollowUp.D(), replyLimits: cfg.Alerts.ReplyLimits}
 }
 
+// In returns the service working inside tx, so an action commits (or
+// rolls back) together with the caller's other writes.
+func (s *Service) In(tx *store.Store) *Service {
+	c := *s
+	c.st = tx
+	return &c
+}
+
 // change reads task id, lets apply set the fields ev changes, and moves
 // it, in one transaction.
 func (s *Service) change(ctx context.Context, id int64, ev Event, actor string, apply func(tx *store.Store, t *models.Task, now time.Time) (columns []string, note string, err error)) (models.Task, error) {

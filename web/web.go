@@ -4,12 +4,14 @@
 // (acknowledge, mark replied or post the reply, resolve, assign). Pages
 // are rendered on the server with html/template, which escapes all
 // scraped text; they need no JavaScript. State-changing requests are
-// POSTs guarded against cross-site forgery.
+// POSTs guarded against cross-site forgery. Everyone signs in with an
+// account (session.go); what they see and may do follows their role in
+// each business (auth.go); alert emails carry one-tap links (onetap.go)
+// and integrations use the JSON API (api.go, openapi.yaml).
 package web
 
 import (
 	"context"
-	"crypto/subtle"
 	"embed"
 	"errors"
 	"fmt"
@@ -17,12 +19,16 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
+	"github.com/earshot/earshot/auth"
 	"github.com/earshot/earshot/internal/textclean"
 	"github.com/earshot/earshot/models"
+	"github.com/earshot/earshot/onetap"
 	"github.com/earshot/earshot/store"
 	"github.com/earshot/earshot/tasks"
 	"github.com/jonboulle/clockwork"
@@ -39,30 +45,34 @@ type Tasks interface {
 	Reply(ctx context.Context, id int64, o tasks.ReplyOptions) (models.Task, error)
 	Resolve(ctx context.Context, id int64, actor, note string) (models.Task, error)
 	Assign(ctx context.Context, id int64, user, actor string) (models.Task, error)
-}
-
-// Store is what the inbox reads besides tasks; *store.Store is one.
-type Store interface {
-	LatestAnalysis(ctx context.Context, mentionID int64) (models.Analysis, error)
-	Users(ctx context.Context, businessID int64) ([]models.User, error)
-	Sources(ctx context.Context) ([]models.Source, error)
-	Businesses(ctx context.Context) ([]models.Business, error)
+	// In is the same service inside a transaction, for an action that
+	// must commit with something else (a one-tap link being spent).
+	In(tx *store.Store) *tasks.Service
 }
 
 // Options configure the inbox.
 type Options struct {
-	Store  Store
+	// Store is the database: accounts, sessions and one-tap links live
+	// beside the tasks.
+	Store  *store.Store
 	Tasks  Tasks
 	Clock  clockwork.Clock
 	Logger *slog.Logger
-	// Password, when set, requires HTTP basic auth; the user name given
-	// is recorded as who acted on a task.
+	// Password (server.password_env), when set on a first run with no
+	// account, becomes the password of the owner account "admin".
 	Password string
+	// BaseURL is server.base_url: session cookies are Secure when it is
+	// https, and one-tap links start with it.
+	BaseURL string
 }
 
 type server struct {
 	Options
-	pages map[string]*template.Template
+	pages       map[string]*template.Template
+	sessions    *scs.SessionManager
+	limiter     *auth.Limiter
+	addrLimiter *auth.Limiter
+	links       *onetap.Signer
 }
 
 // New returns the inbox handler, to be mounted at /.
@@ -73,7 +83,18 @@ func New(o Options) (http.Handler, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &server{Options: o, pages: map[string]*template.Template{}}
+	s := &server{Options: o, pages: map[string]*template.Template{},
+		limiter: auth.NewLimiter(loginMaxPerAccount, loginWindow, o.Clock), addrLimiter: auth.NewLimiter(loginMaxPerAddress, loginWindow, o.Clock)}
+	s.sessions = s.newSessions()
+	ctx := context.Background()
+	if err := s.bootstrap(ctx); err != nil {
+		return nil, fmt.Errorf("web: first run: %w", err)
+	}
+	links, err := onetap.New(ctx, o.Store, o.BaseURL, o.Clock)
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	s.links = links
 	funcs := template.FuncMap{
 		"stars": stars,
 		"when": func(t time.Time) string {
@@ -89,8 +110,9 @@ func New(o Options) (http.Handler, error) {
 			return t.UTC().Format("2006-01-02 15:04 UTC")
 		},
 		"safeURL": safeURL,
+		"me":      func() string { return "" },
 	}
-	for _, name := range []string{"inbox", "task", "sources"} {
+	for _, name := range []string{"inbox", "task", "sources", "login", "onetap"} {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("web: parse %s page: %w", name, err)
@@ -99,41 +121,34 @@ func New(o Options) (http.Handler, error) {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/inbox", http.StatusFound) })
-	mux.HandleFunc("GET /inbox", s.inbox)
-	mux.HandleFunc("GET /tasks/{id}", s.task)
-	mux.HandleFunc("POST /tasks/{id}/{action}", s.act)
-	mux.HandleFunc("GET /sources", s.sources)
-	var h http.Handler = http.NewCrossOriginProtection().Handler(mux)
-	if o.Password != "" {
-		h = basicAuth(o.Password, h)
-	}
-	return h, nil
+	mux.Handle("GET /inbox", s.page(s.inbox))
+	mux.Handle("GET /tasks/{id}", s.page(s.task))
+	mux.Handle("POST /tasks/{id}/{action}", s.page(s.act))
+	mux.Handle("GET /sources", s.page(s.sources))
+	mux.HandleFunc("GET /login", s.loginForm)
+	mux.HandleFunc("POST /login", s.login)
+	mux.HandleFunc("POST /logout", s.logout)
+	mux.HandleFunc("GET /t/{token}", s.oneTapConfirm)
+	mux.HandleFunc("POST /t/{token}", s.oneTapAct)
+	// The API authenticates every request with a bearer token and keeps
+	// no cookies, so it sits outside the session middleware.
+	api := s.apiHandler()
+	web := s.sessions.LoadAndSave(s.identify(mux))
+	root := http.NewServeMux()
+	root.Handle("/api/", api)
+	root.Handle("/", web)
+	return http.NewCrossOriginProtection().Handler(root), nil
 }
 
-type actorKey struct{}
-
-func basicAuth(password string, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		user, pass, ok := r.BasicAuth()
-		if !ok || subtle.ConstantTimeCompare([]byte(pass), []byte(password)) != 1 {
-			w.Header().Set("WWW-Authenticate", `Basic realm="earshot", charset="UTF-8"`)
-			http.Error(w, "earshot inbox: sign in with the password from server.password_env", http.StatusUnauthorized)
-			return
-		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, user)))
-	})
-}
-
-func actor(r *http.Request) string {
-	if u, _ := r.Context().Value(actorKey{}).(string); u != "" {
-		return u
-	}
-	return "web"
-}
-
-func (s *server) render(w http.ResponseWriter, page string, status int, data any) {
+func (s *server) render(w http.ResponseWriter, r *http.Request, page string, status int, data any) {
 	var buf strings.Builder
-	if err := s.pages[page].Execute(&buf, data); err != nil {
+	t, err := s.pages[page].Clone()
+	if err == nil {
+		p, _ := CurrentUser(r)
+		t.Funcs(template.FuncMap{"me": func() string { return p.Name }})
+		err = t.Execute(&buf, data)
+	}
+	if err != nil {
 		s.Logger.Error("render page", "page", page, "err", err)
 		http.Error(w, "earshot: could not render this page", http.StatusInternalServerError)
 		return
@@ -160,8 +175,8 @@ type inboxPage struct {
 func (s *server) inbox(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	p := inboxPage{Title: "Inbox", Overdue: q.Get("overdue") == "1", All: q.Get("all") == "1", Assignee: q.Get("assignee")}
-	now := s.Clock.Now().UTC()
-	views, err := s.Tasks.List(r.Context(), now, tasks.ListOptions{Overdue: p.Overdue, All: p.All, Assignee: p.Assignee, Limit: 500})
+	me, _ := CurrentUser(r)
+	views, err := s.visibleTasks(r.Context(), me, tasks.ListOptions{Overdue: p.Overdue, All: p.All, Assignee: p.Assignee, Limit: 500})
 	if err != nil {
 		s.fail(w, err)
 		return
@@ -175,7 +190,7 @@ func (s *server) inbox(w http.ResponseWriter, r *http.Request) {
 			p.Counts.Overdue++
 		}
 	}
-	s.render(w, "inbox", http.StatusOK, p)
+	s.render(w, r, "inbox", http.StatusOK, p)
 }
 
 type taskPage struct {
@@ -185,6 +200,8 @@ type taskPage struct {
 	Users    []models.User
 	Done     string
 	Error    string
+	// CanWork shows the action forms (staff and above).
+	CanWork bool
 }
 
 func (s *server) task(w http.ResponseWriter, r *http.Request) {
@@ -197,19 +214,24 @@ func (s *server) task(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) showTask(w http.ResponseWriter, r *http.Request, id int64, status int, done, msg string) {
+	me, _ := CurrentUser(r)
+	if _, err := s.authorizeTask(r.Context(), me, id, auth.View); err != nil {
+		s.fail(w, err)
+		return
+	}
 	d, err := s.Tasks.Show(r.Context(), s.Clock.Now().UTC(), id)
 	if err != nil {
 		s.fail(w, err)
 		return
 	}
-	p := taskPage{Title: fmt.Sprintf("Task %d", id), T: d, Done: done, Error: msg}
+	p := taskPage{Title: fmt.Sprintf("Task %d", id), T: d, Done: done, Error: msg, CanWork: me.Can(d.BusinessID, auth.Work)}
 	if a, err := s.Store.LatestAnalysis(r.Context(), d.MentionID); err == nil {
 		p.Analysis = &a
 	}
 	if users, err := s.Store.Users(r.Context(), d.BusinessID); err == nil {
 		p.Users = users
 	}
-	s.render(w, "task", status, p)
+	s.render(w, r, "task", status, p)
 }
 
 func (s *server) act(w http.ResponseWriter, r *http.Request) {
@@ -227,7 +249,17 @@ func (s *server) act(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "earshot: unreadable form", http.StatusBadRequest)
 		return
 	}
-	ctx, who := r.Context(), actor(r)
+	me, _ := CurrentUser(r)
+	ctx, who := r.Context(), me.Name
+	if t, err := s.authorizeTask(ctx, me, id, auth.Work); err != nil {
+		if statusOf(err) == http.StatusForbidden {
+			s.Logger.Info("task action refused", "task", id, "action", r.PathValue("action"), "user", who, "err", err)
+			s.showTask(w, r, id, http.StatusForbidden, "", "Your role ("+me.Role(t.BusinessID)+") does not allow changing tasks; ask a manager.")
+			return
+		}
+		s.fail(w, err)
+		return
+	}
 	var done string
 	switch r.PathValue("action") {
 	case "ack":
@@ -251,10 +283,11 @@ func (s *server) act(w http.ResponseWriter, r *http.Request) {
 		if errors.Is(err, store.ErrNotFound) {
 			status = http.StatusNotFound
 		}
-		s.Logger.Info("task action refused", "task", id, "action", r.PathValue("action"), "err", err)
+		s.Logger.Info("task action refused", "task", id, "action", r.PathValue("action"), "user", who, "err", err)
 		s.showTask(w, r, id, status, "", err.Error())
 		return
 	}
+	s.Logger.Info("task action", "task", id, "action", r.PathValue("action"), "user", who, "via", me.Via)
 	http.Redirect(w, r, fmt.Sprintf("/tasks/%d?done=%s", id, url.QueryEscape(done)), http.StatusSeeOther)
 }
 
@@ -270,18 +303,24 @@ func (s *server) sources(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, err)
 		return
 	}
+	me, _ := CurrentUser(r)
+	srcs = slices.DeleteFunc(srcs, func(src models.Source) bool { return !me.Sees(src.BusinessID) })
 	names := map[int64]string{}
 	if bs, err := s.Store.Businesses(r.Context()); err == nil {
 		for _, b := range bs {
 			names[b.ID] = b.DisplayName
 		}
 	}
-	s.render(w, "sources", http.StatusOK, sourcesPage{Title: "Sources", Sources: srcs, Names: names})
+	s.render(w, r, "sources", http.StatusOK, sourcesPage{Title: "Sources", Sources: srcs, Names: names})
 }
 
 func (s *server) fail(w http.ResponseWriter, err error) {
 	if errors.Is(err, store.ErrNotFound) {
 		http.Error(w, "earshot: not found", http.StatusNotFound)
+		return
+	}
+	if errors.Is(err, auth.ErrForbidden) {
+		http.Error(w, "earshot: your role does not allow this", http.StatusForbidden)
 		return
 	}
 	s.Logger.Error("inbox request failed", "err", err)

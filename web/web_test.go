@@ -4,15 +4,18 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/earshot/earshot/app"
+	"github.com/earshot/earshot/auth"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/demo"
 	"github.com/earshot/earshot/internal/smtpsink"
@@ -21,12 +24,36 @@ import (
 )
 
 type fixture struct {
-	app *app.App
-	srv *httptest.Server
+	app   *app.App
+	srv   *httptest.Server
+	sink  *smtpsink.Sink
+	owner *http.Client // signed in as "olive", owner of every business
 }
 
-// newFixture runs the real pipeline once over the demo site, with one
-// hostile review added, and serves the app's handler.
+// extraBusinesses are two more businesses watching the same demo site,
+// so tests can check who sees which: Hana is staff of harbour-cafe only.
+const extraBusinesses = `  - name: harbour-cafe
+    display_name: "Harbour Café"
+    domain: restaurant
+    time_zone: Europe/London
+    users:
+      - {name: Hana, role: staff}
+    sources:
+      - {name: reviews, kind: jsonld, url: "SITE/reviews", interval: 1m}
+  - name: kiosk-north
+    display_name: "Kiosk North"
+    domain: restaurant
+    time_zone: Europe/London
+    sources:
+      - {name: reviews, kind: jsonld, url: "SITE/reviews", interval: 1m}
+`
+
+const testPassword = "a long test password"
+
+// newFixture runs the real pipeline once over the demo site (as three
+// businesses), with one hostile review added, serves the app's handler
+// and signs in an owner of every business. With password set, it starts
+// like a first run with server.password_env instead (no account made).
 func newFixture(t *testing.T, password string) *fixture {
 	t.Helper()
 	dir := t.TempDir()
@@ -40,7 +67,7 @@ func newFixture(t *testing.T, password string) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sink.Close() })
-	yml := demo.ConfigYAML(dir, site.URL(""), sink.Port())
+	yml := demo.ConfigYAML(dir, site.URL(""), sink.Port()) + strings.ReplaceAll(extraBusinesses, "SITE", site.URL(""))
 	var env map[string]string
 	if password != "" {
 		yml = strings.Replace(yml, "server:\n", "server:\n  password_env: TEST_INBOX_PASSWORD\n", 1)
@@ -76,12 +103,81 @@ func newFixture(t *testing.T, password string) *fixture {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &fixture{app: a, srv: srv}
+	f := &fixture{app: a, srv: srv, sink: sink}
+	if password == "" {
+		f.account(t, "olive", models.RoleOwner)
+		f.owner = f.login(t, "olive", testPassword)
+	}
+	return f
+}
+
+// account creates an account with testPassword and a role in the named
+// businesses (every business when none are named).
+func (f *fixture) account(t *testing.T, name, role string, businesses ...string) models.Account {
+	t.Helper()
+	ctx := context.Background()
+	hash, err := auth.HashPassword(testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := models.Account{Name: name, PasswordHash: hash}
+	if err := f.app.Store.CreateAccount(ctx, &a); err != nil {
+		t.Fatal(err)
+	}
+	ids := []int64{models.AllBusinesses}
+	if len(businesses) > 0 {
+		ids = nil
+		for _, n := range businesses {
+			b, err := f.app.Store.BusinessByName(ctx, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, b.ID)
+		}
+	}
+	for _, id := range ids {
+		if role == "" {
+			continue // roles come from the config
+		}
+		if err := f.app.Store.SetMembership(ctx, a.ID, id, role); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return a
+}
+
+// noRedirect is a client that shows redirects instead of following them.
+func noRedirect(jar http.CookieJar) *http.Client {
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// login signs in through the form and returns a client with the session.
+func (f *fixture) login(t *testing.T, name, password string) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := noRedirect(jar)
+	resp, err := c.PostForm(f.srv.URL+"/login", url.Values{"name": {name}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in as %s: %d, want 303", name, resp.StatusCode)
+	}
+	return c
 }
 
 func (f *fixture) get(t *testing.T, path string) (int, string) {
 	t.Helper()
-	resp, err := http.Get(f.srv.URL + path)
+	return getWith(t, f.owner, f.srv.URL+path)
+}
+
+func getWith(t *testing.T, c *http.Client, u string) (int, string) {
+	t.Helper()
+	if c == nil {
+		c = noRedirect(nil)
+	}
+	resp, err := c.Get(u)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +244,7 @@ func TestInboxEscapesScrapedText(t *testing.T) {
 func TestInboxActions(t *testing.T) {
 	f := newFixture(t, "")
 	task := f.hostileTask(t)
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	client := f.owner
 	post := func(action string, form url.Values, origin string) *http.Response {
 		req, _ := http.NewRequest("POST", f.srv.URL+"/tasks/"+itoa(task.ID)+"/"+action, strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -199,22 +295,41 @@ func TestInboxActions(t *testing.T) {
 	if resp := post("reply", url.Values{"text": {"again"}}, ""); resp.StatusCode != http.StatusConflict {
 		t.Errorf("second reply = %d, want 409", resp.StatusCode)
 	}
+	// The history names the signed-in account, never "web".
+	events, err := f.app.Store.TaskEvents(context.Background(), task.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actors []string
+	for _, e := range events {
+		actors = append(actors, e.Actor)
+	}
+	if !slices.Contains(actors, "olive") || slices.Contains(actors, "web") {
+		t.Errorf("history actors = %v, want olive", actors)
+	}
 }
 
-func TestInboxPassword(t *testing.T) {
-	f := newFixture(t, "open sesame")
-	if code, _ := f.get(t, "/inbox"); code != http.StatusUnauthorized {
-		t.Errorf("no password: %d, want 401", code)
+// TestFirstRunOwnerFromPassword: the old shared password
+// (server.password_env) becomes the owner account "admin" on a first run;
+// basic auth with any user name no longer gets in.
+func TestFirstRunOwnerFromPassword(t *testing.T) {
+	f := newFixture(t, "open sesame!")
+	if code, _ := f.get(t, "/inbox"); code != http.StatusSeeOther {
+		t.Errorf("not signed in: %d, want 303 to /login", code)
 	}
 	req, _ := http.NewRequest("GET", f.srv.URL+"/inbox", nil)
-	req.SetBasicAuth("sam", "open sesame")
-	resp, err := http.DefaultClient.Do(req)
+	req.SetBasicAuth("Nobody", "open sesame!")
+	resp, err := noRedirect(nil).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Errorf("right password: %d", resp.StatusCode)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("basic auth as Nobody: %d, want the sign-in redirect", resp.StatusCode)
+	}
+	c := f.login(t, "admin", "open sesame!")
+	if code, body := getWith(t, c, f.srv.URL+"/inbox"); code != 200 || !strings.Contains(body, "Signed in as") {
+		t.Errorf("admin's inbox: %d", code)
 	}
 	if code, _ := f.get(t, "/healthz"); code != 200 {
 		t.Errorf("/healthz must stay open for probes: %d", code)

@@ -2,9 +2,15 @@
 package testutil
 
 import (
+	"database/sql"
+	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 )
 
 // RepoRoot returns the directory holding go.mod, so tests can find files
@@ -42,4 +48,42 @@ func SharedDir(t testing.TB, sub ...string) string {
 		t.Skipf("shared data not available (%s): %v", dir, err)
 	}
 	return dir
+}
+
+// FreshPostgres creates an empty database on the PostgreSQL server that
+// EARSHOT_TEST_POSTGRES points at, drops it when the test ends, and
+// returns its DSN; it skips the test when the variable is unset. Tests
+// that start several processes (replicas) get a database of their own, so
+// they neither see nor disturb other tests on the same server.
+func FreshPostgres(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv("EARSHOT_TEST_POSTGRES")
+	if base == "" {
+		t.Skip("EARSHOT_TEST_POSTGRES not set; this test needs a PostgreSQL server")
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("EARSHOT_TEST_POSTGRES: %v", err)
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatalf("open postgres: %v", err)
+	}
+	defer admin.Close()
+	name := fmt.Sprintf("earshot_t%d_%d", os.Getpid(), time.Now().UnixNano())
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatalf("create database %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		db, err := sql.Open("pgx", base)
+		if err != nil {
+			return
+		}
+		defer db.Close()
+		if _, err := db.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
+			t.Logf("drop database %s: %v", name, err)
+		}
+	})
+	u.Path = "/" + name
+	return u.String()
 }

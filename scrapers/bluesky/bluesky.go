@@ -1,7 +1,10 @@
-// Package bluesky finds posts that mention the business on Bluesky with
-// app.bsky.feed.searchPosts, after opening a session with an app password
-// (com.atproto.server.createSession). Any AT Protocol service that
-// implements those two methods works, through the API base URL.
+// Package bluesky finds posts that mention the business on Bluesky, after
+// opening a session with an app password (com.atproto.server.createSession):
+// a search (app.bsky.feed.searchPosts), or with the target "@mentions" the
+// account's own notifications (app.bsky.notification.listNotifications)
+// that mention it, reply to it or quote it, which search misses when a
+// customer tags the business without naming it. Any AT Protocol service
+// that implements these methods works, through the API base URL.
 package bluesky
 
 import (
@@ -10,6 +13,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,6 +34,14 @@ const (
 	EnvIdentifier  = "EARSHOT_BLUESKY_IDENTIFIER"
 	EnvAppPassword = "EARSHOT_BLUESKY_APP_PASSWORD"
 )
+
+// MentionsTarget reads the notifications of the account whose app
+// password is configured: mentions, replies and quotes of its posts.
+const MentionsTarget = "@mentions"
+
+// mentionReasons are the notification reasons that are someone talking to
+// or about the business (not likes, reposts or follows).
+var mentionReasons = []string{"mention", "reply", "quote"}
 
 type source struct {
 	f      *fetch.Fetcher
@@ -71,7 +83,13 @@ func (s *source) Fetch(ctx context.Context, req scrapers.Request) (scrapers.Resu
 		q.Set("since", t.Format(time.RFC3339))
 	}
 	hdr := http.Header{"Authorization": {"Bearer " + token}}
-	pr, err := s.f.APIPages(ctx, req, base+"/xrpc/app.bsky.feed.searchPosts?"+q.Encode(), hdr, Parse)
+	start, parse := base+"/xrpc/app.bsky.feed.searchPosts?"+q.Encode(), Parse
+	if strings.TrimSpace(req.Target) == MentionsTarget {
+		// No since= here: pagination stops at a page of stored mentions.
+		nq := url.Values{"limit": {"100"}, "reasons": mentionReasons}
+		start, parse = base+"/xrpc/app.bsky.notification.listNotifications?"+nq.Encode(), ParseNotifications
+	}
+	pr, err := s.f.APIPages(ctx, req, start, hdr, parse)
 	pr.Pages += res.Pages
 	pr.Cursor = req.Cursor
 	for _, m := range pr.Mentions {
@@ -102,6 +120,7 @@ func (s *source) session(ctx context.Context, base, id, pw string) (string, erro
 
 type post struct {
 	URI    string `json:"uri"`
+	CID    string `json:"cid"`
 	Author struct {
 		Handle         string `json:"handle"`
 		DisplayName    string `json:"displayName"`
@@ -130,31 +149,82 @@ func Parse(body []byte, pageURL string) ([]models.Mention, fetch.PageInfo, error
 	}
 	var ms []models.Mention
 	for _, p := range *doc.Posts {
-		if p.URI == "" {
-			continue
+		if p.URI != "" {
+			ms = append(ms, fromPost(p))
 		}
-		m := models.Mention{SourceKind: Kind, ExternalID: p.URI, Author: p.Author.Handle, AuthorReach: p.Author.FollowersCount}
-		m.Text = extract.Clean(p.Record.Text)
-		if len(p.Record.Langs) > 0 {
-			m.Language = p.Record.Langs[0]
-		}
-		if t, ok := extract.Time(p.Record.CreatedAt); ok {
-			m.PostedAt = t
-		} else if t, ok := extract.Time(p.IndexedAt); ok {
-			m.PostedAt = t
-		}
-		m.URL = webURL(p.URI, p.Author.Handle)
-		ms = append(ms, m)
 	}
-	if doc.Cursor != "" && len(ms) > 0 {
-		if u, err := url.Parse(pageURL); err == nil {
-			q := u.Query()
-			q.Set("cursor", doc.Cursor)
-			u.RawQuery = q.Encode()
-			info.Next = u.String()
-		}
+	if len(ms) > 0 {
+		info.Next = nextPage(pageURL, doc.Cursor)
 	}
 	return ms, info, nil
+}
+
+// ParseNotifications reads one listNotifications answer, keeping the
+// notifications that are posts talking to the account (mentions,
+// replies, quotes); servers that ignore the reasons filter also send
+// likes and follows, which are skipped.
+func ParseNotifications(body []byte, pageURL string) ([]models.Mention, fetch.PageInfo, error) {
+	var info fetch.PageInfo
+	var doc struct {
+		Notifications *[]struct {
+			post
+			Reason string `json:"reason"`
+		} `json:"notifications"`
+		Cursor string `json:"cursor"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return nil, info, fmt.Errorf("scrapers: bluesky %s: answer is not valid JSON: %v: %w", pageURL, err, scrapers.ErrParse)
+	}
+	if doc.Notifications == nil {
+		return nil, info, fmt.Errorf("scrapers: bluesky %s: answer has no \"notifications\" (not a listNotifications answer): %w", pageURL, scrapers.ErrParse)
+	}
+	var ms []models.Mention
+	for _, n := range *doc.Notifications {
+		if n.URI == "" || !slices.Contains(mentionReasons, n.Reason) || !strings.Contains(n.URI, "/app.bsky.feed.post/") {
+			continue
+		}
+		ms = append(ms, fromPost(n.post))
+	}
+	if len(*doc.Notifications) > 0 {
+		info.Next = nextPage(pageURL, doc.Cursor)
+	}
+	return ms, info, nil
+}
+
+// fromPost converts a post view (search hit or notification) to a
+// mention. PlatformID is the post's cid: with its uri (the ExternalID) it
+// is the strong reference a reply's parent and root need.
+func fromPost(p post) models.Mention {
+	m := models.Mention{SourceKind: Kind, ExternalID: p.URI, PlatformID: p.CID, Author: p.Author.Handle, AuthorReach: p.Author.FollowersCount}
+	if p.Author.Handle != "" {
+		m.AuthorHandle = "@" + p.Author.Handle
+	}
+	m.Text = extract.Clean(p.Record.Text)
+	if len(p.Record.Langs) > 0 {
+		m.Language = p.Record.Langs[0]
+	}
+	if t, ok := extract.Time(p.Record.CreatedAt); ok {
+		m.PostedAt = t
+	} else if t, ok := extract.Time(p.IndexedAt); ok {
+		m.PostedAt = t
+	}
+	m.URL = webURL(p.URI, p.Author.Handle)
+	return m
+}
+
+// nextPage is pageURL with cursor set; empty without a cursor.
+func nextPage(pageURL, cursor string) string {
+	if cursor == "" {
+		return ""
+	}
+	u, err := url.Parse(pageURL)
+	if err != nil {
+		return ""
+	}
+	q := u.Query()
+	q.Set("cursor", cursor)
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // webURL turns at://did/app.bsky.feed.post/rkey into the bsky.app link.

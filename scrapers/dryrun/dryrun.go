@@ -31,6 +31,9 @@ type Config struct {
 	// (social kinds).
 	Target  string
 	APIBase string
+	// API selects the API version of kinds that speak several (twitter:
+	// v1.1 or v2), as a source's `api:` does.
+	API string
 	// Format is FormatTable (default) or FormatJSONL.
 	Format   string
 	MaxPages int
@@ -63,7 +66,7 @@ func Run(ctx context.Context, cfg Config, opts scrapers.Options, stdout io.Write
 	if err != nil {
 		return scrapers.Result{}, err
 	}
-	req := scrapers.Request{Target: cfg.Target, APIBase: cfg.APIBase, MaxPages: cfg.MaxPages, Backfill: cfg.Backfill}
+	req := scrapers.Request{Target: cfg.Target, APIBase: cfg.APIBase, API: cfg.API, MaxPages: cfg.MaxPages, Backfill: cfg.Backfill}
 	if cfg.Progress != nil {
 		req.Progress = func(pages, mentions int) {
 			fmt.Fprintf(cfg.Progress, "\r%s pages %d, mentions %d", bar(pages, cfg.MaxPages), pages, mentions)

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -257,9 +258,52 @@ func SelText(s *goquery.Selection) string {
 	return HTMLText(h)
 }
 
+// PagePath is the part of a page URL that names the page wherever it is
+// served: the path, without scheme, host, port, query or fragment. Synthetic
+// IDs hash it instead of the URL, so a review keeps its ID when the site
+// moves host or port (the demo site gets a new port every run), when a
+// tracking parameter appears, and when it moves from page 1 (?page=1) to
+// page 2 as newer reviews push it down. Mentions are unique per source, so
+// the host adds nothing.
+func PagePath(pageURL string) string {
+	u, err := url.Parse(strings.TrimSpace(pageURL))
+	if err != nil {
+		return pageURL
+	}
+	p := strings.TrimRight(u.EscapedPath(), "/")
+	if p == "" {
+		p = "/"
+	}
+	return p
+}
+
+// SiteID makes an ID that is a URL on the page's own host independent of
+// that host: "http://127.0.0.1:8123/reviews#r-1" read from a page on
+// 127.0.0.1 becomes "/reviews#r-1", which survives the site answering on
+// another port or host. IDs that are not URLs, and URLs on other hosts
+// (a review's canonical page elsewhere), are returned unchanged.
+func SiteID(id, pageURL string) string {
+	id = strings.TrimSpace(id)
+	u, err := url.Parse(id)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return id
+	}
+	p, err := url.Parse(strings.TrimSpace(pageURL))
+	if err != nil || !strings.EqualFold(u.Hostname(), p.Hostname()) {
+		return id
+	}
+	u.Scheme, u.Host, u.User = "", "", nil
+	out := u.String()
+	if !strings.HasPrefix(out, "/") {
+		out = "/" + out
+	}
+	return out
+}
+
 // HashID builds a stable external ID from the parts that identify a review
-// on sites that give it no ID of its own (page URL, author, date). The text
-// is deliberately not part of it: an edited review must keep its ID.
+// on sites that give it no ID of its own (the page's PagePath, author,
+// date). The text is deliberately not part of it: an edited review must
+// keep its ID.
 func HashID(parts ...string) string {
 	h := sha256.New()
 	for _, p := range parts {

@@ -112,3 +112,30 @@ func FuzzTime(f *testing.F) {
 		HTMLText(s)
 	})
 }
+
+func TestPagePathAndSiteID(t *testing.T) {
+	paths := []struct{ in, want string }{
+		{"http://127.0.0.1:8123/reviews?page=2&utm_source=x#top", "/reviews"},
+		{"https://example.com/reviews/", "/reviews"},
+		{"https://example.com", "/"},
+		{"https://example.com/caf%C3%A9/reviews", "/caf%C3%A9/reviews"},
+	}
+	for _, tt := range paths {
+		if got := PagePath(tt.in); got != tt.want {
+			t.Errorf("PagePath(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	ids := []struct{ id, page, want string }{
+		{"http://127.0.0.1:8123/reviews#r-1", "http://127.0.0.1:8123/reviews", "/reviews#r-1"},
+		{"http://127.0.0.1:9999/reviews#r-1", "http://127.0.0.1:9999/reviews?sort=new", "/reviews#r-1"},
+		{"https://example.com/r?id=5", "https://EXAMPLE.com/list", "/r?id=5"},
+		{"https://other.example/r/5", "https://example.com/list", "https://other.example/r/5"},
+		{"r-1001", "https://example.com/list", "r-1001"},
+		{"urn:uuid:1234", "https://example.com/list", "urn:uuid:1234"},
+	}
+	for _, tt := range ids {
+		if got := SiteID(tt.id, tt.page); got != tt.want {
+			t.Errorf("SiteID(%q, %q) = %q, want %q", tt.id, tt.page, got, tt.want)
+		}
+	}
+}

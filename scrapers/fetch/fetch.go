@@ -190,7 +190,7 @@ func (f *Fetcher) robotsGet(ctx context.Context, rawURL string) (int, []byte, er
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := f.pol.hosts.wait(ctx, f.opts.Clock, u.Host, f.opts.RequestDelay); err != nil {
+	if err := f.waitHost(ctx, u.Host); err != nil {
 		return 0, nil, err
 	}
 	ctx, cancel := context.WithTimeout(context.WithValue(ctx, robotsKey{}, true), f.opts.Timeout)
@@ -261,7 +261,7 @@ func (f *Fetcher) retry(ctx context.Context, u *url.URL, attempt func(context.Co
 		retries = 0
 	}
 	for try := 0; ; try++ {
-		if err := f.pol.hosts.wait(ctx, f.opts.Clock, u.Host, f.opts.RequestDelay); err != nil {
+		if err := f.waitHost(ctx, u.Host); err != nil {
 			return nil, f.Errorf(page, err, "cancelled while waiting for the rate limit")
 		}
 		actx, cancel := context.WithTimeout(ctx, f.opts.Timeout)

@@ -20,6 +20,9 @@ type PageInfo struct {
 	// rating's review count, "1,234 reviews"); 0 when unknown. A page
 	// with Count > 0 that yields no reviews is a parse failure.
 	Count int
+	// Aggregate is the site's average rating and review count, when the
+	// page shows them; the first page's is the run's.
+	Aggregate *models.AggregateRating
 }
 
 // ParseFunc turns one fetched page into mentions. It must not panic on
@@ -76,6 +79,9 @@ func (f *Fetcher) pages(ctx context.Context, req scrapers.Request, start string,
 			return res, err
 		}
 		res.Mentions = append(res.Mentions, ms...)
+		if res.Aggregate == nil {
+			res.Aggregate = info.Aggregate
+		}
 		if req.Progress != nil {
 			req.Progress(res.Pages, len(res.Mentions))
 		}

@@ -49,6 +49,36 @@ func (l *hostLimiter) wait(ctx context.Context, clock clockwork.Clock, host stri
 	}
 }
 
+// waitHost waits for this process's slot to host, then, when replicas
+// share the sites (Options.HostSlots), for a slot reserved across all of
+// them. If the shared reservation fails (database unreachable) the
+// in-process spacing still holds and the request goes ahead.
+func (f *Fetcher) waitHost(ctx context.Context, host string) error {
+	if err := f.pol.hosts.wait(ctx, f.opts.Clock, host, f.opts.RequestDelay); err != nil {
+		return err
+	}
+	if f.opts.HostSlots == nil || f.opts.RequestDelay <= 0 {
+		return nil
+	}
+	now := f.opts.Clock.Now()
+	at, err := f.opts.HostSlots.ReserveHostSlot(ctx, host, now, f.opts.RequestDelay)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		f.opts.Logger.Warn("shared request spacing unavailable; spacing this replica's requests only", "host", host, "err", err)
+		return nil
+	}
+	if d := at.Sub(now); d > 0 {
+		select {
+		case <-f.opts.Clock.After(d):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
 // pushBack moves a host's next slot to at least until, so a Retry-After
 // from one source also holds back the others reading the same site.
 func (l *hostLimiter) pushBack(host string, until time.Time) {

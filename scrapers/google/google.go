@@ -54,7 +54,23 @@ func New(opts scrapers.Options) (scrapers.Source, error) {
 	return &source{f: fetch.New(Kind, opts), getenv: opts.Getenv}, nil
 }
 
-var locationName = regexp.MustCompile(`^accounts/[^/\s]+/locations/[^/\s]+$`)
+var (
+	locationName = regexp.MustCompile(`^accounts/[^/\s]+/locations/[^/\s]+$`)
+	reviewName   = regexp.MustCompile(`^accounts/[^/\s]+/locations/[^/\s]+/reviews/[^/\s]+$`)
+	locationPath = regexp.MustCompile(`/(accounts/[^/\s?]+/locations/[^/\s?]+)/reviews`)
+)
+
+// locationOf finds the location's resource name in a reviews.list URL.
+func locationOf(pageURL string) string {
+	u, err := url.Parse(pageURL)
+	if err != nil {
+		return ""
+	}
+	if m := locationPath.FindStringSubmatch(u.Path); m != nil {
+		return m[1]
+	}
+	return ""
+}
 
 // Fetch lists the location's reviews newest first, following
 // nextPageToken until a page holds only stored reviews.
@@ -128,6 +144,7 @@ func Parse(body []byte, pageURL string) ([]models.Mention, fetch.PageInfo, error
 	var info fetch.PageInfo
 	var doc struct {
 		Reviews          *[]review `json:"reviews"`
+		AverageRating    *float64  `json:"averageRating"`
 		TotalReviewCount int       `json:"totalReviewCount"`
 		NextPageToken    string    `json:"nextPageToken"`
 	}
@@ -135,6 +152,14 @@ func Parse(body []byte, pageURL string) ([]models.Mention, fetch.PageInfo, error
 		return nil, info, fmt.Errorf("scrapers: google %s: answer is not valid JSON: %v: %w", fetch.Redact(pageURL), err, scrapers.ErrParse)
 	}
 	info.Count = doc.TotalReviewCount
+	if doc.AverageRating != nil || doc.TotalReviewCount > 0 {
+		agg := &models.AggregateRating{Count: doc.TotalReviewCount}
+		if doc.AverageRating != nil {
+			agg.Rating = extract.Stars(*doc.AverageRating, 5, 0)
+		}
+		info.Aggregate = agg
+	}
+	loc := locationOf(pageURL)
 	if doc.Reviews == nil {
 		return nil, info, nil
 	}
@@ -148,6 +173,12 @@ func Parse(body []byte, pageURL string) ([]models.Mention, fetch.PageInfo, error
 			continue
 		}
 		m := models.Mention{SourceKind: Kind, ExternalID: id, Author: extract.Clean(r.Reviewer.DisplayName)}
+		// Replying (PUT {name}/reply) needs the review's full resource
+		// name; answers that leave it out get it from the location asked.
+		m.PlatformID = r.Name
+		if !reviewName.MatchString(m.PlatformID) && loc != "" && r.ReviewID != "" {
+			m.PlatformID = loc + "/reviews/" + r.ReviewID
+		}
 		if v, ok := stars[r.StarRating]; ok {
 			m.Rating = &v
 		}

@@ -63,3 +63,32 @@ func TestFetch(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	scrapertest.FuzzParse(f, DefaultAPIBase+"/v4/accounts/1/locations/2/reviews", Parse, nil)
 }
+
+// The poster replies with PUT {name}/reply, so every review must carry
+// its full resource name, even from an answer that left the name out.
+func TestReviewResourceName(t *testing.T) {
+	page := DefaultAPIBase + "/v4/accounts/11/locations/22/reviews?pageSize=50"
+	ms, info, err := Parse([]byte(`{"reviews":[
+{"name":"accounts/11/locations/22/reviews/A1","reviewId":"A1","starRating":"TWO"},
+{"reviewId":"B2","starRating":"FIVE"},
+{"name":"reviews/C3","reviewId":"C3"}],"averageRating":4.3,"totalReviewCount":3}`), page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"A1": "accounts/11/locations/22/reviews/A1",
+		"B2": "accounts/11/locations/22/reviews/B2",
+		"C3": "accounts/11/locations/22/reviews/C3",
+	}
+	for _, m := range ms {
+		if m.PlatformID != want[m.ExternalID] {
+			t.Errorf("review %s: resource name %q, want %q", m.ExternalID, m.PlatformID, want[m.ExternalID])
+		}
+	}
+	if len(ms) != 3 {
+		t.Fatalf("%d reviews, want 3", len(ms))
+	}
+	if a := info.Aggregate; a == nil || a.Rating == nil || *a.Rating != 4.3 || a.Count != 3 {
+		t.Errorf("aggregate = %+v, want 4.3 from 3 reviews", a)
+	}
+}

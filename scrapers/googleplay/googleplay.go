@@ -1,16 +1,22 @@
 // Package googleplay reads an Android app's reviews from its Google Play
 // page (https://play.google.com/store/apps/details?id=<package>). The
-// page embeds its newest reviews in AF_initDataCallback blocks as
+// page embeds some 40 reviews in AF_initDataCallback blocks as
 // positional arrays ([id, [author], stars, _, text, [seconds, nanos],
 // thumbs, [_, reply, [seconds]], version, ...]); older pages carry
-// div.single-review markup with the developer's reply beside it.
+// div.single-review markup with the developer's reply beside it. Past
+// the page, the reviews come newest first from the Play Store web app's
+// own reviews RPC (batchexecute, rpcid UsvDTd, as the google-play-scraper
+// projects call it), page by page with its continuation token, in the
+// same positional arrays.
 package googleplay
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -31,16 +37,177 @@ const Kind = "googleplay"
 type source struct{ f *fetch.Fetcher }
 
 // New returns the googleplay source; its target is the app's Play Store
-// URL. Only the reviews embedded in the page are read (Google loads the
-// rest through an undocumented RPC), so run it often rather than deep.
+// URL. The app page is the first page; the reviews RPC gives the rest,
+// up to the run's page limit.
 func New(opts scrapers.Options) (scrapers.Source, error) {
 	return &source{f: fetch.New(Kind, opts)}, nil
 }
 
-// Fetch reads the app page.
+// RPCPageSize is how many reviews one RPC call asks for.
+const RPCPageSize = 100
+
+// Fetch reads the app page, then pages through the reviews RPC newest
+// first until a page of stored reviews, the last page, or the page limit.
+// Reviews read before a failing RPC call are kept with its error.
 func (s *source) Fetch(ctx context.Context, req scrapers.Request) (scrapers.Result, error) {
-	req.MaxPages = 1
-	return s.f.Reviews(ctx, req, Parse)
+	maxPages := req.MaxPages
+	if maxPages <= 0 {
+		maxPages = scrapers.DefaultMaxPages
+	}
+	first := req
+	first.MaxPages = 1
+	res, err := s.f.Reviews(ctx, first, Parse)
+	if err != nil || res.Pages >= maxPages || (!req.Backfill && allSeen(res.Mentions, req.Seen)) {
+		return res, err
+	}
+	u, err := fetch.ParseTarget(req.Target)
+	if err != nil {
+		return res, err
+	}
+	app := u.Query().Get("id")
+	if app == "" {
+		return res, nil // not an app page URL: nothing to ask the RPC for
+	}
+	rpc := rpcURL(u)
+	seen := map[string]bool{}
+	for _, m := range res.Mentions {
+		seen[m.ExternalID] = true
+	}
+	hdr := http.Header{"Content-Type": {"application/x-www-form-urlencoded;charset=UTF-8"}}
+	token := ""
+	for res.Pages < maxPages {
+		resp, err := s.f.API(ctx, http.MethodPost, rpc, hdr, RPCBody(app, token))
+		if err != nil {
+			return res, err
+		}
+		res.Pages++
+		ms, next, err := ParseRPC(resp.Body, u.String())
+		if err != nil {
+			return res, err
+		}
+		fresh := ms[:0]
+		for _, m := range ms {
+			if !seen[m.ExternalID] {
+				seen[m.ExternalID] = true
+				fresh = append(fresh, m)
+			}
+		}
+		res.Mentions = append(res.Mentions, fresh...)
+		if req.Progress != nil {
+			req.Progress(res.Pages, len(res.Mentions))
+		}
+		if next == "" || next == token || len(ms) == 0 || (!req.Backfill && allSeen(ms, req.Seen)) {
+			break
+		}
+		token = next
+	}
+	return res, nil
+}
+
+// rpcURL is the batchexecute endpoint on the app page's host, in the
+// page's language and country.
+func rpcURL(page *url.URL) string {
+	q := url.Values{"hl": {"en"}, "gl": {"us"}}
+	if v := page.Query().Get("hl"); v != "" {
+		q.Set("hl", v)
+	}
+	if v := page.Query().Get("gl"); v != "" {
+		q.Set("gl", v)
+	}
+	u := url.URL{Scheme: page.Scheme, Host: page.Host, Path: "/_/PlayStoreUi/data/batchexecute", RawQuery: q.Encode()}
+	return u.String()
+}
+
+// RPCBody is the form body of one reviews RPC call: newest first (sort
+// 2), RPCPageSize reviews, after token ("" for the first page).
+func RPCBody(app, token string) []byte {
+	var tok any
+	if token != "" {
+		tok = token
+	}
+	inner, _ := json.Marshal([]any{nil, nil, []any{2, 2, []any{RPCPageSize, nil, tok}, nil, []any{}}, []any{app, 7}})
+	outer, _ := json.Marshal([]any{[]any{[]any{"UsvDTd", string(inner), nil, "generic"}}})
+	return []byte(url.Values{"f.req": {string(outer)}}.Encode())
+}
+
+// ParseRPC reads one batchexecute answer: the anti-JSON prefix ")]}'",
+// then chunks, one of them ["wrb.fr","UsvDTd","<payload JSON>",...]
+// whose payload's first element lists the reviews and whose last ends in
+// the next page's token. Anything else is a parse error, never "no
+// reviews".
+func ParseRPC(body []byte, pageURL string) ([]models.Mention, string, error) {
+	payload, err := rpcPayload(body)
+	if err != nil {
+		return nil, "", fmt.Errorf("scrapers: googleplay %s: reviews RPC: %v: %w", pageURL, err, scrapers.ErrParse)
+	}
+	var ms []models.Mention
+	for _, r := range arr(at(payload, 0)) {
+		if m, ok := fromArray(arr(r), pageURL, false); ok {
+			ms = append(ms, m)
+		}
+	}
+	token := ""
+	if len(payload) > 1 {
+		last := arr(payload[len(payload)-1])
+		if len(last) > 0 {
+			token, _ = last[len(last)-1].(string)
+		}
+	}
+	if len(ms) == 0 && len(arr(at(payload, 0))) > 0 {
+		return nil, "", fmt.Errorf("scrapers: googleplay %s: reviews RPC: %d entries but no review could be read (format changed?): %w", pageURL, len(arr(at(payload, 0))), scrapers.ErrParse)
+	}
+	return ms, token, nil
+}
+
+func rpcPayload(body []byte) ([]any, error) {
+	b := bytes.TrimSpace(body)
+	if !bytes.HasPrefix(b, []byte(")]}'")) {
+		return nil, errors.New(`the answer is not a batchexecute answer (no ")]}'" prefix)`)
+	}
+	b = b[4:]
+	for len(b) > 0 {
+		b = bytes.TrimLeft(b, " \r\n\t0123456789")
+		if len(b) == 0 || b[0] != '[' {
+			break
+		}
+		chunk, ok := arrayAt(b)
+		if !ok {
+			return nil, errors.New("a chunk of the answer is truncated")
+		}
+		b = b[len(chunk):]
+		var rows []any
+		if err := json.Unmarshal(chunk, &rows); err != nil {
+			return nil, fmt.Errorf("a chunk is not valid JSON: %v", err)
+		}
+		for _, row := range rows {
+			r := arr(row)
+			if at(r, 0) != "wrb.fr" || at(r, 1) != "UsvDTd" {
+				continue
+			}
+			raw, ok := at(r, 2).(string)
+			if !ok {
+				return nil, fmt.Errorf("the RPC answered with no data (error %v)", at(r, 5))
+			}
+			var payload []any
+			if err := json.Unmarshal([]byte(raw), &payload); err != nil {
+				return nil, fmt.Errorf("the RPC's data is not valid JSON: %v", err)
+			}
+			return payload, nil
+		}
+	}
+	return nil, errors.New("the answer has no UsvDTd result")
+}
+
+func allSeen(ms []models.Mention, seen func(string) bool) bool {
+	if seen == nil || len(ms) == 0 {
+		return false
+	}
+	for _, m := range ms {
+		if !seen(m.ExternalID) {
+			return false
+		}
+	}
+	return true
 }
 
 var callback = regexp.MustCompile(`AF_initDataCallback\(\{key:\s*'(ds:\d+)'`)
@@ -72,7 +239,7 @@ func Parse(body []byte, pageURL string) ([]models.Mention, fetch.PageInfo, error
 			continue
 		}
 		walk(v, 0, func(a []any) bool {
-			m, ok := fromArray(a, pageURL)
+			m, ok := fromArray(a, pageURL, true)
 			if ok && !seen[m.ExternalID] {
 				seen[m.ExternalID] = true
 				ms = append(ms, m)
@@ -86,6 +253,7 @@ func Parse(body []byte, pageURL string) ([]models.Mention, fetch.PageInfo, error
 	}
 	nodes, _, _ := jsonld.Blocks(doc)
 	_, info.Count = jsonld.FromNodes(nodes, pageURL, Kind)
+	info.Aggregate = jsonld.Aggregate(nodes)
 	if len(ms) > 0 {
 		return ms, info, nil
 	}
@@ -153,11 +321,14 @@ func arr(v any) []any {
 	return a
 }
 
-// fromArray reads one positional review array.
-func fromArray(a []any, pageURL string) (models.Mention, bool) {
+// fromArray reads one positional review array. In a page's embedded data,
+// found by walking, only ids of the old "gp:" form are taken as reviews;
+// the RPC's list holds nothing else, so its ids (UUIDs today) are taken
+// as they are.
+func fromArray(a []any, pageURL string, gpOnly bool) (models.Mention, bool) {
 	id, _ := at(a, 0).(string)
 	stars, okStars := at(a, 2).(float64)
-	if !strings.HasPrefix(id, "gp:") || !okStars || stars < 1 || stars > 5 || len(a) < 6 {
+	if id == "" || len(id) > 200 || (gpOnly && !strings.HasPrefix(id, "gp:")) || !okStars || stars < 1 || stars > 5 || len(a) < 6 {
 		return models.Mention{}, false
 	}
 	m := models.Mention{SourceKind: Kind, ExternalID: id, Rating: extract.Stars(stars, 5, 1)}

@@ -25,13 +25,17 @@ type Row struct {
 }
 
 // Status summarises a source in one word: "ok", "failing" (the last run
-// failed), "broken" (the owner was alerted), or "never run".
+// failed), "broken" (the owner was alerted), "quiet" (it runs without
+// errors but has brought nothing new for much longer than usual), or
+// "never run".
 func Status(s models.Source) string {
 	switch {
 	case s.BrokenAlertedAt != nil:
 		return "broken"
 	case s.ConsecutiveFailures > 0:
 		return "failing"
+	case s.QuietSince != nil:
+		return "quiet"
 	case s.LastRunAt == nil && s.LastSuccessAt == nil:
 		return "never run"
 	}
@@ -55,8 +59,11 @@ func WriteTable(w io.Writer, rows []Row, now time.Time) error {
 			}
 		}
 		lastErr := "-"
-		if s.LastError != "" {
+		switch {
+		case s.LastError != "":
 			lastErr = fmt.Sprintf("[%s] %s", s.LastErrorClass, oneLine(s.LastError, 90))
+		case s.QuietSince != nil:
+			lastErr = "no new mention since " + s.QuietSince.UTC().Format("2006-01-02") + ", much longer than usual: check the target still lists reviews"
 		}
 		fmt.Fprintf(tw, "%s/%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", oneLine(r.Business, 30), oneLine(s.Name, 30), s.Kind, Status(s), ago(s.LastSuccessAt, now), s.ConsecutiveFailures, s.TotalMentions, last, lastErr)
 	}

@@ -31,8 +31,12 @@ func New(opts scrapers.Options) (scrapers.Source, error) {
 }
 
 // Parse extracts the reviews of one page: JSON-LD first, microdata when
-// the page has no JSON-LD reviews. PageInfo.Count is the largest
-// AggregateRating reviewCount on the page, and Next its rel=next link.
+// the page has no JSON-LD reviews. PageInfo.Aggregate is the page's
+// AggregateRating (average and count) and Next its rel=next link. Many
+// sites publish only an AggregateRating, with no Review nodes: such a page
+// yields its aggregate and no reviews, not a parse error. PageInfo.Count
+// (which makes a page that claims reviews but yields none a parse error)
+// is the aggregate's count only when the page has reviews at all.
 func Parse(body []byte, pageURL string) ([]models.Mention, fetch.PageInfo, error) {
 	var info fetch.PageInfo
 	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
@@ -50,6 +54,13 @@ func Parse(body []byte, pageURL string) ([]models.Mention, fetch.PageInfo, error
 	}
 	if len(ms) == 0 && badBlocks > 0 && len(nodes) == 0 {
 		return nil, info, fmt.Errorf("scrapers: jsonld %s: JSON-LD is not valid JSON (truncated?): %v: %w", pageURL, firstErr, scrapers.ErrParse)
+	}
+	info.Aggregate = Aggregate(nodes)
+	if info.Aggregate == nil {
+		info.Aggregate = MicrodataAggregate(doc)
+	}
+	if len(ms) == 0 {
+		info.Count = 0
 	}
 	return ms, info, nil
 }
@@ -137,6 +148,61 @@ func FromNodes(nodes []any, pageURL, kind string) ([]models.Mention, int) {
 		ms = append(ms, FromReview(r, pageURL, kind))
 	}
 	return Dedupe(ms), count
+}
+
+// Aggregate returns the AggregateRating with the largest count in decoded
+// JSON-LD values (the business's own, not a nested product's), or nil.
+func Aggregate(nodes []any) *models.AggregateRating {
+	var best *models.AggregateRating
+	var walk func(v any, depth int)
+	walk = func(v any, depth int) {
+		if depth > maxDepth {
+			return
+		}
+		switch x := v.(type) {
+		case []any:
+			for _, e := range x {
+				walk(e, depth+1)
+			}
+		case map[string]any:
+			if IsReview(x) {
+				return // a review's own rating is not the site's average
+			}
+			if HasType(x, "AggregateRating") {
+				best = better(best, aggregateOf(x))
+			}
+			for _, e := range x {
+				walk(e, depth+1)
+			}
+		}
+	}
+	for _, n := range nodes {
+		walk(n, 0)
+	}
+	return best
+}
+
+// aggregateOf reads one AggregateRating node; nil when it has neither an
+// average nor a count.
+func aggregateOf(x map[string]any) *models.AggregateRating {
+	a := &models.AggregateRating{Rating: Rating(x)}
+	if n, ok := aggregateCount(x); ok && n > 0 {
+		a.Count = n
+	}
+	if a.Rating == nil && a.Count == 0 {
+		return nil
+	}
+	return a
+}
+
+func better(a, b *models.AggregateRating) *models.AggregateRating {
+	switch {
+	case b == nil:
+		return a
+	case a == nil, b.Count > a.Count, b.Count == a.Count && a.Rating == nil:
+		return b
+	}
+	return a
 }
 
 func aggregateCount(x map[string]any) (int, bool) {
@@ -241,15 +307,22 @@ func FromReview(r map[string]any, pageURL, kind string) models.Mention {
 	if u := Str(r["url"]); strings.HasPrefix(u, "http") {
 		m.URL = u
 	}
+	legacy := ""
 	switch {
 	case Str(r["@id"]) != "" && !strings.HasPrefix(Str(r["@id"]), "_:"):
-		m.ExternalID = Str(r["@id"])
+		legacy = Str(r["@id"])
+		m.ExternalID = extract.SiteID(legacy, pageURL)
 	case Str(r["identifier"]) != "":
 		m.ExternalID = Str(r["identifier"])
 	case m.URL != pageURL:
-		m.ExternalID = m.URL
+		legacy = m.URL
+		m.ExternalID = extract.SiteID(m.URL, pageURL)
 	default:
-		m.ExternalID = extract.HashID(pageURL, m.Author, posted)
+		legacy = extract.HashID(pageURL, m.Author, posted)
+		m.ExternalID = extract.HashID(extract.PagePath(pageURL), m.Author, posted)
+	}
+	if legacy != "" && legacy != m.ExternalID {
+		m.LegacyIDs = []string{legacy}
 	}
 	m.Reply, m.ReplyAt = ownerReply(r["comment"])
 	return m
@@ -334,6 +407,9 @@ func Dedupe(ms []models.Mention) []models.Mention {
 		seen[id]++
 		if n := seen[id]; n > 1 {
 			ms[i].ExternalID = fmt.Sprintf("%s#%d", id, n)
+			for j, l := range ms[i].LegacyIDs {
+				ms[i].LegacyIDs[j] = fmt.Sprintf("%s#%d", l, n)
+			}
 		}
 	}
 	return ms

@@ -20,7 +20,15 @@ func Microdata(doc *goquery.Document, pageURL, kind string) ([]models.Mention, i
 		item := Item(s, 0)
 		switch {
 		case IsReview(item):
-			ms = append(ms, FromReview(item, pageURL, kind))
+			m := FromReview(item, pageURL, kind)
+			if item["@id"] == nil && item["identifier"] == nil {
+				if id := siteReviewID(s); id != "" {
+					// Earlier versions stored the hash: re-key it.
+					m.LegacyIDs = append(m.LegacyIDs, m.ExternalID)
+					m.ExternalID = id
+				}
+			}
+			ms = append(ms, m)
 		case HasType(item, "AggregateRating"):
 			if n, ok := aggregateCount(item); ok && n > count {
 				count = n
@@ -28,6 +36,40 @@ func Microdata(doc *goquery.Document, pageURL, kind string) ([]models.Mention, i
 		}
 	})
 	return Dedupe(ms), count
+}
+
+// reviewIDAttrs are the attributes review sites put their own review id
+// in (Yelp's data-review-id, TripAdvisor's data-reviewid).
+var reviewIDAttrs = []string{"data-reviewid", "data-review-id", "data-review"}
+
+// siteReviewID finds the site's own id of a microdata review: on the
+// review's element, or on the nearest ancestor that wraps this review
+// alone (a card around the itemscope). A site id beats a hash of author
+// and date, which two reviews can share and an edit of the date changes.
+func siteReviewID(s *goquery.Selection) string {
+	for el, depth := s, 0; el.Length() > 0 && depth < 4; el, depth = el.Parent(), depth+1 {
+		for _, a := range reviewIDAttrs {
+			if v := strings.TrimSpace(el.AttrOr(a, "")); v != "" && len(v) <= 200 {
+				return v
+			}
+		}
+		if depth > 0 && el.Find(`[itemtype*="Review"]`).Length() > 1 {
+			return "" // a list of reviews: its attributes are not this one's
+		}
+	}
+	return ""
+}
+
+// MicrodataAggregate returns the microdata AggregateRating with the
+// largest count, or nil.
+func MicrodataAggregate(doc *goquery.Document) *models.AggregateRating {
+	var best *models.AggregateRating
+	doc.Find("[itemscope][itemtype]").Each(func(_ int, s *goquery.Selection) {
+		if item := Item(s, 0); HasType(item, "AggregateRating") {
+			best = better(best, aggregateOf(item))
+		}
+	})
+	return best
 }
 
 // Item converts one microdata item to a JSON-LD-like map: "@type" from

@@ -41,7 +41,8 @@ func TestSharedCassettes(t *testing.T) {
 				t.Fatalf("%d mentions, want %d", len(res.Mentions), tc.wantN)
 			}
 			for _, m := range res.Mentions {
-				if m.Author == "" || m.Text == "" || m.PostedAt.IsZero() || !strings.HasPrefix(m.URL, "http://localhost:3000/@") {
+				if m.Author == "" || m.Text == "" || m.PostedAt.IsZero() || !strings.HasPrefix(m.URL, "http://localhost:3000/@") ||
+					m.PlatformID == "" || !strings.HasPrefix(m.AuthorHandle, "@") {
 					t.Errorf("incomplete mention %+v", scrapers.ToRecord(m))
 				}
 			}

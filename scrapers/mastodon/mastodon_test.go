@@ -50,7 +50,7 @@ func TestFetch(t *testing.T) {
 	scrapertest.FetchCalls(t, New, srv.URL, "s3cr3t", []scrapertest.Call{
 		{Name: "hashtag", Target: "#HarbourBistro", Mentions: 2, Pages: 1, WantCursor: "113000000000000002", Golden: "hashtag.golden.json"},
 		{Name: "search", Target: "harbour bistro", Env: withToken, Mentions: 1, Pages: 1, WantCursor: "113000000000000006", Golden: "search.golden.json"},
-		{Name: "mentions", Target: MentionsTarget, Env: withToken, Mentions: 1, Pages: 1, WantCursor: "113000000000000009", Golden: "mentions.golden.json"},
+		{Name: "mentions", Target: MentionsTarget, Env: withToken, Mentions: 1, Pages: 1, WantCursor: "notification:77", Golden: "mentions.golden.json"},
 		{Name: "empty hashtag", Target: "#quiet", Cursor: "7", Mentions: 0, Pages: 1, WantCursor: "7"},
 		{Name: "search without token", Target: "harbour bistro", Err: scrapers.ErrConfig},
 		{Name: "bad token", Target: "harbour bistro", Env: map[string]string{EnvAccessToken: "nope-s3cr3t"}, Err: scrapers.ErrConfig},

@@ -109,11 +109,17 @@ func fromItem(it *gofeed.Item, feed *gofeed.Feed, feedURL string) models.Mention
 	}
 	switch {
 	case strings.TrimSpace(it.GUID) != "":
-		m.ExternalID = strings.TrimSpace(it.GUID)
+		m.ExternalID = extract.SiteID(it.GUID, feedURL)
+		m.LegacyIDs = []string{strings.TrimSpace(it.GUID)}
 	case m.URL != "":
-		m.ExternalID = m.URL
+		m.ExternalID = extract.SiteID(m.URL, feedURL)
+		m.LegacyIDs = []string{m.URL}
 	default:
-		m.ExternalID = extract.HashID(feedURL, m.Title, m.PostedAt.String())
+		m.ExternalID = extract.HashID(extract.PagePath(feedURL), m.Title, m.PostedAt.String())
+		m.LegacyIDs = []string{extract.HashID(feedURL, m.Title, m.PostedAt.String())}
+	}
+	if m.LegacyIDs[0] == m.ExternalID {
+		m.LegacyIDs = nil
 	}
 	if m.URL == "" {
 		m.URL = feedURL

@@ -59,6 +59,9 @@ func Parse(body []byte, pageURL string) ([]models.Mention, fetch.PageInfo, error
 	if n, ok := extract.LastInt(doc.Find(".reviews_header_count").First().Text()); ok {
 		info.Count = n
 	}
+	// The place's own average and count (JSON-LD aggregateRating).
+	nodes, _, _ := jsonld.Blocks(doc)
+	info.Aggregate = jsonld.Aggregate(nodes)
 	if ms := fromDOM(doc, pageURL); len(ms) > 0 {
 		return ms, info, nil
 	}
@@ -83,7 +86,6 @@ func Parse(body []byte, pageURL string) ([]models.Mention, fetch.PageInfo, error
 	if len(ms) > 0 {
 		return jsonld.Dedupe(ms), info, nil
 	}
-	nodes, _, _ := jsonld.Blocks(doc)
 	ms, count := jsonld.FromNodes(nodes, pageURL, Kind)
 	info.Count = max(info.Count, count)
 	if len(ms) == 0 && badJSON != nil {

@@ -29,6 +29,11 @@ func TestSharedCaptures(t *testing.T) {
 		if len(ms) != 10 || info.Count != 34 || info.Next == "" {
 			t.Errorf("%d reviews, count %d, next %q; want 10, 34 and a next page", len(ms), info.Count, info.Next)
 		}
+		if a := info.Aggregate; a == nil || a.Rating == nil || a.Count == 0 {
+			t.Errorf("aggregate = %+v, want the place's JSON-LD average and count", a)
+		} else {
+			t.Logf("aggregate %.1f from %d", *a.Rating, a.Count)
+		}
 		for _, m := range ms {
 			if m.Rating == nil || m.Author == "" || m.PostedAt.IsZero() || m.Text == "" || m.Title == "" {
 				t.Errorf("incomplete review %+v", scrapers.ToRecord(m))

@@ -184,7 +184,8 @@ func fromDOM(doc *goquery.Document, pageURL string) []models.Mention {
 			m.ReplyAt = extract.TimePtr(rd)
 		}
 		if m.ExternalID == "" || m.ExternalID == "." || m.ExternalID == "/" {
-			m.ExternalID = extract.HashID(pageURL, m.Author, dt)
+			m.ExternalID = extract.HashID(extract.PagePath(pageURL), m.Author, dt)
+			m.LegacyIDs = []string{extract.HashID(pageURL, m.Author, dt)}
 		} else {
 			m.URL = reviewURL(pageURL, m.ExternalID)
 		}

@@ -15,8 +15,6 @@ import (
 	"github.com/earshot/earshot/scrapers"
 )
 
-// DefaultAPIBase is where replies go when the source names no API base.
-const DefaultAPIBase = "https://api.twitter.com"
 
 // PostEnv are the user-context OAuth 1.0a keys a reply is posted with
 // (an app bearer token cannot post).

@@ -46,6 +46,11 @@ func Parse(body []byte, pageURL string) ([]models.Mention, fetch.PageInfo, error
 	if info.Next == "" {
 		info.Next, _ = doc.Find("a.next, a.pagination-links_anchor.next").First().Attr("href")
 	}
+	// The business's own average and count, for the digest.
+	nodes, _, _ := jsonld.Blocks(doc)
+	if info.Aggregate = jsonld.Aggregate(nodes); info.Aggregate == nil {
+		info.Aggregate = jsonld.MicrodataAggregate(doc)
+	}
 	ms, count, badJSON := fromEmbedded(doc, pageURL)
 	info.Count = count
 	if len(ms) > 0 {
@@ -62,7 +67,6 @@ func Parse(body []byte, pageURL string) ([]models.Mention, fetch.PageInfo, error
 	if ms := from2008(doc, pageURL); len(ms) > 0 {
 		return ms, info, nil
 	}
-	nodes, _, _ := jsonld.Blocks(doc)
 	ms, lcount := jsonld.FromNodes(nodes, pageURL, Kind)
 	info.Count = max(info.Count, lcount)
 	if len(ms) == 0 && badJSON != nil {
@@ -91,18 +95,38 @@ func microdata(doc *goquery.Document, pageURL string) ([]models.Mention, int) {
 		if m.Author == "" {
 			m.Author = extract.SelText(s.Find(".user-display-name").First())
 		}
-		reply := s.Find(".biz-owner-reply").First()
-		if reply.Length() > 0 {
-			body := reply.Find(".biz-owner-reply-body, .js-content-toggleable, p").First()
-			if body.Length() == 0 {
-				body = reply
-			}
-			m.Reply = extract.SelText(body)
-			m.ReplyAt = extract.TimePtr(extract.Clean(reply.Find(".biz-owner-reply-date").First().Text()))
+		if reply := s.Find(".biz-owner-reply").First(); reply.Length() > 0 {
+			m.Reply, m.ReplyAt = ownerReply(reply)
 		}
 		ms = append(ms, m)
 	})
 	return jsonld.Dedupe(ms), count
+}
+
+// ownerReply reads the business's reply. Yelp prints a long reply twice:
+// a visible copy cut at "…" and the full text in a hidden
+// .js-content-toggleable that "Read more" reveals; the full one is the
+// reply.
+func ownerReply(reply *goquery.Selection) (string, *time.Time) {
+	at := extract.TimePtr(extract.Clean(reply.Find(".biz-owner-reply-date").First().Text()))
+	best := ""
+	reply.Find(".js-content-toggleable").Each(func(_ int, t *goquery.Selection) {
+		if t.Is(".review-footer") || t.Find(".biz-owner-reply-header, .biz-owner-reply-date").Length() > 0 {
+			return
+		}
+		if txt := extract.SelText(t); len([]rune(txt)) > len([]rune(best)) {
+			best = txt
+		}
+	})
+	if best != "" {
+		return best, at
+	}
+	body := reply.Find(".biz-owner-reply-body, p").First()
+	if body.Length() == 0 {
+		body = reply.Clone()
+		body.Find(".biz-owner-reply-header").Remove()
+	}
+	return extract.SelText(body), at
 }
 
 var starTitle = regexp.MustCompile(`(\d(?:[.,]\d)?)\s*star`)
@@ -134,9 +158,7 @@ func fromCards(doc *goquery.Document, pageURL string) []models.Mention {
 		m.Text = extract.SelText(body)
 		m.Language = body.AttrOr("lang", "")
 		if reply := c.Find(".biz-owner-reply").First(); reply.Length() > 0 {
-			b := reply.Find(".biz-owner-reply-body, .js-content-toggleable, p").First()
-			m.Reply = extract.SelText(b)
-			m.ReplyAt = extract.TimePtr(extract.Clean(reply.Find(".biz-owner-reply-date").First().Text()))
+			m.Reply, m.ReplyAt = ownerReply(reply)
 		}
 		ms = append(ms, m)
 	})

@@ -4,6 +4,7 @@
 package accuracy
 
 import (
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -44,7 +45,10 @@ type Report struct {
 	Folds int
 	Vader []VaderRow
 	Sem   SemRow
-	Took  time.Duration
+	// Complaints is the complaint tweets report (10-fold), nil when the
+	// data has no complaint tweets.
+	Complaints *ComplaintRow
+	Took       time.Duration
 }
 
 // sourceFor is the source kind each VADER set would arrive with.
@@ -68,6 +72,11 @@ func Evaluate(ctx context.Context, d *train.Data, folds int, progress io.Writer)
 	// Aspect models for the VADER runs: trained on SemEval only, which
 	// carries no VADER label.
 	base := train.BuildBundle(lex, pos, nil, d.Restaurant, d.Laptop)
+	if len(d.Complaints) > 0 {
+		// the complaint flag as shipped: the complaint models learn from
+		// the complaint tweets, which carry no VADER label
+		train.AddComplaintModels(lex, base, d.Complaints)
+	}
 	for _, vs := range train.VaderSets {
 		items := d.Vader[vs.Name]
 		ours := make([]float64, len(items))
@@ -157,6 +166,11 @@ func Evaluate(ctx context.Context, d *train.Data, folds int, progress io.Writer)
 	}
 	_ = tagger
 	rep.Sem = SemRow{Ours: agg, AnalyzerTerms: train.NewPRF(atp, afp, afn)}
+	if len(d.Complaints) > 0 {
+		if rep.Complaints, err = EvaluateComplaints(ctx, d.Complaints, progress); err != nil {
+			return nil, err
+		}
+	}
 	rep.Took = time.Since(start)
 	return rep, nil
 }
@@ -188,7 +202,7 @@ func termCounts(test []train.SemSentence, terms func(string) []string) (tp, fp, 
 }
 
 func analyzerFor(b *nlp.Bundle) (*sentiment.Analyzer, error) {
-	data, err := b.Marshal()
+	data, err := b.MarshalLevel(gzip.BestSpeed)
 	if err != nil {
 		return nil, err
 	}
@@ -216,7 +230,7 @@ func (r *Report) Print(w io.Writer) {
 			row.Ours.Overall.F1, row.Ours.Negative.F1, row.OursNoSource.Overall.F1, row.OursNoSource.Negative.F1,
 			row.Govader.Overall.F1, row.Govader.Negative.F1, tgt)
 	}
-	fmt.Fprintf(w, "\nComplaint flag vs gold negative (mean rating < 0), no star ratings: precision / recall / F1\n")
+	fmt.Fprintf(w, "\nComplaint flag vs gold negative (mean rating < 0), no star ratings: precision / recall / F1\n(tweets pass source kind twitter: a negative tweet is not a complaint unless the complaint model says so)\n")
 	for _, row := range r.Vader {
 		fmt.Fprintf(w, "%-8s %.3f / %.3f / %.3f\n", row.Set, row.Complaint.P, row.Complaint.R, row.Complaint.F1)
 	}
@@ -227,5 +241,9 @@ func (r *Report) Print(w io.Writer) {
 	fmt.Fprintf(w, "%-34s %.3f    %-8s %.2f (0.65 / 0.829)\n", "aspect category polarity accuracy", s.Ours.CatPol, "n/a", Targets["catpol"])
 	fmt.Fprintf(w, "%-34s %.3f    %-8s %.2f (0.47 / 0.84)\n", "aspect term extraction F1 (tagger)", s.Ours.Terms.F1, "n/a", Targets["terms"])
 	fmt.Fprintf(w, "%-34s %.3f    %-8s %.2f\n", "aspect term F1 (full analyzer)", s.AnalyzerTerms.F1, "n/a", Targets["terms"])
+	if r.Complaints != nil {
+		fmt.Fprintln(w)
+		r.Complaints.PrintComplaints(w)
+	}
 	fmt.Fprintf(w, "\ntook %s\n", r.Took.Round(time.Second))
 }

@@ -26,6 +26,9 @@ func TestEvaluateSmall(t *testing.T) {
 	for _, s := range train.VaderSets {
 		d.Vader[s.Name] = items
 	}
+	if d.Complaints, err = train.ReadComplaints(filepath.Join("..", "train", "testdata", "complaints_sample.tsv")); err != nil {
+		t.Fatal(err)
+	}
 	rep, err := Evaluate(context.Background(), d, 2, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -38,9 +41,12 @@ func TestEvaluateSmall(t *testing.T) {
 			t.Errorf("row %+v: want every item scored by both analyzers", row)
 		}
 	}
+	if c := rep.Complaints; c == nil || c.N != len(d.Complaints) || c.Complaints != 10 || c.Govader.MacroF1 == 0 {
+		t.Errorf("complaint row %+v: want every tweet scored by both analyzers", rep.Complaints)
+	}
 	var out bytes.Buffer
 	rep.Print(&out)
-	for _, want := range []string{"tweets", "amazon", "govader", "aspect category detection F1", "aspect term extraction F1", "0.96"} {
+	for _, want := range []string{"tweets", "amazon", "govader", "aspect category detection F1", "aspect term extraction F1", "0.96", "Complaint tweets", "macro-F1", "0.79"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}

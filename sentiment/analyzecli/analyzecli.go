@@ -15,6 +15,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/earshot/earshot/models"
@@ -41,6 +42,10 @@ type inputLine struct {
 	Source string          `json:"source"`
 	Domain string          `json:"domain"`
 	Reach  int64           `json:"reach"`
+	// Language is the site's language tag for the text, if it gives one.
+	Language string `json:"language"`
+	// Locale is the business's locale (settles kanji-only text).
+	Locale string `json:"locale"`
 }
 
 // outputLine is one JSON output record.
@@ -52,6 +57,7 @@ type outputLine struct {
 	ComplaintScore float64         `json:"complaint_score"`
 	Severity       int             `json:"severity"`
 	Language       string          `json:"language"`
+	NeedsHumanRead bool            `json:"needs_human_read"`
 	Aspects        []aspectOut     `json:"aspects"`
 	Reasons        []string        `json:"reasons"`
 }
@@ -63,13 +69,41 @@ type aspectOut struct {
 	Evidence string `json:"evidence"`
 }
 
+// ErrUsage marks a mistake in how analyze was called (a bad flag or
+// rating); the command line exits 2 for it.
+var ErrUsage = errors.New("usage")
+
+// optRating is --rating: unset unless given, so -h shows no default
+// (a float flag would print "(default NaN)").
+type optRating struct {
+	v   float64
+	set bool
+}
+
+func (r *optRating) String() string {
+	if r == nil || !r.set {
+		return ""
+	}
+	return strconv.FormatFloat(r.v, 'g', -1, 64)
+}
+
+func (r *optRating) Set(s string) error {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || math.IsNaN(v) || v < 0 || v > 5 {
+		return fmt.Errorf("%q is not a star rating; want 0 to 5", s)
+	}
+	r.v, r.set = v, true
+	return nil
+}
+
 // Run executes `earshot analyze [flags] [FILE | TEXT...]`.
 func Run(ctx context.Context, c Config, args []string) error {
 	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
 	fs.SetOutput(c.Stderr)
 	domain := fs.String("domain", "", "taxonomy pack: "+strings.Join(sentiment.Domains(), ", ")+" (default general; a JSON line's \"domain\" wins)")
 	source := fs.String("source", "", "source kind for every input (twitter, trustpilot, ...); a JSON line's \"source\" wins")
-	rating := fs.Float64("rating", math.NaN(), "star rating (0-5) of a TEXT given on the command line")
+	var rating optRating
+	fs.Var(&rating, "rating", "star rating (0-5) of a TEXT given on the command line (default: none)")
 	fs.Usage = func() {
 		fmt.Fprint(c.Stderr, `usage: earshot analyze [--domain D] [--source KIND] [FILE]
        earshot analyze [--domain D] [--rating R] "some text"
@@ -90,7 +124,7 @@ flags:
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
-		return fmt.Errorf("%w", err)
+		return fmt.Errorf("%w: %v", ErrUsage, err)
 	}
 	an, err := sentiment.New(sentiment.Options{Taxonomies: c.Taxonomies})
 	if err != nil {
@@ -109,11 +143,8 @@ flags:
 		return runLines(ctx, an, c, f, rest[0], *domain, *source)
 	}
 	in := sentiment.Input{Text: strings.Join(rest, " "), Domain: *domain, SourceKind: *source}
-	if !math.IsNaN(*rating) {
-		if *rating < 0 || *rating > 5 {
-			return fmt.Errorf("--rating %v: want 0 to 5", *rating)
-		}
-		in.Rating = rating
+	if rating.set {
+		in.Rating = &rating.v
 	}
 	explain(c.Stdout, an.Analyze(ctx, in))
 	return nil
@@ -215,12 +246,13 @@ func parseLine(line []byte, n int) (sentiment.Input, json.RawMessage, error) {
 	if len(id) == 0 || string(id) == "null" {
 		id = json.RawMessage(fmt.Sprintf("%d", n))
 	}
-	return sentiment.Input{Text: *l.Text, Title: l.Title, Rating: l.Rating, SourceKind: l.Source, Domain: l.Domain, AuthorReach: l.Reach}, id, nil
+	return sentiment.Input{Text: *l.Text, Title: l.Title, Rating: l.Rating, SourceKind: l.Source, Domain: l.Domain, AuthorReach: l.Reach,
+		Language: l.Language, Locale: l.Locale}, id, nil
 }
 
 func toOutput(id json.RawMessage, a models.Analysis) outputLine {
 	o := outputLine{ID: id, Compound: a.Compound, Label: a.Label, Complaint: a.Complaint, ComplaintScore: a.ComplaintScore,
-		Severity: a.Severity, Language: a.Language, Reasons: a.Reasons, Aspects: make([]aspectOut, 0, len(a.Aspects))}
+		Severity: a.Severity, Language: a.Language, NeedsHumanRead: a.NeedsHumanRead(), Reasons: a.Reasons, Aspects: make([]aspectOut, 0, len(a.Aspects))}
 	if o.Reasons == nil {
 		o.Reasons = []string{}
 	}

@@ -142,3 +142,36 @@ func FuzzParseLine(f *testing.F) {
 		}
 	})
 }
+
+// TestLanguageFields: the site's language goes in, the language and the
+// needs-a-human-read flag come out.
+func TestLanguageFields(t *testing.T) {
+	in := `{"id":1,"text":"Servizio pessimo","rating":1}
+{"id":2,"text":"Sehr gut","language":"de-DE"}
+{"id":3,"text":"普通","locale":"ja"}
+`
+	out, stderr, err := run(t, in)
+	if err != nil {
+		t.Fatalf("%v: %s", err, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	want := []struct {
+		lang  string
+		human bool
+	}{{"it", true}, {"de", false}, {"ja", false}}
+	if len(lines) != len(want) {
+		t.Fatalf("%d lines: %s", len(lines), out)
+	}
+	for i, l := range lines {
+		var o outputLine
+		if err := json.Unmarshal([]byte(l), &o); err != nil {
+			t.Fatal(err)
+		}
+		if o.Language != want[i].lang || o.NeedsHumanRead != want[i].human {
+			t.Errorf("line %d: language %q needs_human_read %v, want %q %v", i+1, o.Language, o.NeedsHumanRead, want[i].lang, want[i].human)
+		}
+	}
+	if !strings.Contains(lines[0], `"complaint":true`) {
+		t.Errorf("1-star Italian review is no complaint: %s", lines[0])
+	}
+}

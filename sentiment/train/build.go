@@ -297,4 +297,4 @@ func BuildBundle(lex *nlp.Lexicon, pos map[string]string, vader map[string][]Vad
 }
 
 // ModelVersion names the shipped model in every Analysis.
-const ModelVersion = "earshot-sentiment/1"
+const ModelVersion = "earshot-sentiment/2"

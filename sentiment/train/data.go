@@ -1,5 +1,6 @@
 // Package train builds the analyzer's learned models from the public
-// datasets in ../shared (VADER's human-rated sets, SemEval-2014 Task 4) and
+// datasets in ../shared (VADER's human-rated sets, SemEval-2014 Task 4, the
+// complaint tweets of X-CI) and
 // measures them honestly with k-fold cross-validation. Users never need it:
 // its output is the model file embedded in package sentiment.
 package train
@@ -121,6 +122,8 @@ type Data struct {
 	Vader      map[string][]VaderItem
 	Restaurant []SemSentence
 	Laptop     []SemSentence
+	// Complaints are the complaint tweets (complaints/train.tsv).
+	Complaints []ComplaintItem
 }
 
 // Load reads the datasets under dir (the shared datasets folder).
@@ -138,6 +141,9 @@ func Load(dir string) (*Data, error) {
 		return nil, err
 	}
 	if d.Laptop, err = ReadSemEval(filepath.Join(dir, "semeval14", "Laptop_Train_v2.xml")); err != nil {
+		return nil, err
+	}
+	if d.Complaints, err = ReadComplaints(filepath.Join(dir, "complaints", "train.tsv")); err != nil {
 		return nil, err
 	}
 	return d, nil

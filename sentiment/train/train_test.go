@@ -135,3 +135,99 @@ func TestSharedDatasets(t *testing.T) {
 		t.Errorf("semeval: %d restaurant, %d laptop sentences", len(d.Restaurant), len(d.Laptop))
 	}
 }
+
+func TestReadComplaints(t *testing.T) {
+	items, err := ReadComplaints(filepath.Join("testdata", "complaints_sample.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 24 || !items[0].Complaint || items[0].Severity != 2 || items[0].Domain != "retail" {
+		t.Fatalf("parsed %d items, first %+v", len(items), items[0])
+	}
+	if !strings.Contains(items[0].Text, "& I'm") {
+		t.Errorf("HTML entity left in %q", items[0].Text)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.tsv")
+	os.WriteFile(bad, []byte("id\tcomplaint\tseverity\tdomain\ttext\tcause\n1\tyes\t0\tretail\thi\thi\n"), 0o644)
+	if _, err := ReadComplaints(bad); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("error %v, want one naming line 2", err)
+	}
+	os.WriteFile(bad, []byte("id\tcomplaint\tseverity\tdomain\ttext\tcause\n"), 0o644)
+	if _, err := ReadComplaints(bad); !errors.Is(err, ErrNoData) {
+		t.Errorf("header only: %v, want ErrNoData", err)
+	}
+	// folds are stratified: each of 2 folds gets half the complaints
+	fold := ComplaintFolds(items, 2)
+	n := 0
+	for i, it := range items {
+		if it.Complaint && fold[i] == 0 {
+			n++
+		}
+	}
+	if n != 5 {
+		t.Errorf("fold 0 holds %d of 10 complaints, want 5", n)
+	}
+}
+
+func TestSpearman(t *testing.T) {
+	cases := []struct {
+		x, y []float64
+		want float64
+	}{
+		{[]float64{1, 2, 3, 4}, []float64{10, 20, 30, 40}, 1},
+		{[]float64{1, 2, 3, 4}, []float64{4, 3, 2, 1}, -1},
+		{[]float64{1, 1, 2, 2}, []float64{1, 1, 2, 2}, 1},
+		{[]float64{1, 2, 3}, []float64{5, 5, 5}, 0},
+	}
+	for _, c := range cases {
+		if got := Spearman(c.x, c.y); math.Abs(got-c.want) > 1e-9 {
+			t.Errorf("Spearman(%v, %v) = %v, want %v", c.x, c.y, got, c.want)
+		}
+	}
+}
+
+// TestComplaintModelLearns trains the complaint models on the small
+// sample and checks they separate what they were shown, and that the
+// trained bundle survives a round trip into an analyzer.
+func TestComplaintModelLearns(t *testing.T) {
+	items, err := ReadComplaints(filepath.Join("testdata", "complaints_sample.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := nlp.Unmarshal(sentiment.EmbeddedModel())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lex := nlp.NewLexicon()
+	AddComplaintModels(lex, b, items)
+	p := nlp.NewPredictor(lex, b)
+	sc := nlp.NewScratch()
+	right := 0
+	for _, it := range items {
+		sc.Toks, sc.Sents = nlp.Tokenize(it.Text, sc.Toks, sc.Sents)
+		v, ok := p.Complaint(sc, math.NaN())
+		if !ok {
+			t.Fatal("bundle without complaint model")
+		}
+		if (v.Prob >= b.ComplaintThreshold) == it.Complaint {
+			right++
+		}
+		if v.Severity < 1 || v.Severity > 4 {
+			t.Errorf("%q: expected severity %.2f outside 1..4", it.Text, v.Severity)
+		}
+	}
+	if right < len(items)-2 {
+		t.Errorf("%d of %d training tweets right, want nearly all", right, len(items))
+	}
+	data, err := b.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b2, err := nlp.Unmarshal(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b2.Complaint == nil || b2.ComplaintThreshold != ComplaintThreshold {
+		t.Fatalf("round trip lost the complaint models")
+	}
+}

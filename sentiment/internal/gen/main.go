@@ -15,7 +15,7 @@ import (
 )
 
 func main() {
-	shared := flag.String("shared", "../../shared/datasets", "datasets folder (vader/, semeval14/)")
+	shared := flag.String("shared", "../../shared/datasets", "datasets folder (vader/, semeval14/, complaints/)")
 	out := flag.String("out", "model.bin", "model file to write")
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
@@ -35,7 +35,9 @@ func run(shared, out string, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("part-of-speech table: %w", err)
 	}
-	b := train.BuildBundle(nlp.NewLexicon(), pos, d.Vader, d.Restaurant, d.Laptop)
+	lex := nlp.NewLexicon()
+	b := train.BuildBundle(lex, pos, d.Vader, d.Restaurant, d.Laptop)
+	train.AddComplaintModels(lex, b, d.Complaints)
 	data, err := b.Marshal()
 	if err != nil {
 		return err

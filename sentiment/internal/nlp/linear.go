@@ -233,26 +233,44 @@ type Bundle struct {
 	Terms     *Linear            // aspect term BIO tagger, 3 classes
 	POS       map[string]string  // word -> Penn tag, distilled from prose
 	CatThresh map[string]float64
+	// Complaint holds the complaint and severity models over
+	// ComplaintFeatures, packed so one table lookup serves both: column 0
+	// is the complaint log-odds, columns 1..SeverityLevels-1 the
+	// cumulative severity models ("above level k"). nil in model files
+	// written before it existed.
+	Complaint *Linear
+	// ComplaintThreshold is the complaint probability from which a text
+	// without stars is a complaint, chosen by cross-validation.
+	ComplaintThreshold float64
 }
 
 // diskBundle holds no maps, so the same model always encodes to the same
 // bytes (gob writes maps in random order).
 type diskBundle struct {
-	Version   string
-	Sentiment sparseLinear
-	CatNames  []string
-	Category  []sparseLinear
-	CatPol    sparseLinear
-	Terms     sparseLinear
-	POSWords  []string
-	POSTags   []string
-	ThreshFor []string
-	Thresh    []float64
+	Version            string
+	Sentiment          sparseLinear
+	CatNames           []string
+	Category           []sparseLinear
+	CatPol             sparseLinear
+	Terms              sparseLinear
+	POSWords           []string
+	POSTags            []string
+	ThreshFor          []string
+	Thresh             []float64
+	Complaint          sparseLinear
+	ComplaintThreshold float64
 }
 
 // Marshal serialises the bundle (gzip-compressed gob).
-func (b *Bundle) Marshal() ([]byte, error) {
+func (b *Bundle) Marshal() ([]byte, error) { return b.MarshalLevel(gzip.BestCompression) }
+
+// MarshalLevel is Marshal with a gzip compression level: gzip.BestSpeed
+// for model files that only live in memory (cross-validation folds).
+func (b *Bundle) MarshalLevel(level int) ([]byte, error) {
 	d := diskBundle{Version: b.Version, Sentiment: toSparse(b.Sentiment), CatPol: toSparse(b.CatPol), Terms: toSparse(b.Terms)}
+	if b.Complaint != nil {
+		d.Complaint, d.ComplaintThreshold = toSparse(b.Complaint), b.ComplaintThreshold
+	}
 	for _, w := range slices.Sorted(maps.Keys(b.POS)) {
 		d.POSWords = append(d.POSWords, w)
 		d.POSTags = append(d.POSTags, b.POS[w])
@@ -268,7 +286,10 @@ func (b *Bundle) Marshal() ([]byte, error) {
 		}
 	}
 	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zw, err := gzip.NewWriterLevel(&buf, level)
+	if err != nil {
+		return nil, fmt.Errorf("nlp: compress model: %w", err)
+	}
 	if err := gob.NewEncoder(zw).Encode(&d); err != nil {
 		return nil, fmt.Errorf("nlp: encode model: %w", err)
 	}
@@ -306,6 +327,15 @@ func Unmarshal(data []byte) (*Bundle, error) {
 	}
 	if b.Terms, err = fromSparse(d.Terms); err != nil {
 		return nil, fmt.Errorf("nlp: term model: %w", err)
+	}
+	if d.Complaint.K != 0 {
+		if b.Complaint, err = fromSparse(d.Complaint); err != nil {
+			return nil, fmt.Errorf("nlp: complaint model: %w", err)
+		}
+		if b.Complaint.K != SeverityLevels || b.Complaint.Dense != ComplaintDense {
+			return nil, fmt.Errorf("nlp: complaint models of the wrong shape")
+		}
+		b.ComplaintThreshold = d.ComplaintThreshold
 	}
 	if len(d.CatNames) != len(d.Category) {
 		return nil, fmt.Errorf("nlp: %d category names for %d models", len(d.CatNames), len(d.Category))
