@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"reflect"
 	"strconv"
 	"time"
 
@@ -60,8 +61,20 @@ type SaveResult struct {
 // characters go too: they only ever serve to disguise text in the inbox,
 // alert subjects and terminals.
 func cleanMention(m *models.Mention) {
-	for _, p := range []*string{&m.SourceKind, &m.ExternalID, &m.URL, &m.Author, &m.Title, &m.Text, &m.Language, &m.Reply} {
-		*p = textclean.Store(*p)
+	// Every string field, found by reflection, so a field added to the
+	// model later (PlatformID, AuthorHandle came after this rule) cannot
+	// slip past the one boundary and block a source on PostgreSQL.
+	v := reflect.ValueOf(m).Elem()
+	for i := range v.NumField() {
+		f := v.Field(i)
+		switch {
+		case f.Kind() == reflect.String && f.CanSet():
+			f.SetString(textclean.Store(f.String()))
+		case f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String && f.CanSet():
+			for j := range f.Len() {
+				f.Index(j).SetString(textclean.Store(f.Index(j).String()))
+			}
+		}
 	}
 }
 
