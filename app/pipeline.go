@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/earshot/earshot/alerts"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/scrapers"
 	"github.com/earshot/earshot/store"
@@ -80,6 +81,9 @@ func (a *App) scrape(ctx context.Context, j *sourceJob, opts ScrapeOptions) RunR
 	if opts.Progress != nil {
 		req.Progress = func(p, m int) { opts.Progress(j.Name(), p, m) }
 	}
+	// A source that never stored a mention is being imported for the
+	// first time: like a backfill, it reads history.
+	first := opts.Backfill || (j.src.LastSuccessAt == nil && j.src.TotalMentions == 0)
 	res, ferr := j.scraper.Fetch(ctx, req)
 	run.Pages, run.Parsed = res.Pages, len(res.Mentions)
 	var saved store.SaveResult
@@ -144,6 +148,11 @@ func (a *App) scrape(ctx context.Context, j *sourceJob, opts ScrapeOptions) RunR
 	}
 	j.src = src
 	rep.Source, rep.Run = src, run
+	if old, answered := alerts.History(a.Config, a.Clock.Now(), res.Mentions); first && serr == nil && saved.New > 0 && old+answered > 0 {
+		if err := a.summariseImport(ctx, src, res.Mentions, saved.NewIDs); err != nil {
+			log.Error("import summary failed", "err", err)
+		}
+	}
 	if src.ConsecutiveFailures >= a.Config.Scraping.BrokenAfter && src.BrokenAlertedAt == nil {
 		err := a.Store.Tx(ctx, func(tx *store.Store) error {
 			if err := a.Alerter.OnSourceBroken(ctx, tx, src); err != nil {
@@ -158,6 +167,21 @@ func (a *App) scrape(ctx context.Context, j *sourceJob, opts ScrapeOptions) RunR
 		}
 	}
 	return rep
+}
+
+// summariseImport analyses a first import or a backfill at once, so the
+// alerter can tell the owner about it in one summary (see OnImport).
+func (a *App) summariseImport(ctx context.Context, src models.Source, read []models.Mention, newIDs []int64) error {
+	if _, err := a.AnalyzePending(ctx); err != nil {
+		return err
+	}
+	return a.Store.Tx(ctx, func(tx *store.Store) error {
+		ts, err := tx.TasksOfMentions(ctx, newIDs)
+		if err != nil {
+			return err
+		}
+		return a.Alerter.OnImport(ctx, tx, src, alerts.Import{Read: read, Imported: len(newIDs), Tasks: ts})
+	})
 }
 
 // AnalyzeReport counts what one analyze pass did.
@@ -193,6 +217,9 @@ func (a *App) AnalyzePending(ctx context.Context) (AnalyzeReport, error) {
 		err = a.Store.Tx(ctx, func(tx *store.Store) error {
 			batch = AnalyzeReport{}
 			for i := range as {
+				if err := a.Alerter.Judge(ctx, tx, ms[i], &as[i]); err != nil {
+					return err
+				}
 				saved, err := tx.SaveAnalysis(ctx, &as[i])
 				if err != nil {
 					return err
