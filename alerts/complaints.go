@@ -118,7 +118,7 @@ func (a *Alerter) humanRead(ctx context.Context, tx Tx, m models.Mention, an mod
 		Assignee: assignee, Channel: PolicyChannel(m), DueAt: dl.DueAt, HardDueAt: dl.HardAt, Link: m.URL, OpenedAt: now,
 		Language: lang,
 	}
-	created, err := tasks.Create(ctx, tx, &t, fmt.Sprintf("needs a human read: earshot cannot read %s; assigned to %s", LanguageName(lang), tasks.OrNobody(assignee)))
+	created, err := tasks.Create(ctx, tx, &t, fmt.Sprintf("needs a human read: earshot cannot read %s; assigned to %s", tasks.LanguageName(lang), tasks.OrNobody(assignee)))
 	if err != nil {
 		return fmt.Errorf("alerts: mention %d: %w", m.ID, err)
 	}

@@ -391,19 +391,3 @@ func isOld(m models.Mention, now time.Time, win time.Duration) bool {
 	return !at.IsZero() && win > 0 && now.Sub(at) > win
 }
 
-// languageNames name the languages earshot detects, for owners.
-var languageNames = map[string]string{
-	"ja": "Japanese", "zh": "Chinese", "ko": "Korean", "es": "Spanish", "de": "German", "fr": "French",
-	"it": "Italian", "pt": "Portuguese", "nl": "Dutch", "ru": "Russian", "ar": "Arabic", "he": "Hebrew",
-	"el": "Greek", "th": "Thai", "hi": "Hindi", "pl": "Polish", "sv": "Swedish", "tr": "Turkish",
-	"en": "English", "und": "an unknown language",
-}
-
-// LanguageName names a language code for owners ("ja" is Japanese); an
-// unknown code is shown as it is.
-func LanguageName(code string) string {
-	if n, ok := languageNames[code]; ok {
-		return n
-	}
-	return code
-}

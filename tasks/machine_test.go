@@ -33,6 +33,9 @@ func TestTransitions(t *testing.T) {
 		{Replied, EventRaise, ""},
 		{Acknowledged, EventEscalate, Acknowledged},
 		{Replied, EventEscalate, ""},
+		{Open, EventNotComplaint, Resolved},
+		{FollowUpDue, EventNotComplaint, Resolved},
+		{Resolved, EventNotComplaint, ""},
 	}
 	for _, c := range cases {
 		t.Run(string(c.from)+"/"+string(c.ev), func(t *testing.T) {
