@@ -82,7 +82,11 @@ func NewSignal(biz models.Business, cs []models.Correction) *Signal {
 		add(h, true)
 	}
 	add(biz.DisplayName, false)
-	add(strings.NewReplacer("-", " ", "_", " ").Replace(biz.Name), false)
+	if strings.TrimSpace(biz.DisplayName) == "" {
+		// The config name is an identifier ("rosies-diner"); it names the
+		// business only when there is no display name.
+		add(strings.NewReplacer("-", " ", "_", " ").Replace(biz.Name), false)
+	}
 	for _, k := range biz.Keywords {
 		add(k, false)
 	}
@@ -235,6 +239,10 @@ func containsWord(text, needle string) bool {
 			after = []rune(text[end:min(end+4, len(text))])[0]
 		}
 		first := []rune(needle)[0]
+		if after == 's' && !isWordRune(runeAt(text, end+1)) {
+			// A possessive with its apostrophe folded away: "grind houses".
+			after = ' '
+		}
 		if (at == 0 || !isWordRune(first) || !isWordRune(before)) && (end == len(text) || !isWordRune(after)) {
 			return true
 		}
@@ -243,6 +251,14 @@ func containsWord(text, needle string) bool {
 			i++
 		}
 	}
+}
+
+// runeAt is the rune starting at byte i of s, or a space past its end.
+func runeAt(s string, i int) rune {
+	if i >= len(s) {
+		return ' '
+	}
+	return []rune(s[i:min(i+4, len(s))])[0]
 }
 
 func hasWordPrefix(text, needle string) bool {
