@@ -39,6 +39,7 @@ type Tasks interface {
 	Reply(ctx context.Context, id int64, o tasks.ReplyOptions) (models.Task, error)
 	Resolve(ctx context.Context, id int64, actor, note string) (models.Task, error)
 	Assign(ctx context.Context, id int64, user, actor string) (models.Task, error)
+	NotComplaint(ctx context.Context, id int64, actor, note string) (models.Task, error)
 }
 
 // Store is what the inbox reads besides tasks; *store.Store is one.
@@ -89,6 +90,7 @@ func New(o Options) (http.Handler, error) {
 			return t.UTC().Format("2006-01-02 15:04 UTC")
 		},
 		"safeURL": safeURL,
+		"label":   tasks.Label,
 	}
 	for _, name := range []string{"inbox", "task", "sources"} {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
@@ -242,6 +244,9 @@ func (s *server) act(w http.ResponseWriter, r *http.Request) {
 	case "assign":
 		_, err = s.Tasks.Assign(ctx, id, r.PostForm.Get("user"), who)
 		done = "assigned"
+	case "not-complaint":
+		_, err = s.Tasks.NotComplaint(ctx, id, who, "from the inbox")
+		done = "closed as not a complaint"
 	default:
 		http.Error(w, "earshot: unknown action", http.StatusNotFound)
 		return
