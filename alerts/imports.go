@@ -29,11 +29,11 @@ type Import struct {
 // ("imported 240 past reviews; 3 unanswered complaints from the last 7
 // days opened as tasks") in place of the alerts of the tasks it opened,
 // which are superseded while still in the outbox. An import with nothing
-// old and nothing already answered is ordinary news: its alerts go out
-// as usual and no summary is sent.
+// posted before the alert window is ordinary news: its alerts go out as
+// usual and no summary is sent.
 func (a *Alerter) OnImport(ctx context.Context, tx Tx, src models.Source, imp Import) error {
 	old, answered := History(a.cfg, a.clock.Now(), imp.Read)
-	if old+answered == 0 || imp.Imported == 0 {
+	if old == 0 || imp.Imported == 0 {
 		return nil
 	}
 	biz, err := tx.Business(ctx, src.BusinessID)
@@ -110,7 +110,7 @@ func (a *Alerter) OnImport(ctx context.Context, tx Tx, src models.Source, imp Im
 
 // History counts, among mentions an import read, those posted before the
 // alert window and those already answered on the site: the history that
-// opens no task. An import with neither needs no summary.
+// opens no task. An import with nothing old needs no summary.
 func History(cfg *config.Config, now time.Time, read []models.Mention) (old, answered int) {
 	win := cfg.Alerts.AlertWindow.D()
 	for _, m := range read {

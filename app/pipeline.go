@@ -148,7 +148,7 @@ func (a *App) scrape(ctx context.Context, j *sourceJob, opts ScrapeOptions) RunR
 	}
 	j.src = src
 	rep.Source, rep.Run = src, run
-	if old, answered := alerts.History(a.Config, a.Clock.Now(), res.Mentions); first && serr == nil && saved.New > 0 && old+answered > 0 {
+	if old, _ := alerts.History(a.Config, a.Clock.Now(), res.Mentions); first && serr == nil && saved.New > 0 && old > 0 {
 		if err := a.summariseImport(ctx, src, res.Mentions, saved.NewIDs); err != nil {
 			log.Error("import summary failed", "err", err)
 		}
