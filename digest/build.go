@@ -98,6 +98,10 @@ type Digest struct {
 	Praise         []IssueFigures
 
 	Response Response
+	// Signal is how well the complaint flag served the business this
+	// week: tasks staff corrected, mentions not about it, mentions
+	// waiting for someone who reads their language.
+	Signal   store.DigestSignal
 	Worst    []Quote
 	Best     []Quote
 	Health   []SourceHealth
@@ -282,6 +286,9 @@ func Build(ctx context.Context, st Reader, biz models.Business, week Week, opts 
 			return err
 		}
 		if prevTS, err = st.DigestTaskStats(gctx, biz.ID, prevStart, start); err != nil {
+			return err
+		}
+		if d.Signal, err = st.DigestSignalStats(gctx, biz.ID, start, end); err != nil {
 			return err
 		}
 		if overdue, overdueTotal, err = st.DigestOverdueTasks(gctx, biz.ID, opts.Now, opts.MaxOverdue); err != nil {
