@@ -406,4 +406,3 @@ func isOld(m models.Mention, now time.Time, win time.Duration) bool {
 	at := lastTouched(m)
 	return !at.IsZero() && win > 0 && now.Sub(at) > win
 }
-

@@ -3,10 +3,10 @@ package app_test
 import (
 	"bytes"
 	"context"
-	"io"
-	"mime/quotedprintable"
 	"encoding/json"
 	"fmt"
+	"io"
+	"mime/quotedprintable"
 	"net/http"
 	"net/http/httptest"
 	"os"

@@ -101,10 +101,10 @@ type Digest struct {
 	// Signal is how well the complaint flag served the business this
 	// week: tasks staff corrected, mentions not about it, mentions
 	// waiting for someone who reads their language.
-	Signal   store.DigestSignal
-	Worst    []Quote
-	Best     []Quote
-	Health   []SourceHealth
+	Signal store.DigestSignal
+	Worst  []Quote
+	Best   []Quote
+	Health []SourceHealth
 	// Runs counts every scrape of the week, failed or not: zero means
 	// nothing watched the sources.
 	Runs int64

@@ -74,6 +74,7 @@ func Run(ctx context.Context, c Config, args []string) error {
 	domain := fs.String("domain", "", "taxonomy pack: "+strings.Join(sentiment.Domains(), ", ")+" (default general; a JSON line's \"domain\" wins)")
 	source := fs.String("source", "", "source kind for every input (twitter, trustpilot, ...); a JSON line's \"source\" wins")
 	rating := fs.Float64("rating", math.NaN(), "star rating (0-5) of a TEXT given on the command line")
+	explainLines := fs.Bool("explain", false, "print the readable explanation (label, complaint, why) for each JSON line instead of JSON; TEXT is always explained")
 	business := new(string)
 	if c.Judge != nil {
 		fs.StringVar(business, "business", "", "apply this configured business's relevance (names, handles, keywords) and its staff's corrections")
@@ -107,14 +108,14 @@ flags:
 	rest := fs.Args()
 	switch {
 	case len(rest) == 0 || len(rest) == 1 && rest[0] == "-":
-		return runLines(ctx, an, c, c.Stdin, "stdin", *domain, *source, *business)
+		return runLines(ctx, an, c, c.Stdin, "stdin", *domain, *source, *business, *explainLines)
 	case len(rest) == 1 && isFile(rest[0]):
 		f, err := os.Open(rest[0])
 		if err != nil {
 			return fmt.Errorf("%w", err)
 		}
 		defer f.Close()
-		return runLines(ctx, an, c, f, rest[0], *domain, *source, *business)
+		return runLines(ctx, an, c, f, rest[0], *domain, *source, *business, *explainLines)
 	}
 	in := sentiment.Input{Text: strings.Join(rest, " "), Domain: *domain, SourceKind: *source}
 	if !math.IsNaN(*rating) {
@@ -138,7 +139,7 @@ func isFile(p string) bool {
 	return err == nil && st.Mode().IsRegular()
 }
 
-func runLines(ctx context.Context, an *sentiment.Analyzer, c Config, r io.Reader, name, domain, source, business string) error {
+func runLines(ctx context.Context, an *sentiment.Analyzer, c Config, r io.Reader, name, domain, source, business string, explainEach bool) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	bw := bufio.NewWriter(c.Stdout)
 	defer bw.Flush()
@@ -178,7 +179,11 @@ func runLines(ctx context.Context, an *sentiment.Analyzer, c Config, r io.Reader
 						return err
 					}
 				}
-				if err := enc.Encode(toOutput(id, out)); err != nil {
+				if explainEach {
+					fmt.Fprintf(bw, "id:         %s\n", id)
+					explain(bw, out)
+					fmt.Fprintln(bw)
+				} else if err := enc.Encode(toOutput(id, out)); err != nil {
 					return fmt.Errorf("write: %w", err)
 				}
 			}
