@@ -100,11 +100,12 @@ func (a *Alerter) OnImport(ctx context.Context, tx Tx, src models.Source, imp Im
 	if len(targets) == 0 {
 		targets = a.routeTargets(biz, src, 0)
 	}
-	first := imp.Imported
-	if len(ids) > 0 {
-		first = int(ids[0])
+	// One summary per run of the source: its run time names it.
+	run := a.clock.Now().Unix()
+	if src.LastRunAt != nil {
+		run = src.LastRunAt.Unix()
 	}
-	_, err = a.enqueue(ctx, tx, n, fmt.Sprintf("import:%d:%d:%d", src.ID, imp.Imported, first), targets, false)
+	_, err = a.enqueue(ctx, tx, n, fmt.Sprintf("import:%d:%d", src.ID, run), targets, false)
 	return err
 }
 

@@ -1,8 +1,10 @@
 package alerts
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/earshot/earshot/models"
 )
@@ -111,5 +113,75 @@ func TestCorrectionsArePerBusiness(t *testing.T) {
 	NewSignal(other, cs).Judge(models.Mention{SourceKind: "mastodon", Text: "Harbour Bistro quiz night is brutal, killer questions, lost again tonight"}, &an)
 	if an.Complaint {
 		t.Errorf("business with corrections kept the flag: %q", an.Reasons)
+	}
+}
+
+// TestIncidentsGroupByPostingTime: three complaints about the same issue
+// read in one scrape are an incident only when they were posted within
+// the burst window of each other, not when an import read them together.
+func TestIncidentsGroupByPostingTime(t *testing.T) {
+	cases := []struct {
+		name    string
+		spacing time.Duration
+		want    bool
+	}{
+		{"posted a day apart", 24 * time.Hour, false},
+		{"posted within minutes", 10 * time.Minute, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t, fixtureOpts{})
+			for i := 0; i < 3; i++ {
+				cp := complaint{id: fmt.Sprint("p", i), author: fmt.Sprint("Guest ", i), rating: rating(1), text: "Cold food.", severity: 2, issues: []string{"food/cold food"}}
+				m := cp.mention()
+				m.PostedAt = start.Add(-time.Duration(i) * c.spacing)
+				res, err := f.st.SaveMentions(f.ctx, f.src["trustpilot"], []models.Mention{m})
+				if err != nil {
+					t.Fatal(err)
+				}
+				stored, _ := f.st.Mention(f.ctx, res.NewIDs[0])
+				f.analyse(stored, cp)
+			}
+			ts := f.tasks()
+			if len(ts) != 3 {
+				t.Fatalf("%d tasks, want 3", len(ts))
+			}
+			grouped := ts[len(ts)-1].IncidentID != nil
+			if grouped != c.want {
+				t.Errorf("grouped into an incident: %v, want %v", grouped, c.want)
+			}
+		})
+	}
+}
+
+func TestAlertWindowAndAnsweredReviews(t *testing.T) {
+	cases := []struct {
+		name   string
+		posted time.Duration // before now
+		reply  string
+		extra  string
+		task   bool
+	}{
+		{"posted yesterday", 24 * time.Hour, "", "", true},
+		{"posted 8 days ago", 8 * 24 * time.Hour, "", "", false},
+		{"posted 8 days ago, window 30 days", 8 * 24 * time.Hour, "", "alerts:\n  alert_window: 720h\n", true},
+		{"answered on the site", time.Hour, "Sorry, Ann — the owner", "", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t, fixtureOpts{extra: c.extra})
+			cp := complaint{id: "w", author: "Ann", rating: rating(1), text: "Cold food.", severity: 2}
+			m := cp.mention()
+			m.PostedAt, m.Reply = start.Add(-c.posted), c.reply
+			res, err := f.st.SaveMentions(f.ctx, f.src["trustpilot"], []models.Mention{m})
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored, _ := f.st.Mention(f.ctx, res.NewIDs[0])
+			f.analyse(stored, cp)
+			if got := len(f.tasks()) == 1; got != c.task {
+				t.Errorf("task opened: %v, want %v", got, c.task)
+			}
+		})
 	}
 }
