@@ -455,4 +455,17 @@ func TestNothingDroppedForItsLanguage(t *testing.T) {
 	if labels[post.ID] != "needs a human read (Korean)" || labels[review.ID] != "in Korean" {
 		t.Errorf("list labels %v", labels)
 	}
+	// Someone who reads Korean says it is a complaint: it becomes an
+	// apology task, and the correction is kept with who said it.
+	got, err := e.svc.ConfirmComplaint(ctx, post.ID, "Jiwoo")
+	if err != nil || got.Kind != models.TaskApology || got.State != tasks.Open {
+		t.Fatalf("ConfirmComplaint: %+v, %v; want an open apology task", got, err)
+	}
+	cs, _ := e.app.Store.Corrections(ctx, post.BusinessID)
+	if len(cs) != 1 || cs[0].Actor != "Jiwoo" || cs[0].Verdict != models.VerdictComplaint {
+		t.Errorf("corrections %+v", cs)
+	}
+	if _, err := e.svc.ConfirmComplaint(ctx, review.ID, "Jiwoo"); err == nil {
+		t.Errorf("ConfirmComplaint on an apology task succeeded")
+	}
 }

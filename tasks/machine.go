@@ -49,6 +49,9 @@ const (
 	// mention is not a complaint (the correction is stored and learned
 	// from).
 	EventNotComplaint Event = "not_complaint"
+	// EventConfirmComplaint: someone who read a "needs a human read"
+	// mention says it is a complaint; the task becomes an apology task.
+	EventConfirmComplaint Event = "complaint"
 )
 
 // transition is one row of the table: ev moves a task in one of from to
@@ -77,6 +80,7 @@ var table = []transition{
 	{EventRepeat, []TaskState{Open, Acknowledged}, ""},
 	{EventEscalate, []TaskState{Open, Acknowledged}, ""},
 	{EventNotComplaint, Active, Resolved},
+	{EventConfirmComplaint, []TaskState{Open, Acknowledged}, ""},
 }
 
 func row(ev Event) transition {
@@ -124,6 +128,8 @@ func verb(ev Event) string {
 		return "follow up"
 	case EventNotComplaint:
 		return "mark not a complaint"
+	case EventConfirmComplaint:
+		return "mark a complaint"
 	}
 	return string(ev)
 }

@@ -36,6 +36,8 @@ func TestTransitions(t *testing.T) {
 		{Open, EventNotComplaint, Resolved},
 		{FollowUpDue, EventNotComplaint, Resolved},
 		{Resolved, EventNotComplaint, ""},
+		{Open, EventConfirmComplaint, Open},
+		{Replied, EventConfirmComplaint, ""},
 	}
 	for _, c := range cases {
 		t.Run(string(c.from)+"/"+string(c.ev), func(t *testing.T) {

@@ -40,6 +40,7 @@ type Tasks interface {
 	Resolve(ctx context.Context, id int64, actor, note string) (models.Task, error)
 	Assign(ctx context.Context, id int64, user, actor string) (models.Task, error)
 	NotComplaint(ctx context.Context, id int64, actor, note string) (models.Task, error)
+	ConfirmComplaint(ctx context.Context, id int64, actor string) (models.Task, error)
 }
 
 // Store is what the inbox reads besides tasks; *store.Store is one.
@@ -247,6 +248,9 @@ func (s *server) act(w http.ResponseWriter, r *http.Request) {
 	case "not-complaint":
 		_, err = s.Tasks.NotComplaint(ctx, id, who, "from the inbox")
 		done = "closed as not a complaint"
+	case "complaint":
+		_, err = s.Tasks.ConfirmComplaint(ctx, id, who)
+		done = "marked a complaint"
 	default:
 		http.Error(w, "earshot: unknown action", http.StatusNotFound)
 		return
