@@ -27,6 +27,9 @@ func (a *Alerter) alertNew(ctx context.Context, tx Tx, biz models.Business, src 
 		if err != nil {
 			return fmt.Errorf("alerts: burst of %s: %w", t.Issue, err)
 		}
+		if group, err = postedNear(ctx, tx, group, m, a.cfg.Alerts.Burst.Window.D()); err != nil {
+			return err
+		}
 		if len(group) >= threshold {
 			return a.alertIncident(ctx, tx, biz, src, t, group, targets, now)
 		}
@@ -120,4 +123,34 @@ func (a *Alerter) alertIncident(ctx context.Context, tx Tx, biz models.Business,
 	}
 	_, err = a.enqueue(ctx, tx, n, keyBase, targets, true)
 	return err
+}
+
+// postedNear keeps the tasks whose mentions were posted within window of
+// m: a burst is complaints posted together, not old reviews scraped
+// together (a first import reads years of history at once). A mention
+// without a posting time counts as posted when it was stored.
+func postedNear(ctx context.Context, tx Tx, group []models.Task, m models.Mention, window time.Duration) ([]models.Task, error) {
+	at := postedAt(m)
+	out := group[:0:0]
+	for _, g := range group {
+		if g.MentionID == m.ID {
+			out = append(out, g)
+			continue
+		}
+		gm, err := tx.Mention(ctx, g.MentionID)
+		if err != nil {
+			return nil, fmt.Errorf("alerts: burst: %w", err)
+		}
+		if d := postedAt(gm).Sub(at); d <= window && d >= -window {
+			out = append(out, g)
+		}
+	}
+	return out, nil
+}
+
+func postedAt(m models.Mention) time.Time {
+	if m.PostedAt.IsZero() {
+		return m.FetchedAt
+	}
+	return m.PostedAt
 }

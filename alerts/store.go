@@ -17,6 +17,7 @@ type Tx interface {
 	tasks.Tx
 	notify.Queue
 	Business(ctx context.Context, id int64) (models.Business, error)
+	Corrections(ctx context.Context, businessID int64) ([]models.Correction, error)
 	Source(ctx context.Context, id int64) (models.Source, error)
 	Mention(ctx context.Context, id int64) (models.Mention, error)
 	MentionVersions(ctx context.Context, mentionID int64) ([]models.MentionVersion, error)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/earshot/earshot/alerts"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/scrapers"
 	"github.com/earshot/earshot/scrapers/health"
@@ -82,6 +83,9 @@ func (a *App) scrape(ctx context.Context, j *sourceJob, opts ScrapeOptions) RunR
 	if opts.Progress != nil {
 		req.Progress = func(p, m int) { opts.Progress(j.Name(), p, m) }
 	}
+	// A source that never stored a mention is being imported for the
+	// first time: like a backfill, it reads history.
+	first := opts.Backfill || (j.src.LastSuccessAt == nil && j.src.TotalMentions == 0)
 	res, ferr := j.scraper.Fetch(ctx, req)
 	run.Pages, run.Parsed = res.Pages, len(res.Mentions)
 	var saved store.SaveResult
@@ -151,6 +155,11 @@ func (a *App) scrape(ctx context.Context, j *sourceJob, opts ScrapeOptions) RunR
 	}
 	j.src = src
 	rep.Source, rep.Run = src, run
+	if old, _ := alerts.History(a.Config, a.Clock.Now(), res.Mentions); first && serr == nil && saved.New > 0 && old > 0 {
+		if err := a.summariseImport(ctx, src, res.Mentions, saved.NewIDs); err != nil {
+			log.Error("import summary failed", "err", err)
+		}
+	}
 	if src.ConsecutiveFailures >= a.Config.Scraping.BrokenAfter && src.BrokenAlertedAt == nil {
 		err := a.Store.Tx(ctx, func(tx *store.Store) error {
 			if err := a.Alerter.OnSourceBroken(ctx, tx, src); err != nil {
@@ -223,6 +232,21 @@ func roundDuration(d time.Duration) string {
 	return d.Round(time.Minute).String()
 }
 
+// summariseImport analyses a first import or a backfill at once, so the
+// alerter can tell the owner about it in one summary (see OnImport).
+func (a *App) summariseImport(ctx context.Context, src models.Source, read []models.Mention, newIDs []int64) error {
+	if _, err := a.AnalyzePending(ctx); err != nil {
+		return err
+	}
+	return a.Store.Tx(ctx, func(tx *store.Store) error {
+		ts, err := tx.TasksOfMentions(ctx, newIDs)
+		if err != nil {
+			return err
+		}
+		return a.Alerter.OnImport(ctx, tx, src, alerts.Import{Read: read, Imported: len(newIDs), Tasks: ts})
+	})
+}
+
 // AnalyzeReport counts what one analyze pass did.
 type AnalyzeReport struct {
 	Analyzed   int
@@ -271,6 +295,9 @@ func (a *App) AnalyzePending(ctx context.Context) (AnalyzeReport, error) {
 				as[i].MentionID, as[i].MentionVersion, as[i].BusinessID = m.ID, m.Version, m.BusinessID
 			}
 			for i := range as {
+				if err := a.Alerter.Judge(ctx, tx, ms[i], &as[i]); err != nil {
+					return err
+				}
 				saved, err := tx.SaveAnalysis(ctx, &as[i])
 				if err != nil {
 					return err

@@ -50,6 +50,11 @@ type Alerts struct {
 	// Contact is the private channel social-media drafts invite the
 	// customer to, for example "send us a direct message".
 	Contact string `yaml:"contact"`
+	// AlertWindow is how recent a mention must be (by its posting time)
+	// to open a task. A first import or a backfill reads years of
+	// history; only what was posted within the window asks anyone for an
+	// apology, the rest is stored and counted. Default 7 days (168h).
+	AlertWindow Duration `yaml:"alert_window"`
 }
 
 // DeadlineRule matches complaints by channel, star rating and severity.
@@ -128,6 +133,7 @@ const (
 	DefaultMaxBackoff     = 30 * time.Minute
 	DefaultLease          = 2 * time.Minute
 	DefaultContact        = "send us a direct message"
+	DefaultAlertWindow    = 7 * 24 * time.Hour
 )
 
 // DefaultDeadlines is the built-in policy, from published expectations:
@@ -171,6 +177,12 @@ func (a *Alerts) applyDefaults() {
 	}
 	if a.FollowUp == 0 {
 		a.FollowUp = Duration(DefaultFollowUp)
+	}
+	if a.AlertWindow == 0 {
+		a.AlertWindow = Duration(DefaultAlertWindow)
+	}
+	if a.Escalation == (Escalation{}) {
+		a.Escalation = Escalation{Assignee: 50, Manager: 75, Owner: 100}
 	}
 	if a.Burst.Window == 0 {
 		a.Burst.Window = Duration(DefaultBurstWindow)

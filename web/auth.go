@@ -7,10 +7,10 @@ import (
 	"net/http"
 	"slices"
 
-	"github.com/earshot/earshot/tasks"
 	"github.com/earshot/earshot/auth"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/store"
+	"github.com/earshot/earshot/tasks"
 )
 
 // errHidden is what a request for another business's task gets: the same

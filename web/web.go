@@ -48,6 +48,8 @@ type Tasks interface {
 	// In is the same service inside a transaction, for an action that
 	// must commit with something else (a one-tap link being spent).
 	In(tx *store.Store) *tasks.Service
+	NotComplaint(ctx context.Context, id int64, actor, note string) (models.Task, error)
+	ConfirmComplaint(ctx context.Context, id int64, actor string) (models.Task, error)
 }
 
 // Options configure the inbox.
@@ -111,6 +113,7 @@ func New(o Options) (http.Handler, error) {
 		},
 		"safeURL": safeURL,
 		"me":      func() string { return "" },
+		"label":   tasks.Label,
 	}
 	for _, name := range []string{"inbox", "task", "sources", "login", "onetap"} {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
@@ -274,6 +277,12 @@ func (s *server) act(w http.ResponseWriter, r *http.Request) {
 	case "assign":
 		_, err = s.Tasks.Assign(ctx, id, r.PostForm.Get("user"), who)
 		done = "assigned"
+	case "not-complaint":
+		_, err = s.Tasks.NotComplaint(ctx, id, who, "from the inbox")
+		done = "closed as not a complaint"
+	case "complaint":
+		_, err = s.Tasks.ConfirmComplaint(ctx, id, who)
+		done = "marked a complaint"
 	default:
 		http.Error(w, "earshot: unknown action", http.StatusNotFound)
 		return
