@@ -149,16 +149,21 @@ type Channel struct {
 
 // Business is a brand or location with its sources and people.
 type Business struct {
-	Name        string   `yaml:"name"`
-	DisplayName string   `yaml:"display_name"`
-	Domain      string   `yaml:"domain"`
-	TimeZone    string   `yaml:"time_zone"`
-	Keywords    []string `yaml:"keywords"`
-	Handles     []string `yaml:"handles"`
-	Users       []User   `yaml:"users"`
-	Sources     []Source `yaml:"sources"`
-	Hours       Hours    `yaml:"business_hours"`
-	Digest      Digest   `yaml:"digest"`
+	Name        string `yaml:"name"`
+	DisplayName string `yaml:"display_name"`
+	Domain      string `yaml:"domain"`
+	TimeZone    string `yaml:"time_zone"`
+	// Locale is the language of owner-facing text (alert emails,
+	// reminders, digest, task messages) and the tie-breaker for text the
+	// analyzer cannot place (kanji-only text is Japanese for a "ja"
+	// business). One of Locales; default en.
+	Locale   string   `yaml:"locale"`
+	Keywords []string `yaml:"keywords"`
+	Handles  []string `yaml:"handles"`
+	Users    []User   `yaml:"users"`
+	Sources  []Source `yaml:"sources"`
+	Hours    Hours    `yaml:"business_hours"`
+	Digest   Digest   `yaml:"digest"`
 }
 
 // User is a person who is told about complaints or works on tasks.
@@ -398,6 +403,13 @@ func (c *Config) Business(name string) (*Business, bool) {
 	}
 	return nil, false
 }
+
+// Locales are the owner-facing languages earshot has complete message
+// catalogues for (see package i18n).
+var Locales = []string{"en", "ja"}
+
+// DefaultLocale is the locale of a business that names none.
+const DefaultLocale = "en"
 
 // Location returns the business's time zone (UTC when unset).
 func (b *Business) Location() *time.Location {
