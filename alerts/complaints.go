@@ -63,7 +63,11 @@ func (a *Alerter) OnAnalysis(ctx context.Context, tx Tx, m models.Mention, an mo
 		DedupKey: dedupKey(m.ID), Assignee: assignee, Severity: an.Severity, Channel: PolicyChannel(m),
 		Issue: IssueKey(an), DueAt: dl.DueAt, HardDueAt: dl.HardAt, Draft: draft, Link: m.URL, OpenedAt: now,
 	}
-	created, err := tasks.Create(ctx, tx, &t, fmt.Sprintf("deadline rule %s; assigned to %s", dl.Rule, tasks.OrNobody(assignee)))
+	note := fmt.Sprintf("deadline rule %s; assigned to %s", dl.Rule, tasks.OrNobody(assignee))
+	if dn := a.draftNote(a.printer(biz), an); dn != "" {
+		note += "; " + dn
+	}
+	created, err := tasks.Create(ctx, tx, &t, note)
 	if err != nil {
 		return fmt.Errorf("alerts: complaint %d: %w", m.ID, err)
 	}

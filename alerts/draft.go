@@ -61,9 +61,9 @@ type drafter struct {
 	byKind         map[string]*template.Template
 	// byLang are the templates of languages other than English, built-in
 	// or from alerts.templates.by_language.
-	byLang map[string]*template.Template
-	limits         map[string]int
-	contact        string
+	byLang  map[string]*template.Template
+	limits  map[string]int
+	contact string
 }
 
 // sampleDraft exercises every field, so a template that names a field
