@@ -37,3 +37,14 @@ func TestJapaneseDates(t *testing.T) {
 		}
 	}
 }
+
+func FuzzStarsText(f *testing.F) {
+	for _, s := range []string{"5つ星のうち1.0", "1.0 out of 5 stars", "3,0 von 5 Sternen", "99999999999999999999 out of 5", "5つ星のうち", "0 out of 0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if r := StarsText(s); r != nil && (*r < 0 || *r > 5) {
+			t.Errorf("StarsText(%q) = %v, outside 0..5", s, *r)
+		}
+	})
+}
