@@ -105,8 +105,9 @@ func (a *Alerter) repeatWhileOpen(ctx context.Context, tx Tx, biz models.Busines
 		return fmt.Errorf("alerts: raise task %d: %w", t.ID, err)
 	}
 	msg := a.complaintMessage(biz, src, t, m, an, now)
-	msg.Subject = "[earshot] Worse: " + strings.TrimPrefix(msg.Subject, "[earshot] ")
-	msg.Lead = fmt.Sprintf("The customer of task %d complained again, more seriously. ", t.ID) + msg.Lead
+	p := a.printer(biz)
+	msg.Subject = p.T("alert.worse.subject", map[string]any{"Rest": strings.TrimPrefix(msg.Subject, "[earshot] ")})
+	msg.Lead = p.T("alert.worse.lead", map[string]any{"Task": t.ID}) + msg.Lead
 	n, err := msg.notification(models.Notification{BusinessID: biz.ID, TaskID: &t.ID, MentionID: &m.ID, Kind: notify.KindAlert,
 		MentionStoredAt: storedAt(m)})
 	if err != nil {

@@ -72,3 +72,27 @@ func TestJapaneseOwnerMessages(t *testing.T) {
 		t.Errorf("reminder body not Japanese:\n%s", r[0].Body)
 	}
 }
+
+// TestWorseAlertLocalised: a customer complaining again, more seriously,
+// is announced in the owner's locale.
+func TestWorseAlertLocalised(t *testing.T) {
+	for _, c := range []struct{ locale, subject, lead string }{
+		{"en", "[earshot] Worse: ", "The customer of task 1 complained again, more seriously. "},
+		{"ja", "[earshot] 【悪化】", "タスク 1 のお客様が、より深刻な内容で再び苦情を投稿しました。"},
+	} {
+		t.Run(c.locale, func(t *testing.T) {
+			f := newFixture(t, fixtureOpts{})
+			f.cfg.Businesses[0].Locale = c.locale
+			f.al = f.newAlerter()
+			f.process(complaint{id: "w1", author: "Dana Scully", rating: rating(2), severity: 2, text: "Slow."})
+			f.process(complaint{id: "w2", author: "Dana Scully", rating: rating(1), severity: 5, text: "I was sick after the meal. My lawyer will call."})
+			a := f.notifications("alert")
+			if len(a) != 2 {
+				t.Fatalf("%d alerts, want 2", len(a))
+			}
+			if !strings.HasPrefix(a[1].Subject, c.subject) || !strings.HasPrefix(a[1].Body, c.lead) {
+				t.Errorf("worse alert: subject %q, body:\n%s", a[1].Subject, a[1].Body)
+			}
+		})
+	}
+}
