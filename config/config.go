@@ -149,21 +149,17 @@ type Channel struct {
 
 // Business is a brand or location with its sources and people.
 type Business struct {
-	Name        string `yaml:"name"`
-	DisplayName string `yaml:"display_name"`
-	Domain      string `yaml:"domain"`
-	TimeZone    string `yaml:"time_zone"`
-	// Locale is the language of owner-facing text (alert emails,
-	// reminders, digest, task messages) and the tie-breaker for text the
-	// analyzer cannot place (kanji-only text is Japanese for a "ja"
-	// business). One of Locales; default en.
-	Locale   string   `yaml:"locale"`
-	Keywords []string `yaml:"keywords"`
-	Handles  []string `yaml:"handles"`
-	Users    []User   `yaml:"users"`
-	Sources  []Source `yaml:"sources"`
-	Hours    Hours    `yaml:"business_hours"`
-	Digest   Digest   `yaml:"digest"`
+	Name        string   `yaml:"name"`
+	DisplayName string   `yaml:"display_name"`
+	Domain      string   `yaml:"domain"`
+	TimeZone    string   `yaml:"time_zone"`
+	Locale      string   `yaml:"locale"` // owner-facing language (Locales), default en; also the analyzer's tie-breaker for kanji-only text
+	Keywords    []string `yaml:"keywords"`
+	Handles     []string `yaml:"handles"`
+	Users       []User   `yaml:"users"`
+	Sources     []Source `yaml:"sources"`
+	Hours       Hours    `yaml:"business_hours"`
+	Digest      Digest   `yaml:"digest"`
 }
 
 // User is a person who is told about complaints or works on tasks.

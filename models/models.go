@@ -16,17 +16,16 @@ import (
 // business directly; TimeZone drives business hours for response deadlines
 // and the weekly digest's send time.
 type Business struct {
-	ID          int64    `gorm:"primaryKey" json:"id"`
-	Name        string   `gorm:"uniqueIndex;not null" json:"name"`
-	DisplayName string   `json:"display_name"`
-	Domain      string   `json:"domain"` // sentiment taxonomy pack: restaurant, hospitality, retail, software, general
-	Keywords    []string `gorm:"serializer:json" json:"keywords"`
-	Handles     []string `gorm:"serializer:json" json:"handles"`
-	TimeZone    string   `json:"time_zone"`
-	// Locale is the language of owner-facing text ("en", "ja").
-	Locale    string    `gorm:"not null;default:en" json:"locale"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	ID          int64     `gorm:"primaryKey" json:"id"`
+	Name        string    `gorm:"uniqueIndex;not null" json:"name"`
+	DisplayName string    `json:"display_name"`
+	Domain      string    `json:"domain"` // sentiment taxonomy pack: restaurant, hospitality, retail, software, general
+	Keywords    []string  `gorm:"serializer:json" json:"keywords"`
+	Handles     []string  `gorm:"serializer:json" json:"handles"`
+	TimeZone    string    `json:"time_zone"`
+	Locale      string    `gorm:"not null;default:en" json:"locale"` // language of owner-facing text: en, ja
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 // Source is one place earshot collects mentions from for one business: a
