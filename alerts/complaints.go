@@ -73,7 +73,11 @@ func (a *Alerter) OnAnalysis(ctx context.Context, tx Tx, m models.Mention, an mo
 		Issue: IssueKey(an), DueAt: dl.DueAt, HardDueAt: dl.HardAt, Draft: draft, Link: m.URL, OpenedAt: now,
 		Language: foreign(an),
 	}
-	created, err := tasks.Create(ctx, tx, &t, fmt.Sprintf("deadline rule %s; assigned to %s", dl.Rule, tasks.OrNobody(assignee)))
+	note := fmt.Sprintf("deadline rule %s; assigned to %s", dl.Rule, tasks.OrNobody(assignee))
+	if dn := a.draftNote(a.printer(biz), an); dn != "" {
+		note += "; " + dn
+	}
+	created, err := tasks.Create(ctx, tx, &t, note)
 	if err != nil {
 		return fmt.Errorf("alerts: complaint %d: %w", m.ID, err)
 	}
@@ -155,8 +159,9 @@ func (a *Alerter) repeatWhileOpen(ctx context.Context, tx Tx, biz models.Busines
 		return fmt.Errorf("alerts: raise task %d: %w", t.ID, err)
 	}
 	msg := a.complaintMessage(biz, src, t, m, an, now)
-	msg.Subject = "[earshot] Worse: " + strings.TrimPrefix(msg.Subject, "[earshot] ")
-	msg.Lead = fmt.Sprintf("The customer of task %d complained again, more seriously. ", t.ID) + msg.Lead
+	p := a.printer(biz)
+	msg.Subject = p.T("alert.worse.subject", map[string]any{"Rest": strings.TrimPrefix(msg.Subject, "[earshot] ")})
+	msg.Lead = p.T("alert.worse.lead", map[string]any{"Task": t.ID}) + msg.Lead
 	n, err := msg.notification(models.Notification{BusinessID: biz.ID, TaskID: &t.ID, MentionID: &m.ID, Kind: notify.KindAlert,
 		MentionStoredAt: storedAt(m)})
 	if err != nil {

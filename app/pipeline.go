@@ -291,7 +291,7 @@ func (a *App) AnalyzePending(ctx context.Context) (AnalyzeReport, error) {
 			read = len(ms)
 			as := make([]models.Analysis, len(ms))
 			for i, m := range ms {
-				as[i] = a.Analyzer.Analyze(ctx, m, a.businesses[m.BusinessID].Domain)
+				as[i] = a.analyze(ctx, m)
 				as[i].MentionID, as[i].MentionVersion, as[i].BusinessID = m.ID, m.Version, m.BusinessID
 			}
 			for i := range as {
@@ -386,4 +386,19 @@ func (a *App) logJob(name string, err error) {
 			a.Log.Error("job failed", "job", name, "err", err)
 		}
 	}
+}
+
+// localeAnalyzer is an Analyzer that also takes the business's locale,
+// which settles text the language detector cannot place (kanji-only
+// text is Japanese for a "ja" business).
+type localeAnalyzer interface {
+	AnalyzeIn(ctx context.Context, m models.Mention, domain, locale string) models.Analysis
+}
+
+func (a *App) analyze(ctx context.Context, m models.Mention) models.Analysis {
+	b := a.businesses[m.BusinessID]
+	if la, ok := a.Analyzer.(localeAnalyzer); ok {
+		return la.AnalyzeIn(ctx, m, b.Domain, b.Locale)
+	}
+	return a.Analyzer.Analyze(ctx, m, b.Domain)
 }

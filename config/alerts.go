@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -115,10 +116,16 @@ type Retry struct {
 
 // Templates are Go text/template sources for reply drafts. Draft is used
 // for reviews, Social for posts, ByKind overrides both for one source kind.
+// ByLanguage, keyed by ISO 639-1 code ("ja", "es"), is the template for
+// complaints written in that language, reviews and posts alike (.Social
+// tells them apart); it replaces earshot's built-in template of that
+// language. Draft, Social and ByKind are the English templates, used
+// for English and for any language with no template of its own.
 type Templates struct {
-	Draft  string            `yaml:"draft,omitempty"`
-	Social string            `yaml:"social,omitempty"`
-	ByKind map[string]string `yaml:"by_kind,omitempty"`
+	Draft      string            `yaml:"draft,omitempty"`
+	Social     string            `yaml:"social,omitempty"`
+	ByKind     map[string]string `yaml:"by_kind,omitempty"`
+	ByLanguage map[string]string `yaml:"by_language,omitempty"`
 }
 
 // Alert defaults.
@@ -230,6 +237,17 @@ func DraftFuncs() template.FuncMap {
 			}
 			return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
 		},
+		// list joins words with sep, and the last pair with last:
+		// {{list .Issues "、" "、"}}, {{list .Issues ", " " y "}}.
+		"list": func(xs []string, sep, last string) string {
+			switch len(xs) {
+			case 0:
+				return ""
+			case 1:
+				return xs[0]
+			}
+			return strings.Join(xs[:len(xs)-1], sep) + last + xs[len(xs)-1]
+		},
 		"lower": strings.ToLower,
 		"upper": strings.ToUpper,
 		// first returns the first word of a name: "Dana" of "Dana Scully".
@@ -335,7 +353,16 @@ func (a *Alerts) validate(v *validator) {
 	for _, k := range sortedKeys(a.Templates.ByKind) {
 		check("alerts.templates.by_kind."+k, a.Templates.ByKind[k])
 	}
+	for _, k := range sortedKeys(a.Templates.ByLanguage) {
+		if !langRE.MatchString(k) {
+			v.errf("alerts.templates.by_language."+k, "%q is not a language code; use a two-letter ISO 639-1 code such as ja, es or de", k)
+			continue
+		}
+		check("alerts.templates.by_language."+k, a.Templates.ByLanguage[k])
+	}
 }
+
+var langRE = regexp.MustCompile(`^[a-z]{2}$`)
 
 // CheckTemplate parses a draft template and returns an error that names
 // the line inside the template. The alerter also runs each template on a

@@ -96,6 +96,9 @@ func (c *Config) applyDefaults() {
 		if b.TimeZone == "" {
 			b.TimeZone = "UTC"
 		}
+		if b.Locale == "" {
+			b.Locale = DefaultLocale
+		}
 		if len(b.Hours.Days) == 0 {
 			b.Hours.Days = []string{"mon", "tue", "wed", "thu", "fri"}
 		}
@@ -314,6 +317,9 @@ func (c *Config) validate() Errors {
 		}
 		if _, err := time.LoadLocation(b.TimeZone); err != nil {
 			v.errf(p+".time_zone", "unknown time zone %q; use an IANA name such as Europe/London or America/New_York", b.TimeZone)
+		}
+		if !slices.Contains(Locales, b.Locale) {
+			v.errf(p+".locale", "unknown locale %q; use one of %s", b.Locale, strings.Join(Locales, ", "))
 		}
 		for j, d := range b.Hours.Days {
 			if !slices.Contains(weekdays, strings.ToLower(d)) {

@@ -23,6 +23,7 @@ type Business struct {
 	Keywords    []string  `gorm:"serializer:json" json:"keywords"`
 	Handles     []string  `gorm:"serializer:json" json:"handles"`
 	TimeZone    string    `json:"time_zone"`
+	Locale      string    `gorm:"not null;default:en" json:"locale"` // language of owner-facing text: en, ja
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
 }

@@ -18,7 +18,7 @@ func (s *Store) SyncBusiness(ctx context.Context, b models.Business, users []mod
 	err := s.Tx(ctx, func(tx *Store) error {
 		if err := tx.q(ctx).Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "name"}},
-			DoUpdates: clause.AssignmentColumns([]string{"display_name", "domain", "keywords", "handles", "time_zone", "updated_at"}),
+			DoUpdates: clause.AssignmentColumns([]string{"display_name", "domain", "keywords", "handles", "time_zone", "locale", "updated_at"}),
 		}).Create(&b).Error; err != nil {
 			return fmt.Errorf("store: save business %s: %w", b.Name, err)
 		}
