@@ -60,7 +60,7 @@ func (a *Alerter) OnAnalysis(ctx context.Context, tx Tx, m models.Mention, an mo
 	}
 	t := models.Task{
 		BusinessID: biz.ID, MentionID: m.ID, Kind: models.TaskApology,
-		DedupKey: dedupKey(m.ID), Assignee: assignee, Severity: an.Severity, Channel: PolicyChannel(m),
+		DedupKey: dedupKey(m.ID), AuthorKey: m.Author, SourceKind: m.SourceKind, Assignee: assignee, Severity: an.Severity, Channel: PolicyChannel(m),
 		Issue: IssueKey(an), DueAt: dl.DueAt, HardDueAt: dl.HardAt, Draft: draft, Link: m.URL, OpenedAt: now,
 	}
 	created, err := tasks.Create(ctx, tx, &t, fmt.Sprintf("deadline rule %s; assigned to %s", dl.Rule, tasks.OrNobody(assignee)))

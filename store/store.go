@@ -84,11 +84,14 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		}),
 		NowFunc:                func() time.Time { return clock.Now().UTC() },
 		SkipDefaultTransaction: true,
-		PrepareStmt:            true,
-		// Bounded: IN lists of varying length would otherwise grow the
-		// statement cache without limit.
-		PrepareStmtMaxSize: 512,
-		TranslateError:     true,
+		// No prepared-statement cache: inside a transaction gorm's cache
+		// hands each query a transaction-bound statement that lives until
+		// commit, so a batch of 200 analyses held thousands of statements
+		// (and SQLite's memory) at once. Unprepared statements are
+		// finalised as soon as they ran; the parse they cost is a few
+		// microseconds.
+		PrepareStmt:    false,
+		TranslateError: true,
 	}
 	var (
 		dial gorm.Dialector
