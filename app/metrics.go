@@ -19,6 +19,7 @@ type Metrics struct {
 	mentionsStored *prometheus.CounterVec
 	scrapeErrors   *prometheus.CounterVec
 	analyzed       prometheus.Counter
+	skipped        prometheus.Counter
 }
 
 func newMetrics() *Metrics {
@@ -39,8 +40,11 @@ func newMetrics() *Metrics {
 		analyzed: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "earshot_mentions_analyzed_total", Help: "Mention versions analyzed.",
 		}),
+		skipped: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "earshot_mentions_skipped_total", Help: "Mention versions set aside because their analysis failed on its own.",
+		}),
 	}
-	m.reg.MustRegister(m.jobsRun, m.jobFailures, m.mentionsStored, m.scrapeErrors, m.analyzed,
+	m.reg.MustRegister(m.jobsRun, m.jobFailures, m.mentionsStored, m.scrapeErrors, m.analyzed, m.skipped,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -173,7 +173,10 @@ const analyzeBatch = 200
 // AnalyzePending analyzes every mention version not yet analyzed. Each
 // batch's analyses, tasks and alerts commit in one transaction, so a
 // crash leaves either all of them or none, and the next pass redoes the
-// rest.
+// rest. A batch that fails is split in two and each half retried; a
+// mention that fails on its own is set aside with the reason (logged,
+// counted in earshot_mentions_skipped_total and by `earshot sources`),
+// so one bad mention never blocks the others.
 func (a *App) AnalyzePending(ctx context.Context) (AnalyzeReport, error) {
 	var rep AnalyzeReport
 	for {
@@ -189,39 +192,76 @@ func (a *App) AnalyzePending(ctx context.Context) (AnalyzeReport, error) {
 			as[i] = a.Analyzer.Analyze(ctx, m, a.businesses[m.BusinessID].Domain)
 			as[i].MentionID, as[i].MentionVersion, as[i].BusinessID = m.ID, m.Version, m.BusinessID
 		}
-		batch := AnalyzeReport{}
-		err = a.Store.Tx(ctx, func(tx *store.Store) error {
-			batch = AnalyzeReport{}
-			for i := range as {
-				saved, err := tx.SaveAnalysis(ctx, &as[i])
-				if err != nil {
-					return err
-				}
-				if !saved {
-					continue
-				}
-				batch.Analyzed++
-				if as[i].Complaint {
-					batch.Complaints++
-				}
-				if err := a.Alerter.OnAnalysis(ctx, tx, ms[i], as[i]); err != nil {
-					return fmt.Errorf("app: alert on mention %d: %w", ms[i].ID, err)
-				}
-			}
-			return nil
-		})
+		batch, err := a.analyzeSplit(ctx, ms, as)
 		if err != nil {
 			return rep, err
 		}
 		rep.Analyzed += batch.Analyzed
 		rep.Complaints += batch.Complaints
 		a.Metrics.analyzed.Add(float64(batch.Analyzed))
-		if batch.Analyzed == 0 {
-			// Another replica took this batch; its rows are no longer
-			// pending on the next read.
-			continue
-		}
+		// A batch analysed by nobody here was taken by another replica;
+		// its rows are no longer pending on the next read.
 	}
+}
+
+// analyzeSplit saves a batch of analyses with their alerts in one
+// transaction; when that fails it retries each half, down to a single
+// mention, which is set aside. A failure that is not the mention's (the
+// context ended, the database is unreachable) is returned instead.
+func (a *App) analyzeSplit(ctx context.Context, ms []models.Mention, as []models.Analysis) (AnalyzeReport, error) {
+	batch, err := a.analyzeTx(ctx, ms, as)
+	if err == nil {
+		return batch, nil
+	}
+	if ctx.Err() != nil {
+		return AnalyzeReport{}, err
+	}
+	if len(ms) > 1 {
+		half := len(ms) / 2
+		r1, err := a.analyzeSplit(ctx, ms[:half], as[:half])
+		if err != nil {
+			return r1, err
+		}
+		r2, err := a.analyzeSplit(ctx, ms[half:], as[half:])
+		return AnalyzeReport{Analyzed: r1.Analyzed + r2.Analyzed, Complaints: r1.Complaints + r2.Complaints}, err
+	}
+	// One mention fails alone. If the database cannot take even a
+	// harmless write, the fault is not this mention's: stop and let the
+	// next pass retry everything.
+	m := ms[0]
+	if skipErr := a.Store.SkipAnalysis(ctx, m, err.Error()); skipErr != nil {
+		return AnalyzeReport{}, fmt.Errorf("app: analysis of mention %d failed (%w) and it could not be set aside: %w", m.ID, err, skipErr)
+	}
+	a.Log.Error("analysis failed; mention set aside", "mention", m.ID, "source_id", m.SourceID, "version", m.Version, "reason", err)
+	a.Metrics.skipped.Inc()
+	return AnalyzeReport{}, nil
+}
+
+// analyzeTx saves analyses and their alerts in one transaction.
+func (a *App) analyzeTx(ctx context.Context, ms []models.Mention, as []models.Analysis) (AnalyzeReport, error) {
+	var batch AnalyzeReport
+	err := a.Store.Tx(ctx, func(tx *store.Store) error {
+		batch = AnalyzeReport{}
+		for i := range as {
+			an := as[i] // a failed attempt must not leave IDs behind
+			saved, err := tx.SaveAnalysis(ctx, &an)
+			if err != nil {
+				return err
+			}
+			if !saved {
+				continue
+			}
+			batch.Analyzed++
+			if an.Complaint {
+				batch.Complaints++
+			}
+			if err := a.Alerter.OnAnalysis(ctx, tx, ms[i], an); err != nil {
+				return fmt.Errorf("app: alert on mention %d: %w", ms[i].ID, err)
+			}
+		}
+		return nil
+	})
+	return batch, err
 }
 
 // Report summarises one pass of the whole pipeline.
