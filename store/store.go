@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/jonboulle/clockwork"
@@ -272,4 +273,21 @@ func notFound(err error) error {
 		return ErrNotFound
 	}
 	return err
+}
+
+// CountQueries counts every statement the store (and its transactions)
+// runs from now on, so tests and benchmarks can show that a cost stays
+// constant per item.
+func (s *Store) CountQueries() *atomic.Int64 {
+	n := new(atomic.Int64)
+	inc := func(*gorm.DB) { n.Add(1) }
+	cb := s.db.Callback()
+	name := fmt.Sprintf("earshot:count:%p", n)
+	_ = cb.Create().After("gorm:create").Register(name, inc)
+	_ = cb.Query().After("gorm:query").Register(name, inc)
+	_ = cb.Update().After("gorm:update").Register(name, inc)
+	_ = cb.Delete().After("gorm:delete").Register(name, inc)
+	_ = cb.Row().After("gorm:row").Register(name, inc)
+	_ = cb.Raw().After("gorm:raw").Register(name, inc)
+	return n
 }
