@@ -2,11 +2,15 @@ package store
 
 import (
 	"context"
+	"encoding/base64"
+	"strconv"
+	"strings"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/earshot/earshot/models"
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -129,12 +133,14 @@ type TaskFilter struct {
 	OpenedSince time.Time
 	// IncidentID keeps the tasks of one incident.
 	IncidentID int64
-	Limit      int
+	// OverdueAt keeps tasks whose reply deadline passed before this
+	// time, and follow-ups due.
+	OverdueAt time.Time
+	Limit     int
 }
 
-// Tasks lists tasks by when they need attention next, soonest first: the
-// follow-up date once replied, else the reply deadline.
-func (s *Store) Tasks(ctx context.Context, f TaskFilter) ([]models.Task, error) {
+// taskQuery applies a filter.
+func (s *Store) taskQuery(ctx context.Context, f TaskFilter) *gorm.DB {
 	q := s.q(ctx).Model(&models.Task{})
 	if f.BusinessID != 0 {
 		q = q.Where("business_id = ?", f.BusinessID)
@@ -163,14 +169,111 @@ func (s *Store) Tasks(ctx context.Context, f TaskFilter) ([]models.Task, error) 
 	if f.IncidentID != 0 {
 		q = q.Where("incident_id = ?", f.IncidentID)
 	}
+	if !f.OverdueAt.IsZero() {
+		q = q.Where("(state = ? OR due_at < ?)", models.TaskFollowUpDue, f.OverdueAt.UTC())
+	}
+	return q
+}
+
+// taskOrder is the order of every task list: when the task needs
+// attention next (the follow-up date once replied, else the reply
+// deadline), then ID. The same expression is indexed (idx_tasks_next and
+// its per-state and per-business forms), so a page is an index range.
+const taskOrder = "COALESCE(follow_up_at, due_at), id"
+
+// Tasks lists tasks by when they need attention next, soonest first: the
+// follow-up date once replied, else the reply deadline. Lists shown to
+// people use TaskPage; this is for the policy's bounded reads.
+func (s *Store) Tasks(ctx context.Context, f TaskFilter) ([]models.Task, error) {
+	q := s.taskQuery(ctx, f)
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit)
 	}
 	var out []models.Task
-	if err := q.Order("COALESCE(follow_up_at, due_at), id").Find(&out).Error; err != nil {
+	if err := q.Order(taskOrder).Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("store: list tasks: %w", err)
 	}
 	return out, nil
+}
+
+// TaskCursor is where a page of tasks ended: the next-attention time and
+// ID of its last task. The zero cursor is the start of the list.
+type TaskCursor struct {
+	NextAt time.Time
+	ID     int64
+}
+
+// IsZero reports the start of the list.
+func (c TaskCursor) IsZero() bool { return c.ID == 0 }
+
+// String is the cursor as an opaque token for a URL or a flag.
+func (c TaskCursor) String() string {
+	if c.IsZero() {
+		return ""
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(c.NextAt.UTC().Format(time.RFC3339Nano) + "|" + strconv.FormatInt(c.ID, 10)))
+}
+
+// ParseTaskCursor reads a token made by TaskCursor.String ("" is the
+// start).
+func ParseTaskCursor(tok string) (TaskCursor, error) {
+	if tok == "" {
+		return TaskCursor{}, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(tok)
+	if err != nil {
+		return TaskCursor{}, fmt.Errorf("store: %w: cursor %q", ErrBadCursor, tok)
+	}
+	at, id, ok := strings.Cut(string(raw), "|")
+	t, terr := time.Parse(time.RFC3339Nano, at)
+	n, nerr := strconv.ParseInt(id, 10, 64)
+	if !ok || terr != nil || nerr != nil || n <= 0 {
+		return TaskCursor{}, fmt.Errorf("store: %w: cursor %q", ErrBadCursor, tok)
+	}
+	return TaskCursor{NextAt: t, ID: n}, nil
+}
+
+// CursorOf is the cursor just after task t.
+func CursorOf(t models.Task) TaskCursor {
+	next := t.DueAt
+	if t.FollowUpAt != nil {
+		next = *t.FollowUpAt
+	}
+	return TaskCursor{NextAt: next, ID: t.ID}
+}
+
+// TaskPage lists up to limit tasks matching f that come after cursor in
+// the order of Tasks (keyset paging: the cost of a page does not depend
+// on how many came before it). next is the cursor of the following page,
+// zero at the end of the list.
+func (s *Store) TaskPage(ctx context.Context, f TaskFilter, after TaskCursor, limit int) (page []models.Task, next TaskCursor, err error) {
+	if limit <= 0 {
+		return nil, TaskCursor{}, fmt.Errorf("store: list tasks: page limit %d: must be positive", limit)
+	}
+	q := s.taskQuery(ctx, f)
+	if !after.IsZero() {
+		at := after.NextAt.UTC()
+		q = q.Where("(COALESCE(follow_up_at, due_at) > ? OR (COALESCE(follow_up_at, due_at) = ? AND id > ?))", at, at, after.ID)
+	}
+	// One more than asked says whether there is a next page.
+	if err := q.Order(taskOrder).Limit(limit + 1).Find(&page).Error; err != nil {
+		return nil, TaskCursor{}, fmt.Errorf("store: list tasks: %w", err)
+	}
+	if len(page) > limit {
+		page = page[:limit]
+		next = CursorOf(page[limit-1])
+	}
+	return page, next, nil
+}
+
+// CountTaskFilter counts the tasks matching f in the database (COUNT),
+// loading none.
+func (s *Store) CountTaskFilter(ctx context.Context, f TaskFilter) (int64, error) {
+	var n int64
+	if err := s.taskQuery(ctx, f).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("store: count tasks: %w", err)
+	}
+	return n, nil
 }
 
 // SetIncident groups tasks into the incident led by incidentID.
