@@ -58,11 +58,23 @@ func (s *Store) SkipAnalysis(ctx context.Context, m models.Mention, reason strin
 		if err := tx.q(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
 			return fmt.Errorf("store: set mention %d aside: %w", m.ID, err)
 		}
-		if err := tx.q(ctx).Model(&models.Mention{}).Where("id = ? AND analyzed_version < ?", m.ID, m.Version).
-			Update("analyzed_version", m.Version).Error; err != nil {
-			return fmt.Errorf("store: set mention %d aside: %w", m.ID, err)
+		mr, err := tx.mentionRollupRow(ctx, m.ID)
+		if err != nil {
+			return err
 		}
-		return nil
+		r := tx.q(ctx).Exec("UPDATE mentions SET analyzed_version = ?, compound = NULL WHERE id = ? AND analyzed_version < ?", m.Version, m.ID, m.Version)
+		if r.Error != nil {
+			return fmt.Errorf("store: set mention %d aside: %w", m.ID, r.Error)
+		}
+		if r.RowsAffected == 0 || mr.PostedAt.IsZero() {
+			return nil
+		}
+		// Its earlier analysis is no longer current: out of the digest.
+		rows, aspects := map[rollupKey]*rollupDelta{}, map[aspectKey]int64{}
+		if err := tx.retractAnalysis(ctx, mr, rows, aspects); err != nil {
+			return err
+		}
+		return tx.applyRollups(ctx, rows, aspects)
 	})
 }
 

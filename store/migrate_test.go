@@ -36,12 +36,16 @@ func TestMigrationFollowUpKeepsDates(t *testing.T) {
 		t.Fatal(err)
 	}
 	posted := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
-	res, err := s.SaveMentions(ctx, srcs[0], []models.Mention{
-		{ExternalID: "a", Author: "Dana", Text: "Cold.", PostedAt: posted},
-		{ExternalID: "b", Author: "Lee", Text: "Rude.", PostedAt: posted},
-	})
-	if err != nil {
-		t.Fatal(err)
+	// Rows as the schema of version 50 stores them (today's SaveMentions
+	// also writes tables of later versions).
+	var res SaveResult
+	for _, m := range []struct{ ext, author string }{{"a", "Dana"}, {"b", "Lee"}} {
+		var id int64
+		if err := s.db.Raw(`INSERT INTO mentions (business_id, source_id, source_kind, external_id, author, text, posted_at, content_hash, version)
+			VALUES (?, ?, 'jsonld', ?, ?, 'Cold.', ?, 'h', 1) RETURNING id`, srcs[0].BusinessID, srcs[0].ID, m.ext, m.author, posted).Scan(&id).Error; err != nil {
+			t.Fatal(err)
+		}
+		res.NewIDs = append(res.NewIDs, id)
 	}
 	deadline := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
 	replied := time.Date(2026, 11, 20, 15, 0, 0, 0, time.UTC)

@@ -73,11 +73,11 @@ func TestTaskPageWalksTheWholeListOnce(t *testing.T) {
 			if !slices.Equal(got, wantIDs) {
 				t.Errorf("paged %v, want %v", got, wantIDs)
 			}
-			n, err := s.CountTaskFilter(ctx, store.TaskFilter{States: []models.TaskState{models.TaskOpen}})
+			n, err := s.CountTaskFilter(ctx, store.TaskFilter{BusinessID: src.BusinessID, States: []models.TaskState{models.TaskOpen}})
 			if err != nil || n != 8 {
 				t.Errorf("count of open tasks %d (%v), want 8", n, err)
 			}
-			late, err := s.CountTaskFilter(ctx, store.TaskFilter{States: []models.TaskState{models.TaskOpen}, OverdueAt: base.Add(30 * time.Minute)})
+			late, err := s.CountTaskFilter(ctx, store.TaskFilter{BusinessID: src.BusinessID, States: []models.TaskState{models.TaskOpen}, OverdueAt: base.Add(30 * time.Minute)})
 			if err != nil || late != 3 {
 				t.Errorf("count of overdue open tasks %d (%v), want 3", late, err)
 			}

@@ -3,10 +3,10 @@ package store
 import (
 	"context"
 	"encoding/base64"
-	"strconv"
-	"strings"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/earshot/earshot/models"
