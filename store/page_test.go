@@ -40,7 +40,7 @@ func TestTaskPageWalksTheWholeListOnce(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			want, err := s.Tasks(ctx, store.TaskFilter{})
+			want, err := s.Tasks(ctx, store.TaskFilter{BusinessID: src.BusinessID})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -54,7 +54,7 @@ func TestTaskPageWalksTheWholeListOnce(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				page, next, err := s.TaskPage(ctx, store.TaskFilter{}, tok, 3)
+				page, next, err := s.TaskPage(ctx, store.TaskFilter{BusinessID: src.BusinessID}, tok, 3)
 				if err != nil {
 					t.Fatal(err)
 				}
