@@ -59,6 +59,7 @@ var commands = []command{
 	{"analyze", "score text or JSON lines for sentiment, complaints and issues", runAnalyze},
 	{"tasks", "list and work on apology and follow-up tasks", runTasks},
 	{"digest", "preview or send the weekly reputation digest", runDigest},
+	{"rollups", "rebuild the digest's hourly rollups (rollups rebuild)", runRollups},
 	{"version", "print the version", runVersion},
 }
 
