@@ -153,6 +153,8 @@ func (s *Store) SaveMentions(ctx context.Context, src models.Source, ms []models
 			}
 		}
 		if res.New > 0 {
+			s.memo.reset()
+			tx.memo.reset()
 			if err := tx.q(ctx).Model(&models.Source{}).Where("id = ?", src.ID).
 				Update("total_mentions", gormExpr("total_mentions + ?", res.New)).Error; err != nil {
 				return fmt.Errorf("store: count mentions of source %s: %w", src.Name, err)

@@ -330,4 +330,3 @@ func (s *Store) upsertMentionRollups(ctx context.Context, ms []models.Mention) e
 	}
 	return s.applyRollups(ctx, rows, nil)
 }
-
