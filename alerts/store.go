@@ -34,5 +34,6 @@ type Tx interface {
 // Store is what the deadline check needs outside a transaction.
 type Store interface {
 	Tasks(ctx context.Context, f store.TaskFilter) ([]models.Task, error)
+	TaskPage(ctx context.Context, f store.TaskFilter, after store.TaskCursor, limit int) ([]models.Task, store.TaskCursor, error)
 	Tx(ctx context.Context, fn func(tx *store.Store) error) error
 }

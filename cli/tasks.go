@@ -101,13 +101,13 @@ func runTasks(ctx context.Context, e *Env, args []string) error {
 			// The JSON is the page's tasks; where the next page starts
 			// goes to stderr, so scripts reading stdout are unchanged.
 			if page.Next != "" {
-				fmt.Fprintf(e.Stderr, "next page: --cursor %s (%d tasks in all)\n", page.Next, page.Total)
+				fmt.Fprintf(e.Stderr, "next page: --cursor %s (%s tasks in all)\n", page.Next, totalOf(page))
 			}
 			return writeJSON(e, page.Tasks)
 		}
 		printTaskList(e, page.Tasks)
 		if page.Next != "" {
-			fmt.Fprintf(e.Stdout, "\n%d of %d tasks shown. Next page: earshot tasks list %s--cursor %s\n", len(page.Tasks), page.Total,
+			fmt.Fprintf(e.Stdout, "\n%d of %s tasks shown. Next page: earshot tasks list %s--cursor %s\n", len(page.Tasks), totalOf(page),
 				listFlags(*business, *assignee, *overdue, *all, *limit), page.Next)
 		}
 		return nil
@@ -182,6 +182,14 @@ func interspersed(fs *flag.FlagSet, args []string) []string {
 		}
 	}
 	return append(flags, pos...)
+}
+
+// totalOf is a list's total as shown: "10000+" past tasks.CountCap.
+func totalOf(p tasks.Page) string {
+	if p.More {
+		return fmt.Sprintf("%d+", p.Total)
+	}
+	return strconv.FormatInt(p.Total, 10)
 }
 
 // listFlags repeats the filters of a list for its "next page" hint.

@@ -73,13 +73,16 @@ func TestTaskPageWalksTheWholeListOnce(t *testing.T) {
 			if !slices.Equal(got, wantIDs) {
 				t.Errorf("paged %v, want %v", got, wantIDs)
 			}
-			n, err := s.CountTaskFilter(ctx, store.TaskFilter{BusinessID: src.BusinessID, States: []models.TaskState{models.TaskOpen}})
+			n, err := s.CountTaskFilter(ctx, store.TaskFilter{BusinessID: src.BusinessID, States: []models.TaskState{models.TaskOpen}}, 0)
 			if err != nil || n != 8 {
 				t.Errorf("count of open tasks %d (%v), want 8", n, err)
 			}
-			late, err := s.CountTaskFilter(ctx, store.TaskFilter{BusinessID: src.BusinessID, States: []models.TaskState{models.TaskOpen}, OverdueAt: base.Add(30 * time.Minute)})
+			late, err := s.CountTaskFilter(ctx, store.TaskFilter{BusinessID: src.BusinessID, States: []models.TaskState{models.TaskOpen}, OverdueAt: base.Add(30 * time.Minute)}, 0)
 			if err != nil || late != 3 {
 				t.Errorf("count of overdue open tasks %d (%v), want 3", late, err)
+			}
+			if capped, err := s.CountTaskFilter(ctx, store.TaskFilter{BusinessID: src.BusinessID}, 4); err != nil || capped != 4 {
+				t.Errorf("count up to 4: %d (%v), want 4", capped, err)
 			}
 			if _, err := store.ParseTaskCursor("not-a-cursor"); !errors.Is(err, store.ErrBadCursor) {
 				t.Errorf("bad cursor: %v, want ErrBadCursor", err)

@@ -41,9 +41,14 @@ type Page struct {
 	// the last page.
 	Next string
 	// Total counts every task of the list (all pages), by COUNT in the
-	// database.
+	// database, up to CountCap; More says the list has more than that.
 	Total int64
+	More  bool
 }
+
+// CountCap is where list counts stop counting ("10000+"): beyond it an
+// exact figure would cost a scan of every task for a headline.
+const CountCap = 10_000
 
 // TaskView is a task with what staff need to see in a list.
 type TaskView struct {
@@ -85,10 +90,12 @@ func (s *Service) Page(ctx context.Context, now time.Time, o ListOptions) (Page,
 	if err != nil {
 		return Page{}, fmt.Errorf("tasks: list tasks: %w", err)
 	}
-	total, err := st.CountTaskFilter(ctx, f)
+	total, err := st.CountTaskFilter(ctx, f, CountCap+1)
 	if err != nil {
 		return Page{}, fmt.Errorf("tasks: list tasks: %w", err)
 	}
+	more := total > CountCap
+	total = min(total, CountCap)
 	ids := make([]int64, len(ts))
 	for i, t := range ts {
 		ids[i] = t.MentionID
@@ -98,7 +105,7 @@ func (s *Service) Page(ctx context.Context, now time.Time, o ListOptions) (Page,
 		return Page{}, fmt.Errorf("tasks: list tasks: %w", err)
 	}
 	names := map[int64]string{}
-	out := Page{Tasks: make([]TaskView, 0, len(ts)), Next: next.String(), Total: total}
+	out := Page{Tasks: make([]TaskView, 0, len(ts)), Next: next.String(), Total: total, More: more}
 	for _, t := range ts {
 		m, ok := mentions[t.MentionID]
 		if !ok {
@@ -136,8 +143,10 @@ func (s *Service) filter(ctx context.Context, now time.Time, o ListOptions) (sto
 // Counts are the headline figures of a list.
 type Counts struct {
 	// Open counts the list's tasks not resolved; Overdue those past their
-	// deadline or with a follow-up due.
-	Open, Overdue int64
+	// deadline or with a follow-up due; each at most CountCap, with
+	// OpenMore and OverdueMore saying there are more.
+	Open, Overdue         int64
+	OpenMore, OverdueMore bool
 }
 
 // Count counts a list's open and overdue tasks over all its pages, by
@@ -152,14 +161,16 @@ func (s *Service) Count(ctx context.Context, now time.Time, o ListOptions) (Coun
 	if len(open.States) == 0 {
 		open.States = Active
 	}
-	if c.Open, err = s.st.CountTaskFilter(ctx, open); err != nil {
+	if c.Open, err = s.st.CountTaskFilter(ctx, open, CountCap+1); err != nil {
 		return Counts{}, fmt.Errorf("tasks: count tasks: %w", err)
 	}
+	c.OpenMore, c.Open = c.Open > CountCap, min(c.Open, CountCap)
 	late := f
 	late.States, late.OverdueAt = unanswered, now
-	if c.Overdue, err = s.st.CountTaskFilter(ctx, late); err != nil {
+	if c.Overdue, err = s.st.CountTaskFilter(ctx, late, CountCap+1); err != nil {
 		return Counts{}, fmt.Errorf("tasks: count tasks: %w", err)
 	}
+	c.OverdueMore, c.Overdue = c.Overdue > CountCap, min(c.Overdue, CountCap)
 	return c, nil
 }
 
