@@ -97,6 +97,15 @@ type DigestSourceCount struct {
 // DigestSourceCounts counts the mentions posted in [from, to) of each
 // of the given sources, one index range per source.
 func (s *Store) DigestSourceCounts(ctx context.Context, sourceIDs []int64, from, to time.Time) ([]DigestSourceCount, error) {
+	if wholeHours([]time.Time{from, to}) {
+		ready, err := s.RollupsReady(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if ready {
+			return s.digestSourceCountsRollups(ctx, sourceIDs, from, to)
+		}
+	}
 	out := make([]DigestSourceCount, 0, len(sourceIDs))
 	for _, id := range sourceIDs {
 		c := DigestSourceCount{SourceID: id}

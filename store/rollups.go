@@ -330,3 +330,21 @@ func (s *Store) upsertMentionRollups(ctx context.Context, ms []models.Mention) e
 	}
 	return s.applyRollups(ctx, rows, nil)
 }
+
+// digestSourceCountsRollups is DigestSourceCounts from the rollups.
+func (s *Store) digestSourceCountsRollups(ctx context.Context, sourceIDs []int64, from, to time.Time) ([]DigestSourceCount, error) {
+	out := make([]DigestSourceCount, 0, len(sourceIDs))
+	for _, id := range sourceIDs {
+		c := DigestSourceCount{SourceID: id}
+		err := s.q(ctx).Table("digest_rollups").
+			Select("COALESCE(SUM(mentions), 0) AS mentions, COALESCE(SUM(rated), 0) AS rated").
+			Where("source_id = ? AND business_id = (SELECT business_id FROM sources WHERE id = ?) AND hour >= ? AND hour < ?", id, id, from.UTC(), to.UTC()).
+			Scan(&c).Error
+		if err != nil {
+			return nil, fmt.Errorf("store: digest mention count of source %d: %w", id, err)
+		}
+		c.SourceID = id
+		out = append(out, c)
+	}
+	return out, nil
+}

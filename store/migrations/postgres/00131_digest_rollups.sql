@@ -37,7 +37,7 @@ INSERT INTO digest_rollup_state (id, rebuilt_at) SELECT 1, CURRENT_TIMESTAMP WHE
 -- (the week's worst and best) are an index walk, not a sort of the week.
 ALTER TABLE mentions ADD COLUMN compound DOUBLE PRECISION;
 UPDATE mentions SET compound = (SELECT a.compound FROM analyses a WHERE a.mention_id = mentions.id AND a.mention_version = mentions.analyzed_version);
-CREATE INDEX idx_mentions_business_compound ON mentions(business_id, compound);
+CREATE INDEX idx_mentions_business_compound ON mentions(business_id, compound, rating, posted_at);
 
 -- +goose Down
 DROP INDEX idx_mentions_business_compound;
