@@ -169,6 +169,14 @@ func (s *Store) RebuildRollups(ctx context.Context) (RollupReport, error) {
 		hour = "date_trunc('hour', m.posted_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
 	}
 	err := s.Tx(ctx, func(tx *Store) error {
+		if s.driver == "postgres" {
+			// Writers that save analyses meanwhile wait for the rebuild
+			// to commit, then add their change to the rebuilt rows (a
+			// mention they had not committed is not in the rebuild).
+			if err := tx.q(ctx).Exec("LOCK TABLE digest_rollups, digest_aspect_rollups IN EXCLUSIVE MODE").Error; err != nil {
+				return fmt.Errorf("store: rebuild rollups: %w", err)
+			}
+		}
 		for _, q := range []string{"DELETE FROM digest_rollups", "DELETE FROM digest_aspect_rollups", "DELETE FROM digest_rollup_state"} {
 			if err := tx.q(ctx).Exec(q).Error; err != nil {
 				return fmt.Errorf("store: rebuild rollups: %w", err)
