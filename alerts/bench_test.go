@@ -2,11 +2,11 @@ package alerts
 
 import (
 	"fmt"
+	"github.com/earshot/earshot/notify"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
-	"github.com/earshot/earshot/notify"
-	"slices"
 	"testing"
 	"time"
 

@@ -158,4 +158,3 @@ func BenchmarkTasksFirstPage(b *testing.B) {
 		})
 	}
 }
-
