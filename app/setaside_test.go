@@ -29,9 +29,9 @@ func (o *oneBadMention) OnAnalysis(ctx context.Context, tx alerts.Tx, m models.M
 	}
 	return nil
 }
-func (o *oneBadMention) OnReplies(context.Context, alerts.Tx, []int64) error           { return nil }
+func (o *oneBadMention) OnReplies(context.Context, alerts.Tx, []int64) error            { return nil }
 func (o *oneBadMention) OnSourceBroken(context.Context, alerts.Tx, models.Source) error { return nil }
-func (o *oneBadMention) CheckDeadlines(context.Context) error                          { return nil }
+func (o *oneBadMention) CheckDeadlines(context.Context) error                           { return nil }
 
 // TestBadMentionSetAsideNotBlocking: a batch with one mention that
 // always fails is split until that mention stands alone; it is set aside
