@@ -69,7 +69,7 @@ func (a *Alerter) OnAnalysis(ctx context.Context, tx Tx, m models.Mention, an mo
 	}
 	t := models.Task{
 		BusinessID: biz.ID, MentionID: m.ID, Kind: models.TaskApology,
-		DedupKey: dedupKey(m.ID), Assignee: assignee, Severity: an.Severity, Channel: PolicyChannel(m),
+		DedupKey: dedupKey(m.ID), AuthorKey: m.Author, SourceKind: m.SourceKind, Assignee: assignee, Severity: an.Severity, Channel: PolicyChannel(m),
 		Issue: IssueKey(an), DueAt: dl.DueAt, HardDueAt: dl.HardAt, Draft: draft, Link: m.URL, OpenedAt: now,
 		Language: foreign(an),
 	}

@@ -41,13 +41,9 @@ func (a *Alerter) steps() []step {
 // replied tasks whose follow-up date came to follow-up due.
 func (a *Alerter) CheckDeadlines(ctx context.Context) error {
 	now := a.clock.Now().UTC()
-	open, err := a.st.Tasks(ctx, store.TaskFilter{Kind: models.TaskApology, States: tasks.From(tasks.EventEscalate)})
-	if err != nil {
-		return fmt.Errorf("alerts: check deadlines: %w", err)
-	}
 	var errs []error
 	steps := a.steps()
-	for _, t := range open {
+	err := a.eachTask(ctx, store.TaskFilter{Kind: models.TaskApology, States: tasks.From(tasks.EventEscalate)}, func(t models.Task) {
 		var due *step
 		for i := range steps {
 			s := steps[i]
@@ -56,22 +52,46 @@ func (a *Alerter) CheckDeadlines(ctx context.Context) error {
 			}
 		}
 		if due == nil {
-			continue
+			return
 		}
 		if err := a.st.Tx(ctx, func(tx *store.Store) error { return a.escalate(ctx, tx, t, *due, now) }); err != nil {
 			errs = append(errs, err)
 		}
-	}
-	follow, err := a.st.Tasks(ctx, store.TaskFilter{Kind: models.TaskApology, States: tasks.From(tasks.EventFollowUp), FollowUpBy: now})
+	})
 	if err != nil {
-		return fmt.Errorf("alerts: check follow-ups: %w", err)
+		return fmt.Errorf("alerts: check deadlines: %w", err)
 	}
-	for _, t := range follow {
+	err = a.eachTask(ctx, store.TaskFilter{Kind: models.TaskApology, States: tasks.From(tasks.EventFollowUp), FollowUpBy: now}, func(t models.Task) {
 		if err := a.st.Tx(ctx, func(tx *store.Store) error { return a.followUp(ctx, tx, t, now) }); err != nil {
 			errs = append(errs, err)
 		}
+	})
+	if err != nil {
+		return fmt.Errorf("alerts: check follow-ups: %w", err)
 	}
 	return errors.Join(errs...)
+}
+
+// checkPage is how many tasks a deadline check holds at once: 100,000
+// open tasks are read a page at a time, not all into memory.
+const checkPage = 500
+
+// eachTask calls fn for every task matching f, a page at a time.
+func (a *Alerter) eachTask(ctx context.Context, f store.TaskFilter, fn func(models.Task)) error {
+	var after store.TaskCursor
+	for {
+		page, next, err := a.st.TaskPage(ctx, f, after, checkPage)
+		if err != nil {
+			return err
+		}
+		for _, t := range page {
+			fn(t)
+		}
+		if next.IsZero() {
+			return nil
+		}
+		after = next
+	}
 }
 
 // reached says whether pct percent of the time from opening to deadline

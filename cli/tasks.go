@@ -46,6 +46,8 @@ func runTasks(ctx context.Context, e *Env, args []string) error {
 	assignee := fs.String("assignee", "", "list: only tasks assigned to NAME")
 	business := fs.String("business", "", "list: only tasks of one business")
 	all := fs.Bool("all", false, "list: include resolved tasks")
+	limit := fs.Int("limit", tasks.DefaultPageSize, fmt.Sprintf("list: tasks per page (at most %d)", tasks.MaxPageSize))
+	cursor := fs.String("cursor", "", "list: the page after this cursor (printed under each page)")
 	asJSON := fs.Bool("json", false, "list, show: print JSON")
 	text := fs.String("text", "", "reply: the reply text (default: the task's draft)")
 	postIt := fs.Bool("post", false, "reply: publish the reply through the platform's API")
@@ -109,14 +111,27 @@ func runTasks(ctx context.Context, e *Env, args []string) error {
 	svc := tasks.New(cfg, st, tasks.Options{Clock: e.Clock, Getenv: e.Getenv})
 	switch verb {
 	case "list":
-		views, err := svc.List(ctx, now, tasks.ListOptions{Business: *business, Assignee: *assignee, Overdue: *overdue, All: *all})
+		if *limit <= 0 || *limit > tasks.MaxPageSize {
+			return fmt.Errorf("%w: --limit %d: use 1 to %d", ErrUsage, *limit, tasks.MaxPageSize)
+		}
+		page, err := svc.Page(ctx, now, tasks.ListOptions{Business: *business, Assignee: *assignee, Overdue: *overdue, All: *all,
+			Limit: *limit, Cursor: *cursor})
 		if err != nil {
 			return err
 		}
 		if *asJSON {
-			return writeJSON(e, views)
+			// The JSON is the page's tasks; where the next page starts
+			// goes to stderr, so scripts reading stdout are unchanged.
+			if page.Next != "" {
+				fmt.Fprintf(e.Stderr, "next page: --cursor %s (%s tasks in all)\n", page.Next, totalOf(page))
+			}
+			return writeJSON(e, page.Tasks)
 		}
-		printTaskList(e, views)
+		printTaskList(e, page.Tasks)
+		if page.Next != "" {
+			fmt.Fprintf(e.Stdout, "\n%d of %s tasks shown. Next page: earshot tasks list %s--cursor %s\n", len(page.Tasks), totalOf(page),
+				listFlags(*business, *assignee, *overdue, *all, *limit), page.Next)
+		}
 		return nil
 	case "show":
 		d, err := svc.Show(ctx, now, id)
@@ -196,6 +211,35 @@ func interspersed(fs *flag.FlagSet, args []string) []string {
 		}
 	}
 	return append(flags, pos...)
+}
+
+// totalOf is a list's total as shown: "10000+" past tasks.CountCap.
+func totalOf(p tasks.Page) string {
+	if p.More {
+		return fmt.Sprintf("%d+", p.Total)
+	}
+	return strconv.FormatInt(p.Total, 10)
+}
+
+// listFlags repeats the filters of a list for its "next page" hint.
+func listFlags(business, assignee string, overdue, all bool, limit int) string {
+	var b strings.Builder
+	if business != "" {
+		fmt.Fprintf(&b, "--business %s ", strconv.Quote(business))
+	}
+	if assignee != "" {
+		fmt.Fprintf(&b, "--assignee %s ", strconv.Quote(assignee))
+	}
+	if overdue {
+		b.WriteString("--overdue ")
+	}
+	if all {
+		b.WriteString("--all ")
+	}
+	if limit != tasks.DefaultPageSize {
+		fmt.Fprintf(&b, "--limit %d ", limit)
+	}
+	return b.String()
 }
 
 func writeJSON(e *Env, v any) error {

@@ -374,8 +374,52 @@ type Task struct {
 	AckedAt    *time.Time `json:"acked_at,omitempty"`
 	RepliedAt  *time.Time `json:"replied_at,omitempty"`
 	ResolvedAt *time.Time `json:"resolved_at,omitempty"`
-	CreatedAt  time.Time  `json:"created_at"`
-	UpdatedAt  time.Time  `json:"updated_at"`
+	// AuthorKey and SourceKind copy the author and source kind of the
+	// task's mention, so a repeat complaint finds the author's task in one
+	// index lookup however common the name.
+	AuthorKey  string    `gorm:"not null;default:''" json:"-"`
+	SourceKind string    `gorm:"not null;default:''" json:"-"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+// IncidentGroup is the running state of a burst of complaints about one
+// issue of one business: each complaint updates this one row instead of
+// re-reading the burst's tasks. Items are the tasks the incident alert
+// lists, the first MaxListed of them.
+type IncidentGroup struct {
+	ID           int64  `gorm:"primaryKey"`
+	BusinessID   int64  `gorm:"not null"`
+	Issue        string `gorm:"not null"`
+	LeaderTaskID *int64
+	StartedAt    time.Time `gorm:"not null"`
+	LastAt       time.Time `gorm:"not null"`
+	Complaints   int       `gorm:"not null"`
+	// Items is a JSON list of IncidentItem.
+	Items     string `gorm:"not null"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// IncidentItem is one task as an incident alert lists it.
+type IncidentItem struct {
+	TaskID  int64     `json:"task_id"`
+	Heading string    `json:"heading"`
+	Quote   string    `json:"quote"`
+	Link    string    `json:"link"`
+	DueAt   time.Time `json:"due_at"`
+}
+
+// SkippedMention records a mention version whose analysis failed on its
+// own (its batch was split until it stood alone), set aside so that it
+// no longer blocks the mentions after it.
+type SkippedMention struct {
+	ID        int64 `gorm:"primaryKey"`
+	MentionID int64 `gorm:"not null"`
+	SourceID  int64 `gorm:"not null"`
+	Version   int   `gorm:"not null"`
+	Reason    string
+	SkippedAt time.Time `gorm:"not null"`
 }
 
 // TaskEvent records who did what to a task and when.
