@@ -3,7 +3,10 @@ package alerts
 import (
 	"fmt"
 	"github.com/earshot/earshot/notify"
+	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -158,4 +161,109 @@ func BenchmarkOneComplaintToSMTP(b *testing.B) {
 	slices.Sort(lat)
 	b.ReportMetric(lat[len(lat)*50/100], "p50-ms")
 	b.ReportMetric(lat[len(lat)*99/100], "p99-ms")
+}
+
+// BenchmarkBurst is a brand's bad day: 5,000 complaints about one issue
+// in one burst window, stored at once and analysed in one pass (200 per
+// transaction, as the pipeline does), then delivered: one incident
+// alert, not 5,000. It reports complaints handled per second end to end,
+// statements per complaint, and the process's peak resident memory. Its
+// peer, BenchmarkBurstPlainSQL, writes the same analyses and tasks with
+// hand-written SQL through database/sql.
+func BenchmarkBurst(b *testing.B) {
+	n := burstSize(b)
+	for range b.N {
+		b.StopTimer()
+		f := newBenchFixture(b)
+		b.StartTimer()
+		t0 := time.Now()
+		q := runBurst(b, f, n, false)
+		if _, err := f.send.Deliver(f.ctx); err != nil {
+			b.Fatal(err)
+		}
+		el := time.Since(t0)
+		b.StopTimer()
+		if len(f.sink.Messages()) == 0 {
+			b.Fatal("no alert arrived")
+		}
+		b.ReportMetric(float64(n)/el.Seconds(), "complaints/s")
+		b.ReportMetric(float64(q)/float64(n), "stmts/complaint")
+		b.ReportMetric(float64(peakRSS())/(1<<20), "peak-RSS-MB")
+		b.StartTimer()
+	}
+}
+
+func burstSize(b *testing.B) int {
+	if v := os.Getenv("EARSHOT_BENCH_BURST"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return n
+	}
+	return 5000
+}
+
+// BenchmarkBurstPlainSQL is BenchmarkBurst's floor: the same rows (an
+// analysis, a task and a task event per complaint) inserted by plain SQL
+// in transactions of 200, with no policy at all.
+func BenchmarkBurstPlainSQL(b *testing.B) {
+	n := burstSize(b)
+	for range b.N {
+		b.StopTimer()
+		f := newBenchFixture(b)
+		ms := make([]models.Mention, n)
+		for i := range ms {
+			ms[i] = complaint{id: fmt.Sprintf("p%d", i), author: fmt.Sprintf("C %d", i), rating: rating(1), text: "Down."}.mention()
+		}
+		res, err := f.st.SaveMentions(f.ctx, f.src["trustpilot"], ms)
+		if err != nil {
+			b.Fatal(err)
+		}
+		db, err := f.st.DB()
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		t0 := time.Now()
+		now := time.Now().UTC()
+		for start := 0; start < n; start += 200 {
+			tx, err := db.BeginTx(f.ctx, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, id := range res.NewIDs[start:min(start+200, n)] {
+				if _, err := tx.Exec("INSERT INTO analyses (mention_id, mention_version, business_id, label, complaint, severity, created_at) VALUES (?, 1, ?, 'negative', true, 3, ?)", id, f.biz.ID, now); err != nil {
+					b.Fatal(err)
+				}
+				var tid int64
+				if err := tx.QueryRow("INSERT INTO tasks (business_id, mention_id, kind, state, dedup_key, issue, due_at, opened_at, created_at, updated_at) VALUES (?, ?, 'apology', 'open', ?, 'outage/app down', ?, ?, ?, ?) RETURNING id",
+					f.biz.ID, id, fmt.Sprintf("apology:%d", id), now, now, now, now).Scan(&tid); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := tx.Exec("INSERT INTO task_events (task_id, actor, action, note, at) VALUES (?, 'earshot', 'opened', '', ?)", tid, now); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if err := tx.Commit(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(n)/time.Since(t0).Seconds(), "complaints/s")
+	}
+}
+
+// peakRSS is the process's peak resident set (VmHWM) in bytes, or 0.
+func peakRSS() int64 {
+	raw, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(raw), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
 }

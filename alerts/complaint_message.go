@@ -5,41 +5,66 @@ import (
 	"strings"
 	"time"
 
+	"github.com/earshot/earshot/i18n"
 	"github.com/earshot/earshot/internal/wording"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/tasks"
 )
 
-// complaintMessage describes one complaint for an alert.
-func (a *Alerter) complaintMessage(biz models.Business, src models.Source, t models.Task, m models.Mention, an models.Analysis, now time.Time) message {
-	loc := time.UTC
+// printer is the message printer of a business: its configured locale
+// and time zone.
+func (a *Alerter) printer(biz models.Business) i18n.Printer {
+	loc, locale := time.UTC, biz.Locale
 	if b, ok := a.cfg.Business(biz.Name); ok {
 		loc = b.Location()
+		if b.Locale != "" {
+			locale = b.Locale
+		}
 	}
+	return i18n.For(locale, loc)
+}
+
+// complaintMessage describes one complaint for an alert, in the
+// business's locale.
+func (a *Alerter) complaintMessage(biz models.Business, src models.Source, t models.Task, m models.Mention, an models.Analysis, now time.Time) message {
+	p := a.printer(biz)
 	who := wording.OneLine(m.Author, 60)
 	if who == "" {
-		who = "someone"
+		who = p.T("alert.someone", nil)
 	}
-	what := "complaint"
+	what := p.T("alert.what.complaint", nil)
 	if m.Rating != nil {
-		what = stars(m.Rating) + " review"
+		what = p.T("alert.what.review", map[string]any{"Stars": stars(m.Rating)})
 	}
 	issues := IssueWords(an)
-	subj := fmt.Sprintf("[earshot] %s: %s on %s from %s", displayName(biz), what, src.Name, who)
+	if lang, _ := a.drafts.Language(an); lang != "en" {
+		issues = IssueTerms(an)
+	}
+	args := map[string]any{"Business": displayName(biz), "What": what, "Source": src.Name, "Who": who}
+	subj := p.T("alert.subject", args)
 	if len(issues) > 0 {
-		subj += " — " + strings.Join(issues, ", ")
+		sep := ", "
+		if p.Lang() == "ja" {
+			sep = "、"
+		}
+		subj += p.T("alert.subject.issues", map[string]any{"Issues": strings.Join(issues, sep)})
 	}
 	if an.Severity >= 5 {
-		subj = "[earshot] URGENT " + strings.TrimPrefix(subj, "[earshot] ")
+		subj = p.T("alert.subject.urgent", map[string]any{"Rest": strings.TrimPrefix(subj, "[earshot] ")})
 	}
-	lines := []string{
-		fmt.Sprintf("Severity %d of 5. Task %d, assigned to %s, %s (%s).", an.Severity, t.ID, tasks.OrNobody(t.Assignee),
-			tasks.Remaining(now, t.DueAt), t.DueAt.In(loc).Format("Mon 2 Jan 15:04 MST")),
+	assignee := t.Assignee
+	if assignee == "" {
+		assignee = p.T("task.nobody", nil)
 	}
+	lines := []string{p.T("alert.severity", map[string]any{"Severity": an.Severity, "Task": t.ID, "Assignee": assignee,
+		"Remaining": p.Remaining(now, t.DueAt), "Due": p.DateTime(t.DueAt)})}
 	if len(an.Reasons) > 0 {
-		lines = append(lines, "Why it was flagged: "+wording.OneLine(strings.Join(an.Reasons, "; "), 300))
+		lines = append(lines, p.T("alert.reasons", map[string]any{"Reasons": wording.OneLine(strings.Join(an.Reasons, "; "), 300)}))
 	}
-	lines = append(lines, "", "Draft reply:", t.Draft, "",
+	if note := a.draftNote(p, an); note != "" {
+		lines = append(lines, note)
+	}
+	lines = append(lines, "", p.T("alert.draft", nil), t.Draft, "",
 		fmt.Sprintf("earshot tasks ack %d · earshot tasks reply %d%s · earshot tasks show %d", t.ID, t.ID, postHint(m), t.ID))
 	quote := excerpt(m.Text, 1200)
 	if m.Title != "" {
@@ -51,17 +76,45 @@ func (a *Alerter) complaintMessage(biz models.Business, src models.Source, t mod
 	}
 	heading := who
 	if !posted.IsZero() {
-		heading += ", " + posted.In(loc).Format("Mon 2 Jan 15:04")
+		heading = p.T("alert.heading", map[string]any{"Who": who, "When": p.ShortDateTime(posted)})
 	}
 	return message{
-		Subject: subj,
-		Lead:    fmt.Sprintf("%s posted a %s about %s on %s.", who, what, displayName(biz), src.Name),
-		Items:   []item{{Heading: heading, Quote: quote, Lines: lines, Link: safeLink(m.URL)}},
-		Footer:  []string{"You get this because a route or alerts.channels in the earshot config sends complaints to you."},
+		Subject:  subj,
+		Lead:     p.T("alert.lead", args),
+		Items:    []item{{Heading: heading, Quote: quote, Lines: lines, Link: safeLink(m.URL)}},
+		Footer:   []string{p.T("alert.footer", nil)},
+		Lang:     p.Lang(),
+		LinkHTML: p.T("alert.link.html", nil),
+		LinkText: p.T("alert.link.text", nil),
 		Data: alertData{TaskID: t.ID, Business: biz.Name, Source: src.Name, Author: m.Author, Rating: m.Rating,
 			Severity: an.Severity, Issues: issues, Text: m.Text, URL: safeLink(m.URL), DueAt: t.DueAt, Draft: t.Draft,
-			Reasons: an.Reasons, Assignee: t.Assignee, Incident: t.IncidentID, MentionID: m.ID},
+			Reasons: an.Reasons, Assignee: t.Assignee, Incident: t.IncidentID, MentionID: m.ID, Language: an.Language},
 	}
+}
+
+// draftNote says, in the owner's locale, that the draft is in English
+// because earshot has no template in the reviewer's language; empty
+// when the draft is in the reviewer's language.
+func (a *Alerter) draftNote(p i18n.Printer, an models.Analysis) string {
+	lang, fellBack := a.drafts.Language(an)
+	if !fellBack {
+		return ""
+	}
+	return p.T("alert.draft_language", map[string]any{"Language": LanguageName(p, an.Language), "Fallback": LanguageName(p, lang)})
+}
+
+// LanguageName is the name of an ISO 639-1 language in the printer's
+// locale ("Italian", "イタリア語"), or the code itself when the catalogue
+// has no name for it.
+func LanguageName(p i18n.Printer, code string) string {
+	if code == "" {
+		code = "und"
+	}
+	id := "language." + code
+	if s := p.T(id, nil); s != id {
+		return s
+	}
+	return code
 }
 
 func postHint(m models.Mention) string {

@@ -20,9 +20,14 @@ import (
 // alone unless it was edited to a lower rating after a reply, which
 // reopens it; a new complaint from an author whose earlier complaint was
 // answered reopens that task instead of opening a second one.
+//
+// A complaint the owner already answered on the site, or one posted
+// before the alert window (history read by a first import or a
+// backfill), opens no task. A mention earshot cannot read that names the
+// business on a social kind opens a "needs a human read" task.
 func (a *Alerter) OnAnalysis(ctx context.Context, tx Tx, m models.Mention, an models.Analysis) error {
 	if !an.Complaint {
-		return nil
+		return a.humanRead(ctx, tx, m, an)
 	}
 	biz, err := tx.Business(ctx, m.BusinessID)
 	if err != nil {
@@ -38,6 +43,10 @@ func (a *Alerter) OnAnalysis(ctx context.Context, tx Tx, m models.Mention, an mo
 		return a.onEdit(ctx, tx, biz, src, existing, m, an)
 	case !errors.Is(err, store.ErrNotFound):
 		return fmt.Errorf("alerts: complaint %d: %w", m.ID, err)
+	}
+	if why, ok := a.held(m); ok {
+		a.log.Debug("complaint opens no task", "mention", m.ID, "why", why)
+		return nil
 	}
 	if prev, ok, err := a.repeatTask(ctx, tx, m); err != nil {
 		return err
@@ -60,10 +69,15 @@ func (a *Alerter) OnAnalysis(ctx context.Context, tx Tx, m models.Mention, an mo
 	}
 	t := models.Task{
 		BusinessID: biz.ID, MentionID: m.ID, Kind: models.TaskApology,
-		DedupKey: dedupKey(m.ID), Assignee: assignee, Severity: an.Severity, Channel: PolicyChannel(m),
+		DedupKey: dedupKey(m.ID), AuthorKey: m.Author, SourceKind: m.SourceKind, Assignee: assignee, Severity: an.Severity, Channel: PolicyChannel(m),
 		Issue: IssueKey(an), DueAt: dl.DueAt, HardDueAt: dl.HardAt, Draft: draft, Link: m.URL, OpenedAt: now,
+		Language: foreign(an),
 	}
-	created, err := tasks.Create(ctx, tx, &t, fmt.Sprintf("deadline rule %s; assigned to %s", dl.Rule, tasks.OrNobody(assignee)))
+	note := fmt.Sprintf("deadline rule %s; assigned to %s", dl.Rule, tasks.OrNobody(assignee))
+	if dn := a.draftNote(a.printer(biz), an); dn != "" {
+		note += "; " + dn
+	}
+	created, err := tasks.Create(ctx, tx, &t, note)
 	if err != nil {
 		return fmt.Errorf("alerts: complaint %d: %w", m.ID, err)
 	}
@@ -72,6 +86,50 @@ func (a *Alerter) OnAnalysis(ctx context.Context, tx Tx, m models.Mention, an mo
 	}
 	a.m.opened.WithLabelValues("opened").Inc()
 	return a.alertNew(ctx, tx, biz, src, t, m, an)
+}
+
+// humanRead opens a "needs a human read" task for a mention earshot
+// cannot read (its language is not analysed) that names the business on
+// a social kind: it is not dropped, and someone who reads the language
+// decides. Reviews need no such task: their stars speak (a low rating
+// opens an apology task in any language).
+func (a *Alerter) humanRead(ctx context.Context, tx Tx, m models.Mention, an models.Analysis) error {
+	if !Unreadable(an) || an.Unrelated || !Social(m) {
+		return nil
+	}
+	if _, ok := a.held(m); ok {
+		return nil
+	}
+	biz, err := tx.Business(ctx, m.BusinessID)
+	if err != nil {
+		return fmt.Errorf("alerts: mention %d: %w", m.ID, err)
+	}
+	if ok, _ := NewSignal(biz, nil).Relevance(m); !ok {
+		return nil
+	}
+	now := a.clock.Now().UTC()
+	dl := a.deadline(biz, m, 0, now)
+	assignee, err := defaultAssignee(ctx, tx, biz.ID)
+	if err != nil {
+		return err
+	}
+	lang := foreign(an)
+	if lang == "" {
+		lang = "und"
+	}
+	t := models.Task{
+		BusinessID: biz.ID, MentionID: m.ID, Kind: models.TaskHumanRead, DedupKey: "read:" + strconv.FormatInt(m.ID, 10),
+		Assignee: assignee, Channel: PolicyChannel(m), DueAt: dl.DueAt, HardDueAt: dl.HardAt, Link: m.URL, OpenedAt: now,
+		Language: lang,
+	}
+	created, err := tasks.Create(ctx, tx, &t, fmt.Sprintf("needs a human read: earshot cannot read %s; assigned to %s", tasks.LanguageName(lang), tasks.OrNobody(assignee)))
+	if err != nil {
+		return fmt.Errorf("alerts: mention %d: %w", m.ID, err)
+	}
+	if created {
+		a.m.opened.WithLabelValues("human_read").Inc()
+	}
+	return nil
 }
 
 // repeatWhileOpen handles a customer complaining again before their
@@ -101,8 +159,9 @@ func (a *Alerter) repeatWhileOpen(ctx context.Context, tx Tx, biz models.Busines
 		return fmt.Errorf("alerts: raise task %d: %w", t.ID, err)
 	}
 	msg := a.complaintMessage(biz, src, t, m, an, now)
-	msg.Subject = "[earshot] Worse: " + strings.TrimPrefix(msg.Subject, "[earshot] ")
-	msg.Lead = fmt.Sprintf("The customer of task %d complained again, more seriously. ", t.ID) + msg.Lead
+	p := a.printer(biz)
+	msg.Subject = p.T("alert.worse.subject", map[string]any{"Rest": strings.TrimPrefix(msg.Subject, "[earshot] ")})
+	msg.Lead = p.T("alert.worse.lead", map[string]any{"Task": t.ID}) + msg.Lead
 	n, err := msg.notification(models.Notification{BusinessID: biz.ID, TaskID: &t.ID, MentionID: &m.ID, Kind: notify.KindAlert,
 		MentionStoredAt: storedAt(m)})
 	if err != nil {

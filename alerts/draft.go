@@ -17,13 +17,18 @@ import (
 // rendered as HTML.
 type DraftData struct {
 	// Customer is the name to greet: the author's first name, or their
-	// @handle on social networks, or "there" when unknown.
+	// @handle on social networks, or "there" when unknown (empty in the
+	// templates of other languages, which greet in their own way).
 	Customer string
 	// Business is the business's display name.
 	Business string
 	// Issues are the complaint's problems in plain words ("the slow
-	// service", "the cold food"), for acknowledging each one.
+	// service", "the cold food"), for acknowledging each one; in other
+	// languages, the analyzer's terms in the reviewer's words
+	// ("料理が冷めていた", "comida fría").
 	Issues []string
+	// Language is the ISO 639-1 code of the draft's language.
+	Language string
 	// Social is true for posts on social networks.
 	Social bool
 	// Contact is the private channel to invite the customer to.
@@ -54,8 +59,11 @@ const DefaultSocialDraft = `{{if .Short}}Sorry, {{.Customer}}{{else}}Hi {{.Custo
 type drafter struct {
 	review, social *template.Template
 	byKind         map[string]*template.Template
-	limits         map[string]int
-	contact        string
+	// byLang are the templates of languages other than English, built-in
+	// or from alerts.templates.by_language.
+	byLang  map[string]*template.Template
+	limits  map[string]int
+	contact string
 }
 
 // sampleDraft exercises every field, so a template that names a field
@@ -65,7 +73,7 @@ var sampleDraft = DraftData{Customer: "Dana", Business: "Rosie's Diner", Issues:
 
 func newDrafter(cfg *config.Config) (*drafter, error) {
 	a := cfg.Alerts
-	d := &drafter{byKind: map[string]*template.Template{}, limits: a.ReplyLimits, contact: a.Contact}
+	d := &drafter{byKind: map[string]*template.Template{}, byLang: map[string]*template.Template{}, limits: a.ReplyLimits, contact: a.Contact}
 	parse := func(path, src, def string) (*template.Template, error) {
 		if src == "" {
 			src = def
@@ -74,9 +82,12 @@ func newDrafter(cfg *config.Config) (*drafter, error) {
 		if err != nil {
 			return nil, fmt.Errorf("alerts: %w: %w", cfg.ErrorAt(path, "malformed template: %s", config.CleanTemplateErr(err, path)), ErrTemplate)
 		}
-		for _, short := range []bool{false, true} {
+		for _, sample := range []struct{ short, anon bool }{{false, false}, {true, false}, {false, true}} {
 			data := sampleDraft
-			data.Short = short
+			data.Short = sample.short
+			if sample.anon && strings.Contains(path, "by_language") {
+				data.Customer = ""
+			}
 			if err := t.Execute(new(strings.Builder), data); err != nil {
 				return nil, fmt.Errorf("alerts: %w: %w", cfg.ErrorAt(path, "template fails on a sample complaint: %s", config.CleanTemplateErr(err, path)), ErrTemplate)
 			}
@@ -95,7 +106,50 @@ func newDrafter(cfg *config.Config) (*drafter, error) {
 			return nil, err
 		}
 	}
+	for k, src := range builtinDrafts {
+		if d.byLang[k], err = parse("alerts.templates.by_language."+k, a.Templates.ByLanguage[k], src); err != nil {
+			return nil, err
+		}
+	}
+	for k, src := range a.Templates.ByLanguage {
+		if _, ok := d.byLang[k]; ok || k == "en" {
+			continue
+		}
+		if d.byLang[k], err = parse("alerts.templates.by_language."+k, src, ""); err != nil {
+			return nil, err
+		}
+	}
+	if src, ok := a.Templates.ByLanguage["en"]; ok {
+		// English by_language replaces both English defaults; draft,
+		// social and by_kind, when set, are more specific and still win.
+		en, err := parse("alerts.templates.by_language.en", src, "")
+		if err != nil {
+			return nil, err
+		}
+		if a.Templates.Draft == "" {
+			d.review = en
+		}
+		if a.Templates.Social == "" {
+			d.social = en
+		}
+	}
 	return d, nil
+}
+
+// Language is the language a complaint's draft is written in: the
+// reviewer's (models.Analysis.Language) when there is a template for
+// it, else English. fellBack is true when the reviewer wrote in another
+// language (or one earshot could not identify) and the draft is in
+// English for want of a template, which the task and the alert say.
+func (d *drafter) Language(a models.Analysis) (lang string, fellBack bool) {
+	switch a.Language {
+	case "", "en":
+		return "en", false
+	}
+	if _, ok := d.byLang[a.Language]; ok {
+		return a.Language, false
+	}
+	return "en", true
 }
 
 // Draft writes the reply for a complaint, within the platform's limit:
@@ -103,6 +157,7 @@ func newDrafter(cfg *config.Config) (*drafter, error) {
 // and if that is still too long it is cut at the last sentence or word
 // that fits.
 func (d *drafter) Draft(biz models.Business, m models.Mention, a models.Analysis) (string, error) {
+	lang, _ := d.Language(a)
 	data := DraftData{
 		Customer: customerName(m),
 		Business: displayName(biz),
@@ -110,6 +165,7 @@ func (d *drafter) Draft(biz models.Business, m models.Mention, a models.Analysis
 		Social:   PolicyChannel(m) == ChannelSocial,
 		Contact:  d.contact,
 		Kind:     m.SourceKind,
+		Language: lang,
 	}
 	if m.Rating != nil {
 		data.Stars = int(*m.Rating + 0.5)
@@ -120,6 +176,13 @@ func (d *drafter) Draft(biz models.Business, m models.Mention, a models.Analysis
 	}
 	if k, ok := d.byKind[m.SourceKind]; ok {
 		t = k
+	}
+	if lang != "en" {
+		t = d.byLang[lang]
+		data.Issues = IssueTerms(a)
+		if data.Customer == "there" {
+			data.Customer = ""
+		}
 	}
 	limit := d.limits[m.SourceKind]
 	var out string
@@ -188,6 +251,36 @@ func IssueWords(a models.Analysis) []string {
 			out = append(out, w)
 		default:
 			out = append(out, "the "+w)
+		}
+		if len(out) == 3 {
+			break
+		}
+	}
+	return out
+}
+
+// IssueTerms are the negative aspects of an analysis in the reviewer's
+// own words, for drafts in languages other than English: each term once
+// (a term inside one already chosen is dropped), at most three, with no
+// English article added.
+func IssueTerms(a models.Analysis) []string {
+	var out []string
+	for _, x := range a.Issues() {
+		w := strings.Join(strings.Fields(x.Term), " ")
+		if w == "" || strings.EqualFold(w, "other") {
+			continue
+		}
+		dup := false
+		for i, b := range out {
+			switch {
+			case strings.Contains(b, w):
+				dup = true
+			case strings.Contains(w, b):
+				out[i], dup = w, true
+			}
+		}
+		if !dup {
+			out = append(out, w)
 		}
 		if len(out) == 3 {
 			break

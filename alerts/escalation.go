@@ -41,13 +41,9 @@ func (a *Alerter) steps() []step {
 // replied tasks whose follow-up date came to follow-up due.
 func (a *Alerter) CheckDeadlines(ctx context.Context) error {
 	now := a.clock.Now().UTC()
-	open, err := a.st.Tasks(ctx, store.TaskFilter{Kind: models.TaskApology, States: tasks.From(tasks.EventEscalate)})
-	if err != nil {
-		return fmt.Errorf("alerts: check deadlines: %w", err)
-	}
 	var errs []error
 	steps := a.steps()
-	for _, t := range open {
+	err := a.eachTask(ctx, store.TaskFilter{Kind: models.TaskApology, States: tasks.From(tasks.EventEscalate)}, func(t models.Task) {
 		var due *step
 		for i := range steps {
 			s := steps[i]
@@ -56,22 +52,46 @@ func (a *Alerter) CheckDeadlines(ctx context.Context) error {
 			}
 		}
 		if due == nil {
-			continue
+			return
 		}
 		if err := a.st.Tx(ctx, func(tx *store.Store) error { return a.escalate(ctx, tx, t, *due, now) }); err != nil {
 			errs = append(errs, err)
 		}
-	}
-	follow, err := a.st.Tasks(ctx, store.TaskFilter{Kind: models.TaskApology, States: tasks.From(tasks.EventFollowUp), FollowUpBy: now})
+	})
 	if err != nil {
-		return fmt.Errorf("alerts: check follow-ups: %w", err)
+		return fmt.Errorf("alerts: check deadlines: %w", err)
 	}
-	for _, t := range follow {
+	err = a.eachTask(ctx, store.TaskFilter{Kind: models.TaskApology, States: tasks.From(tasks.EventFollowUp), FollowUpBy: now}, func(t models.Task) {
 		if err := a.st.Tx(ctx, func(tx *store.Store) error { return a.followUp(ctx, tx, t, now) }); err != nil {
 			errs = append(errs, err)
 		}
+	})
+	if err != nil {
+		return fmt.Errorf("alerts: check follow-ups: %w", err)
 	}
 	return errors.Join(errs...)
+}
+
+// checkPage is how many tasks a deadline check holds at once: 100,000
+// open tasks are read a page at a time, not all into memory.
+const checkPage = 500
+
+// eachTask calls fn for every task matching f, a page at a time.
+func (a *Alerter) eachTask(ctx context.Context, f store.TaskFilter, fn func(models.Task)) error {
+	var after store.TaskCursor
+	for {
+		page, next, err := a.st.TaskPage(ctx, f, after, checkPage)
+		if err != nil {
+			return err
+		}
+		for _, t := range page {
+			fn(t)
+		}
+		if next.IsZero() {
+			return nil
+		}
+		after = next
+	}
 }
 
 // reached says whether pct percent of the time from opening to deadline
@@ -110,17 +130,22 @@ func (a *Alerter) escalate(ctx context.Context, tx Tx, t models.Task, s step, no
 		}
 		targets = a.routeTargets(biz, src, t.Severity)
 	}
-	state := tasks.Remaining(now, t.DueAt)
-	subj := fmt.Sprintf("[earshot] Reminder: task %d is %s", t.ID, state)
+	p := a.printer(biz)
+	state := p.Remaining(now, t.DueAt)
+	assignee := t.Assignee
+	if assignee == "" {
+		assignee = p.T("task.nobody", nil)
+	}
+	subj := p.T("reminder.subject", map[string]any{"Task": t.ID, "State": state})
 	if s.Percent >= 100 {
-		subj = fmt.Sprintf("[earshot] Overdue: task %d, a complaint from %s, is unanswered", t.ID, wording.OneLine(m.Author, 60))
+		subj = p.T("reminder.subject.overdue", map[string]any{"Task": t.ID, "Who": wording.OneLine(m.Author, 60)})
 	}
 	msg := message{
 		Subject: subj,
-		Lead: fmt.Sprintf("The complaint below, assigned to %s, has not been answered and is %s. %d%% of its time to answer has passed.",
-			tasks.OrNobody(t.Assignee), state, s.Percent),
+		Lead:    p.T("reminder.lead", map[string]any{"Assignee": assignee, "State": state, "Percent": s.Percent}),
 		Items: []item{{Heading: strings.TrimSpace(wording.OneLine(m.Author, 60) + " " + stars(m.Rating)), Quote: excerpt(m.Text, 600),
-			Lines: []string{"Draft reply:", t.Draft, "", fmt.Sprintf("earshot tasks reply %d%s", t.ID, postHint(m))}, Link: safeLink(m.URL)}},
+			Lines: []string{p.T("alert.draft", nil), t.Draft, "", fmt.Sprintf("earshot tasks reply %d%s", t.ID, postHint(m))}, Link: safeLink(m.URL)}},
+		Lang: p.Lang(), LinkHTML: p.T("alert.link.html", nil), LinkText: p.T("alert.link.text", nil),
 		Data: map[string]any{"task_id": t.ID, "step": s.Percent, "due_at": t.DueAt, "assignee": t.Assignee},
 	}
 	n, err := msg.notification(models.Notification{BusinessID: t.BusinessID, TaskID: &t.ID, MentionID: &t.MentionID, Kind: notify.KindReminder})
@@ -177,11 +202,17 @@ func (a *Alerter) followUp(ctx context.Context, tx Tx, t models.Task, now time.T
 	if len(targets) == 0 {
 		return nil // nobody to remind by name; the task list shows it
 	}
+	biz, err := tx.Business(ctx, t.BusinessID)
+	if err != nil {
+		return fmt.Errorf("alerts: follow-up of task %d: %w", t.ID, err)
+	}
+	p := a.printer(biz)
 	msg := message{
-		Subject: fmt.Sprintf("[earshot] Follow up: is %s's problem fixed? (task %d)", wording.OneLine(m.Author, 60), t.ID),
-		Lead:    "You answered this complaint a while ago. Check that the problem is really fixed, then resolve the task.",
+		Subject: p.T("followup.subject", map[string]any{"Who": wording.OneLine(m.Author, 60), "Task": t.ID}),
+		Lead:    p.T("followup.lead", nil),
 		Items: []item{{Heading: strings.TrimSpace(wording.OneLine(m.Author, 60) + " " + stars(m.Rating)), Quote: excerpt(m.Text, 600),
-			Lines: []string{"Your reply: " + excerpt(t.ReplyText, 600), "", fmt.Sprintf("earshot tasks resolve %d", t.ID)}, Link: safeLink(m.URL)}},
+			Lines: []string{p.T("followup.reply", map[string]any{"Reply": excerpt(t.ReplyText, 600)}), "", fmt.Sprintf("earshot tasks resolve %d", t.ID)}, Link: safeLink(m.URL)}},
+		Lang: p.Lang(), LinkHTML: p.T("alert.link.html", nil), LinkText: p.T("alert.link.text", nil),
 	}
 	n, err := msg.notification(models.Notification{BusinessID: t.BusinessID, TaskID: &t.ID, MentionID: &t.MentionID, Kind: notify.KindFollowUp})
 	if err != nil {

@@ -189,6 +189,7 @@ type complaint struct {
 	severity int
 	issues   []string // "category/term"
 	notBad   bool     // analysis says it is not a complaint
+	language string   // Analysis.Language; empty is English
 }
 
 func (c complaint) mention() models.Mention {
@@ -202,7 +203,7 @@ func (c complaint) mention() models.Mention {
 
 func (c complaint) analysis(m models.Mention) models.Analysis {
 	a := models.Analysis{MentionID: m.ID, MentionVersion: m.Version, BusinessID: m.BusinessID, Complaint: !c.notBad,
-		Severity: c.severity, Label: models.LabelNegative, Reasons: []string{"negative wording"}, Analyzer: "test"}
+		Severity: c.severity, Label: models.LabelNegative, Reasons: []string{"negative wording"}, Analyzer: "test", Language: c.language}
 	if c.notBad {
 		a.Label = models.LabelPositive
 	}

@@ -1,7 +1,9 @@
 package alerts
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,7 +12,6 @@ import (
 	"github.com/earshot/earshot/internal/wording"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/notify"
-	"github.com/earshot/earshot/store"
 	"github.com/earshot/earshot/tasks"
 )
 
@@ -22,13 +23,12 @@ func (a *Alerter) alertNew(ctx context.Context, tx Tx, biz models.Business, src 
 	targets := a.routeTargets(biz, src, an.Severity)
 	threshold := a.cfg.Alerts.Burst.Threshold
 	if t.Issue != "" && threshold > 1 && an.Severity < 5 {
-		group, err := tx.Tasks(ctx, store.TaskFilter{BusinessID: biz.ID, Kind: models.TaskApology, Issue: t.Issue,
-			OpenedSince: now.Add(-a.cfg.Alerts.Burst.Window.D())})
+		grouped, err := a.groupBurst(ctx, tx, biz, t, m, targets, now)
 		if err != nil {
-			return fmt.Errorf("alerts: burst of %s: %w", t.Issue, err)
+			return err
 		}
-		if len(group) >= threshold {
-			return a.alertIncident(ctx, tx, biz, src, t, group, targets, now)
+		if grouped {
+			return nil
 		}
 	}
 	msg := a.complaintMessage(biz, src, t, m, an, now)
@@ -41,66 +41,120 @@ func (a *Alerter) alertNew(ctx context.Context, tx Tx, biz models.Business, src 
 	return err
 }
 
-// alertIncident groups the tasks of a burst under the earliest one and
-// sends one alert listing them all. The alert is rewritten while it waits
-// in the outbox; once sent, another goes out every Threshold complaints.
-func (a *Alerter) alertIncident(ctx context.Context, tx Tx, biz models.Business, src models.Source, t models.Task, group []models.Task, targets []target, now time.Time) error {
-	slices.SortFunc(group, func(x, y models.Task) int { return int(x.ID - y.ID) })
-	leader := group[0].ID
-	for _, g := range group {
-		if g.IncidentID != nil {
-			leader = *g.IncidentID
-			break
+// maxListed bounds the tasks an incident alert lists (and its burst row
+// keeps): a burst of 5,000 complaints is one alert naming the first few
+// and counting the rest, not a 5,000-item email rewritten 5,000 times.
+const maxListed = 25
+
+// groupBurst counts complaint t into the live burst of its issue (one
+// whose last complaint is within the burst window), kept in one row that
+// each complaint updates, so grouping costs a constant number of queries
+// whatever the burst's size. It reports whether t was grouped into an
+// incident (and needs no alert of its own).
+func (a *Alerter) groupBurst(ctx context.Context, tx Tx, biz models.Business, t models.Task, m models.Mention, targets []target, now time.Time) (bool, error) {
+	threshold := a.cfg.Alerts.Burst.Threshold
+	window := a.cfg.Alerts.Burst.Window.D()
+	// Grouped by when the complaints were posted, not when earshot read
+	// them: reviews of different days read in one scrape are no burst.
+	at := postedAt(m)
+	g, ok, err := tx.LiveIncidentGroup(ctx, biz.ID, t.Issue, at.Add(-window))
+	if err != nil {
+		return false, fmt.Errorf("alerts: burst of %s: %w", t.Issue, err)
+	}
+	var items []models.IncidentItem
+	if ok && g.Items != "" {
+		if err := json.Unmarshal([]byte(g.Items), &items); err != nil {
+			return false, fmt.Errorf("alerts: burst %d of %s: %w", g.ID, t.Issue, err)
 		}
+	} else if !ok {
+		g = models.IncidentGroup{BusinessID: biz.ID, Issue: t.Issue, StartedAt: at}
 	}
-	ids := make([]int64, len(group))
-	for i, g := range group {
-		ids[i] = g.ID
-		group[i].IncidentID = &leader
+	g.Complaints++
+	if at.After(g.LastAt) {
+		g.LastAt = at
 	}
-	if err := tx.SetIncident(ctx, leader, ids); err != nil {
-		return err
-	}
-	// Alerts of the group still waiting in the outbox are covered by the
-	// incident alert: one message, not a flood.
-	if _, err := tx.SupersedePending(ctx, ids, string(notify.KindAlert), fmt.Sprintf("grouped into incident %d", leader)); err != nil {
-		return err
-	}
-	var items []item
-	var stored *time.Time
-	for _, g := range group {
-		gm, err := tx.Mention(ctx, g.MentionID)
-		if err != nil {
-			return fmt.Errorf("alerts: incident %d: %w", leader, err)
-		}
-		if g.ID == t.ID {
-			stored = storedAt(gm)
-		}
-		items = append(items, item{
-			Heading: strings.TrimSpace(fmt.Sprintf("Task %d: %s %s", g.ID, wording.OneLine(gm.Author, 60), stars(gm.Rating))),
-			Quote:   excerpt(gm.Text, 400),
-			Lines:   []string{tasks.Remaining(now, g.DueAt)},
-			Link:    safeLink(gm.URL),
+	if len(items) < max(maxListed, threshold) {
+		items = append(items, models.IncidentItem{
+			TaskID:  t.ID,
+			Heading: strings.TrimSpace(fmt.Sprintf("Task %d: %s %s", t.ID, wording.OneLine(m.Author, 60), stars(m.Rating))),
+			Quote:   excerpt(m.Text, 400),
+			Link:    safeLink(m.URL),
+			DueAt:   t.DueAt,
 		})
+	}
+	slices.SortFunc(items, func(x, y models.IncidentItem) int { return cmp.Compare(x.TaskID, y.TaskID) })
+	raw, err := json.Marshal(items)
+	if err != nil {
+		return false, fmt.Errorf("alerts: burst of %s: %w", t.Issue, err)
+	}
+	g.Items = string(raw)
+	if g.Complaints < threshold {
+		return false, tx.SaveIncidentGroup(ctx, &g)
+	}
+	// The burst is an incident: at the threshold, group the tasks so far
+	// under the earliest one (all of them are listed: items keep at least
+	// threshold) and supersede their alerts still in the outbox; after
+	// that, each newcomer joins on its own.
+	ids := []int64{t.ID}
+	first := g.LeaderTaskID == nil
+	if first {
+		leader := items[0].TaskID
+		g.LeaderTaskID = &leader
+		ids = ids[:0]
+		for _, it := range items {
+			ids = append(ids, it.TaskID)
+		}
+	}
+	leader := *g.LeaderTaskID
+	if err := tx.SetIncident(ctx, leader, ids); err != nil {
+		return false, err
+	}
+	if first {
+		// Alerts of the group still waiting in the outbox are covered by
+		// the incident alert: one message, not a flood.
+		if _, err := tx.SupersedePending(ctx, ids, string(notify.KindAlert), fmt.Sprintf("grouped into incident %d", leader)); err != nil {
+			return false, err
+		}
+	}
+	if err := tx.SaveIncidentGroup(ctx, &g); err != nil {
+		return false, err
+	}
+	return true, a.alertIncident(ctx, tx, biz, t, m, g, items, targets, now)
+}
+
+// alertIncident sends one alert listing the tasks of a burst grouped
+// under its leader. The alert is rewritten while it waits in the outbox;
+// once sent, another goes out every Threshold complaints.
+func (a *Alerter) alertIncident(ctx context.Context, tx Tx, biz models.Business, t models.Task, m models.Mention, g models.IncidentGroup, listed []models.IncidentItem, targets []target, now time.Time) error {
+	leader := *g.LeaderTaskID
+	count := g.Complaints
+	items := make([]item, 0, len(listed)+1)
+	ids := make([]int64, 0, len(listed))
+	for _, it := range listed {
+		ids = append(ids, it.TaskID)
+		items = append(items, item{Heading: it.Heading, Quote: it.Quote, Lines: []string{tasks.Remaining(now, it.DueAt)}, Link: it.Link})
+	}
+	if more := count - len(listed); more > 0 {
+		items = append(items, item{Heading: fmt.Sprintf("… and %d more complaints about the same issue", more)})
 	}
 	issue := t.Issue
 	if _, term, ok := strings.Cut(issue, "/"); ok && term != "" {
 		issue = term
 	}
 	msg := message{
-		Subject: fmt.Sprintf("[earshot] %s: incident — %d complaints about %s", displayName(biz), len(group), issue),
+		Subject: fmt.Sprintf("[earshot] %s: incident — %d complaints about %s", displayName(biz), count, issue),
 		Lead: fmt.Sprintf("%d customers complained about %s within %s. They are grouped as incident %d: fix the cause once, then answer each task.",
-			len(group), issue, wording.Duration(a.cfg.Alerts.Burst.Window.D()), leader),
+			count, issue, wording.Duration(a.cfg.Alerts.Burst.Window.D()), leader),
 		Items:  items,
 		Footer: []string{fmt.Sprintf("earshot tasks list shows them all; each has its own draft reply. Threshold %d complaints in %s (alerts.burst).", a.cfg.Alerts.Burst.Threshold, wording.Duration(a.cfg.Alerts.Burst.Window.D()))},
-		Data:   map[string]any{"incident_id": leader, "business": biz.Name, "issue": t.Issue, "task_ids": ids},
+		Data:   map[string]any{"incident_id": leader, "business": biz.Name, "issue": t.Issue, "task_ids": ids, "complaints": count},
 	}
-	n, err := msg.notification(models.Notification{BusinessID: biz.ID, TaskID: &leader, MentionID: &t.MentionID, Kind: notify.KindIncident, MentionStoredAt: stored})
+	n, err := msg.notification(models.Notification{BusinessID: biz.ID, TaskID: &leader, MentionID: &t.MentionID, Kind: notify.KindIncident, MentionStoredAt: storedAt(m)})
 	if err != nil {
 		return err
 	}
 	threshold := a.cfg.Alerts.Burst.Threshold
-	round := len(group) / threshold
+	round := count / threshold
 	keyBase := fmt.Sprintf("incident:%d:%d", leader, round)
 	// Still waiting in the outbox: rewrite it to list the newcomer.
 	rewrote := 0
@@ -115,9 +169,16 @@ func (a *Alerter) alertIncident(ctx context.Context, tx Tx, biz models.Business,
 			rewrote++
 		}
 	}
-	if rewrote > 0 || len(group)%threshold != 0 {
+	if rewrote > 0 || count%threshold != 0 {
 		return nil
 	}
 	_, err = a.enqueue(ctx, tx, n, keyBase, targets, true)
 	return err
+}
+
+func postedAt(m models.Mention) time.Time {
+	if m.PostedAt.IsZero() {
+		return m.FetchedAt
+	}
+	return m.PostedAt
 }

@@ -24,6 +24,11 @@ type message struct {
 	Items   []item
 	Footer  []string
 	Data    any
+	// Lang is the locale of the text ("ja"), for the HTML lang
+	// attribute; LinkHTML and LinkText label the review link. Empty
+	// means English.
+	Lang               string
+	LinkHTML, LinkText string
 }
 
 type item struct {
@@ -34,13 +39,13 @@ type item struct {
 }
 
 var htmlTmpl = template.Must(template.New("alert").Parse(`<!doctype html>
-<html><body style="font-family:sans-serif;max-width:640px">
+<html{{if .Lang}} lang="{{.Lang}}"{{end}}><body style="font-family:sans-serif;max-width:640px">
 <p>{{.Lead}}</p>
 {{range .Items}}<div style="border-left:3px solid #c33;padding-left:12px;margin:16px 0">
 <h3 style="margin:0 0 6px">{{.Heading}}</h3>
 {{if .Quote}}<blockquote style="margin:0 0 8px;color:#333">{{.Quote}}</blockquote>{{end}}
 {{range .Lines}}<div>{{.}}</div>{{end}}
-{{if .Link}}<p><a href="{{.Link}}">Open the review</a></p>{{end}}
+{{if .Link}}<p><a href="{{.Link}}">{{if $.LinkHTML}}{{$.LinkHTML}}{{else}}Open the review{{end}}</a></p>{{end}}
 </div>{{end}}
 {{range .Footer}}<p style="color:#666;font-size:90%">{{.}}</p>{{end}}
 </body></html>`))
@@ -59,7 +64,11 @@ func (m message) text() string {
 			b.WriteString(l + "\n")
 		}
 		if it.Link != "" {
-			b.WriteString("Review: " + it.Link + "\n")
+			label := m.LinkText
+			if label == "" {
+				label = "Review: "
+			}
+			b.WriteString(label + it.Link + "\n")
 		}
 	}
 	for _, f := range m.Footer {
@@ -133,4 +142,6 @@ type alertData struct {
 	Incident  *int64    `json:"incident_id,omitempty"`
 	Reopened  bool      `json:"reopened,omitempty"`
 	MentionID int64     `json:"mention_id"`
+	// Language is the reviewer's language (ISO 639-1, "und").
+	Language string `json:"language,omitempty"`
 }

@@ -17,6 +17,7 @@ type Tx interface {
 	tasks.Tx
 	notify.Queue
 	Business(ctx context.Context, id int64) (models.Business, error)
+	Corrections(ctx context.Context, businessID int64) ([]models.Correction, error)
 	Source(ctx context.Context, id int64) (models.Source, error)
 	Mention(ctx context.Context, id int64) (models.Mention, error)
 	MentionVersions(ctx context.Context, mentionID int64) ([]models.MentionVersion, error)
@@ -24,6 +25,8 @@ type Tx interface {
 	TaskByDedupKey(ctx context.Context, key string) (models.Task, error)
 	LatestTaskByAuthor(ctx context.Context, businessID int64, sourceKind, author, kind string) (models.Task, bool, error)
 	SetIncident(ctx context.Context, incidentID int64, taskIDs []int64) error
+	LiveIncidentGroup(ctx context.Context, businessID int64, issue string, since time.Time) (models.IncidentGroup, bool, error)
+	SaveIncidentGroup(ctx context.Context, g *models.IncidentGroup) error
 	CountNotificationsSince(ctx context.Context, channel, recipient string, since time.Time) (int, error)
 	RewritePendingNotification(ctx context.Context, key string, n models.Notification) (bool, error)
 	SupersedePending(ctx context.Context, taskIDs []int64, kind, reason string) (int, error)
@@ -32,5 +35,6 @@ type Tx interface {
 // Store is what the deadline check needs outside a transaction.
 type Store interface {
 	Tasks(ctx context.Context, f store.TaskFilter) ([]models.Task, error)
+	TaskPage(ctx context.Context, f store.TaskFilter, after store.TaskCursor, limit int) ([]models.Task, store.TaskCursor, error)
 	Tx(ctx context.Context, fn func(tx *store.Store) error) error
 }

@@ -147,7 +147,7 @@ func (a *App) build(ctx context.Context, o Options) error {
 		sopts.HostSlots = a.Store
 	}
 	for bi, b := range cfg.Businesses {
-		mb := models.Business{Name: b.Name, DisplayName: b.DisplayName, Domain: b.Domain, TimeZone: b.TimeZone, Keywords: b.Keywords, Handles: b.Handles}
+		mb := models.Business{Name: b.Name, DisplayName: b.DisplayName, Domain: b.Domain, TimeZone: b.TimeZone, Locale: b.Locale, Keywords: b.Keywords, Handles: b.Handles}
 		var users []models.User
 		for _, u := range b.Users {
 			users = append(users, models.User{Name: u.Name, Email: u.Email, Role: u.Role})

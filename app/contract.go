@@ -16,6 +16,14 @@ type Alerter interface {
 	// owner's alert. It must be idempotent: the same analysis processed
 	// twice opens one task.
 	OnAnalysis(ctx context.Context, tx alerts.Tx, m models.Mention, a models.Analysis) error
+	// Judge applies the business's relevance (social kinds) and its
+	// staff's corrections to an analysis before it is stored, adding the
+	// reasons.
+	Judge(ctx context.Context, tx alerts.JudgeTx, m models.Mention, a *models.Analysis) error
+	// OnImport is told what a first import or a backfill read and the
+	// tasks it opened; when it held history back it sends the owner one
+	// summary in place of those tasks' alerts.
+	OnImport(ctx context.Context, tx alerts.Tx, src models.Source, imp alerts.Import) error
 	// OnReplies marks the tasks of mentions on which an owner reply was
 	// detected by a scraper as replied.
 	OnReplies(ctx context.Context, tx alerts.Tx, mentionIDs []int64) error

@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/earshot/earshot/alerts"
@@ -15,11 +17,48 @@ import (
 )
 
 func newDefaultAnalyzer(cfg *config.Config) (Analyzer, error) {
-	a, err := sentiment.New(sentiment.Options{Taxonomies: cfg.Sentiment.Taxonomies})
+	a, err := sentiment.New(sentiment.Options{Taxonomies: cfg.Sentiment.Taxonomies, PreloadJapanese: wantsJapanese(cfg)})
 	if err != nil {
 		return nil, fmt.Errorf("app: sentiment analyzer: %w", err)
 	}
 	return sentiment.MentionAnalyzer{A: a}, nil
+}
+
+// wantsJapanese is true when a business has locale ja or a source that
+// reads a Japanese storefront: the Japanese dictionary is then loaded at
+// start rather than on the first Japanese mention, so that first mention
+// is not the slow one and a broken dictionary fails at start.
+func wantsJapanese(cfg *config.Config) bool {
+	for _, b := range cfg.Businesses {
+		if b.Locale == "ja" {
+			return true
+		}
+		for _, s := range b.Sources {
+			if !s.Disabled && japaneseTarget(s.Target()) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// japaneseTarget spots Japanese-locale pages: amazon.co.jp, .jp hosts,
+// the JP App Store storefront, Google Play with hl=ja or gl=JP, and
+// /ja/ or ja. subdomains of Trustpilot and TripAdvisor.
+func japaneseTarget(target string) bool {
+	u, err := url.Parse(target)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	q := u.Query()
+	switch {
+	case strings.HasSuffix(host, ".jp"), strings.HasPrefix(host, "ja."),
+		strings.HasPrefix(u.Path, "/jp/"), strings.HasPrefix(u.Path, "/ja/"),
+		strings.HasPrefix(strings.ToLower(q.Get("hl")), "ja"), strings.EqualFold(q.Get("gl"), "jp"):
+		return true
+	}
+	return false
 }
 
 func newDefaultAlerter(cfg *config.Config, st *store.Store, o Options, reg prometheus.Registerer) (Alerter, error) {

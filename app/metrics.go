@@ -22,6 +22,7 @@ type Metrics struct {
 	mentionsStored *prometheus.CounterVec
 	scrapeErrors   *prometheus.CounterVec
 	analyzed       prometheus.Counter
+	skipped        prometheus.Counter
 }
 
 func newMetrics(replica string) *Metrics {
@@ -44,8 +45,11 @@ func newMetrics(replica string) *Metrics {
 		analyzed: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "earshot_mentions_analyzed_total", Help: "Mention versions analyzed.",
 		}),
+		skipped: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "earshot_mentions_skipped_total", Help: "Mention versions set aside because their analysis failed on its own.",
+		}),
 	}
-	m.regr.MustRegister(m.jobsRun, m.jobFailures, m.mentionsStored, m.scrapeErrors, m.analyzed,
+	m.regr.MustRegister(m.jobsRun, m.jobFailures, m.mentionsStored, m.scrapeErrors, m.analyzed, m.skipped,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

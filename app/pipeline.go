@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/earshot/earshot/alerts"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/scrapers"
 	"github.com/earshot/earshot/scrapers/health"
@@ -82,6 +83,9 @@ func (a *App) scrape(ctx context.Context, j *sourceJob, opts ScrapeOptions) RunR
 	if opts.Progress != nil {
 		req.Progress = func(p, m int) { opts.Progress(j.Name(), p, m) }
 	}
+	// A source that never stored a mention is being imported for the
+	// first time: like a backfill, it reads history.
+	first := opts.Backfill || (j.src.LastSuccessAt == nil && j.src.TotalMentions == 0)
 	res, ferr := j.scraper.Fetch(ctx, req)
 	run.Pages, run.Parsed = res.Pages, len(res.Mentions)
 	var saved store.SaveResult
@@ -151,6 +155,11 @@ func (a *App) scrape(ctx context.Context, j *sourceJob, opts ScrapeOptions) RunR
 	}
 	j.src = src
 	rep.Source, rep.Run = src, run
+	if old, _ := alerts.History(a.Config, a.Clock.Now(), res.Mentions); first && serr == nil && saved.New > 0 && old > 0 {
+		if err := a.summariseImport(ctx, src, res.Mentions, saved.NewIDs); err != nil {
+			log.Error("import summary failed", "err", err)
+		}
+	}
 	if src.ConsecutiveFailures >= a.Config.Scraping.BrokenAfter && src.BrokenAlertedAt == nil {
 		err := a.Store.Tx(ctx, func(tx *store.Store) error {
 			if err := a.Alerter.OnSourceBroken(ctx, tx, src); err != nil {
@@ -223,6 +232,21 @@ func roundDuration(d time.Duration) string {
 	return d.Round(time.Minute).String()
 }
 
+// summariseImport analyses a first import or a backfill at once, so the
+// alerter can tell the owner about it in one summary (see OnImport).
+func (a *App) summariseImport(ctx context.Context, src models.Source, read []models.Mention, newIDs []int64) error {
+	if _, err := a.AnalyzePending(ctx); err != nil {
+		return err
+	}
+	return a.Store.Tx(ctx, func(tx *store.Store) error {
+		ts, err := tx.TasksOfMentions(ctx, newIDs)
+		if err != nil {
+			return err
+		}
+		return a.Alerter.OnImport(ctx, tx, src, alerts.Import{Read: read, Imported: len(newIDs), Tasks: ts})
+	})
+}
+
 // AnalyzeReport counts what one analyze pass did.
 type AnalyzeReport struct {
 	Analyzed   int
@@ -239,68 +263,144 @@ const analyzeBatch = 200
 // rest. On PostgreSQL the batch is claimed inside that transaction
 // (SELECT … FOR UPDATE SKIP LOCKED), so replicas analyse different
 // batches at once; a replica that dies mid-batch rolls back and its
-// mentions are free again.
+// mentions are free again. A batch that fails is split in two and each
+// half retried; a mention that fails on its own is set aside with the
+// reason (logged, counted in earshot_mentions_skipped_total and by
+// `earshot sources`), so one bad mention never blocks the others.
 func (a *App) AnalyzePending(ctx context.Context) (AnalyzeReport, error) {
 	var rep AnalyzeReport
 	claim := a.Store.Driver() == "postgres"
 	for {
 		var ms []models.Mention
+		var batch AnalyzeReport
 		var err error
-		if !claim {
+		if claim {
+			// The first try claims and saves in one transaction; only if
+			// it fails are the claimed mentions split and retried.
+			var read int
+			batch, read, ms, err = a.analyzeClaimed(ctx)
+			if err == nil && read == 0 {
+				return rep, nil // nothing left that another replica has not claimed
+			}
+			if err != nil && ctx.Err() == nil && len(ms) > 0 {
+				batch, err = a.analyzeSplit(ctx, ms, a.analyzeAll(ctx, ms))
+			}
+		} else {
 			if ms, err = a.Store.PendingAnalysis(ctx, analyzeBatch); err != nil {
 				return rep, err
 			}
 			if len(ms) == 0 {
 				return rep, nil
 			}
+			batch, err = a.analyzeSplit(ctx, ms, a.analyzeAll(ctx, ms))
 		}
-		batch := AnalyzeReport{}
-		read := 0
-		err = a.Store.Tx(ctx, func(tx *store.Store) error {
-			batch = AnalyzeReport{}
-			if claim {
-				var err error
-				if ms, err = tx.ClaimPendingAnalysis(ctx, analyzeBatch); err != nil {
-					return err
-				}
-			}
-			read = len(ms)
-			as := make([]models.Analysis, len(ms))
-			for i, m := range ms {
-				as[i] = a.Analyzer.Analyze(ctx, m, a.businesses[m.BusinessID].Domain)
-				as[i].MentionID, as[i].MentionVersion, as[i].BusinessID = m.ID, m.Version, m.BusinessID
-			}
-			for i := range as {
-				saved, err := tx.SaveAnalysis(ctx, &as[i])
-				if err != nil {
-					return err
-				}
-				if !saved {
-					continue
-				}
-				batch.Analyzed++
-				if as[i].Complaint {
-					batch.Complaints++
-				}
-				if err := a.Alerter.OnAnalysis(ctx, tx, ms[i], as[i]); err != nil {
-					return fmt.Errorf("app: alert on mention %d: %w", ms[i].ID, err)
-				}
-			}
-			return nil
-		})
 		if err != nil {
 			return rep, err
 		}
 		rep.Analyzed += batch.Analyzed
 		rep.Complaints += batch.Complaints
 		a.Metrics.analyzed.Add(float64(batch.Analyzed))
-		if read == 0 {
-			// Nothing left that another replica has not claimed.
-			return rep, nil
-		}
-		// batch.Analyzed == 0 means another replica took this batch
-		// (SQLite path); its rows are no longer pending on the next read.
+		// A batch analysed by nobody here was taken by another replica;
+		// its rows are no longer pending on the next read.
 	}
+}
+
+// analyzeAll scores a batch of mentions.
+func (a *App) analyzeAll(ctx context.Context, ms []models.Mention) []models.Analysis {
+	as := make([]models.Analysis, len(ms))
+	for i, m := range ms {
+		as[i] = a.analyze(ctx, m)
+		as[i].MentionID, as[i].MentionVersion, as[i].BusinessID = m.ID, m.Version, m.BusinessID
+	}
+	return as
+}
+
+// analyzeClaimed claims a batch (PostgreSQL) and saves its analyses and
+// alerts in the same transaction; it returns what it claimed, so a
+// failed batch can be split.
+func (a *App) analyzeClaimed(ctx context.Context) (AnalyzeReport, int, []models.Mention, error) {
+	var batch AnalyzeReport
+	var ms []models.Mention
+	err := a.Store.Tx(ctx, func(tx *store.Store) error {
+		var err error
+		if ms, err = tx.ClaimPendingAnalysis(ctx, analyzeBatch); err != nil {
+			return err
+		}
+		batch, err = a.saveAnalyses(ctx, tx, ms, a.analyzeAll(ctx, ms))
+		return err
+	})
+	return batch, len(ms), ms, err
+}
+
+// analyzeSplit saves a batch of analyses with their alerts in one
+// transaction; when that fails it retries each half, down to a single
+// mention, which is set aside. A failure that is not the mention's (the
+// context ended, the database is unreachable) is returned instead.
+func (a *App) analyzeSplit(ctx context.Context, ms []models.Mention, as []models.Analysis) (AnalyzeReport, error) {
+	batch, err := a.analyzeTx(ctx, ms, as)
+	if err == nil {
+		return batch, nil
+	}
+	if ctx.Err() != nil {
+		return AnalyzeReport{}, err
+	}
+	if len(ms) > 1 {
+		half := len(ms) / 2
+		r1, err := a.analyzeSplit(ctx, ms[:half], as[:half])
+		if err != nil {
+			return r1, err
+		}
+		r2, err := a.analyzeSplit(ctx, ms[half:], as[half:])
+		return AnalyzeReport{Analyzed: r1.Analyzed + r2.Analyzed, Complaints: r1.Complaints + r2.Complaints}, err
+	}
+	// One mention fails alone. If the database cannot take even a
+	// harmless write, the fault is not this mention's: stop and let the
+	// next pass retry everything.
+	m := ms[0]
+	if skipErr := a.Store.SkipAnalysis(ctx, m, err.Error()); skipErr != nil {
+		return AnalyzeReport{}, fmt.Errorf("app: analysis of mention %d failed (%w) and it could not be set aside: %w", m.ID, err, skipErr)
+	}
+	a.Log.Error("analysis failed; mention set aside", "mention", m.ID, "source_id", m.SourceID, "version", m.Version, "reason", err)
+	a.Metrics.skipped.Inc()
+	return AnalyzeReport{}, nil
+}
+
+// analyzeTx saves analyses and their alerts in one transaction.
+func (a *App) analyzeTx(ctx context.Context, ms []models.Mention, as []models.Analysis) (AnalyzeReport, error) {
+	var batch AnalyzeReport
+	err := a.Store.Tx(ctx, func(tx *store.Store) error {
+		var err error
+		batch, err = a.saveAnalyses(ctx, tx, ms, as)
+		return err
+	})
+	return batch, err
+}
+
+// saveAnalyses judges (relevance, corrections), saves and alerts on each
+// analysis inside tx.
+func (a *App) saveAnalyses(ctx context.Context, tx *store.Store, ms []models.Mention, as []models.Analysis) (AnalyzeReport, error) {
+	var batch AnalyzeReport
+	for i := range as {
+		an := as[i] // a failed attempt must not leave IDs behind
+		if err := a.Alerter.Judge(ctx, tx, ms[i], &an); err != nil {
+			return batch, err
+		}
+		saved, err := tx.SaveAnalysis(ctx, &an)
+		if err != nil {
+			return batch, err
+		}
+		if !saved {
+			continue
+		}
+		batch.Analyzed++
+		if an.Complaint {
+			batch.Complaints++
+		}
+		if err := a.Alerter.OnAnalysis(ctx, tx, ms[i], an); err != nil {
+			return batch, fmt.Errorf("app: alert on mention %d: %w", ms[i].ID, err)
+		}
+	}
+	return batch, nil
 }
 
 // Report summarises one pass of the whole pipeline.
@@ -359,4 +459,19 @@ func (a *App) logJob(name string, err error) {
 			a.Log.Error("job failed", "job", name, "err", err)
 		}
 	}
+}
+
+// localeAnalyzer is an Analyzer that also takes the business's locale,
+// which settles text the language detector cannot place (kanji-only
+// text is Japanese for a "ja" business).
+type localeAnalyzer interface {
+	AnalyzeIn(ctx context.Context, m models.Mention, domain, locale string) models.Analysis
+}
+
+func (a *App) analyze(ctx context.Context, m models.Mention) models.Analysis {
+	b := a.businesses[m.BusinessID]
+	if la, ok := a.Analyzer.(localeAnalyzer); ok {
+		return la.AnalyzeIn(ctx, m, b.Domain, b.Locale)
+	}
+	return a.Analyzer.Analyze(ctx, m, b.Domain)
 }

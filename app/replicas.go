@@ -20,10 +20,9 @@ import (
 // locker (gocron-gorm-lock, see store.JobLocker) lets exactly one of them
 // run each scheduled run. For that, all replicas must agree on what "one
 // run" is: each job runs on a fixed grid, every interval at an offset
-// derived from the job's name, so replicas started at different times
-// still fire the same runs at the same instants, and a run's identity is
-// its grid point. The offset also spreads 2,000 sources over the interval
-// instead of starting them all at once. On SQLite (one process per file)
+// derived from the job's name, and a run's identity is the grid point it
+// falls on, so replicas started at different times agree on which run is
+// which. On SQLite (one process per file)
 // there is no locker and jobs start immediately, as before.
 
 // EnvReplica names this replica in metrics and lock rows; unset means
@@ -55,16 +54,6 @@ func jobOffset(name string, every time.Duration) time.Duration {
 	return time.Duration(h.Sum64() % uint64(every))
 }
 
-// gridStart is the job's first grid point comfortably after now.
-func gridStart(name string, every time.Duration, now time.Time) time.Time {
-	off := jobOffset(name, every)
-	base := now.Add(200 * time.Millisecond).Add(-off).Truncate(every).Add(off)
-	for !base.After(now.Add(200 * time.Millisecond)) {
-		base = base.Add(every)
-	}
-	return base
-}
-
 // gridSlot names the grid point a run fired at now belongs to: the last
 // one at or before now (plus a tenth of the interval, for replicas whose
 // clocks run slightly behind). A run that fires late, on a busy replica,
@@ -76,14 +65,17 @@ func gridSlot(name string, every time.Duration, now time.Time) string {
 	return every.String() + "@" + strconv.FormatInt(int64(k), 10)
 }
 
-// jobStart is when a job first runs: at once on SQLite, at its next grid
-// point when replicas share the jobs.
+// jobStart is when a job first runs: at once, as a single serve always
+// did (a new source is read at start, not an interval later). With
+// replicas that is still once per run: the immediate run, and every run
+// after it, is named by the grid point it falls on (gridSlot), so a
+// replica starting mid-interval finds the current point already taken
+// by the replica that ran it, and runs only when nobody did.
 func (a *App) jobStart(name string, every time.Duration) gocron.JobOption {
-	if !a.distributed() {
-		return gocron.WithStartAt(gocron.WithStartImmediately())
+	if a.distributed() {
+		a.jobEvery[name] = every
 	}
-	a.jobEvery[name] = every
-	return gocron.WithStartAt(gocron.WithStartDateTime(gridStart(name, every, a.Clock.Now())))
+	return gocron.WithStartAt(gocron.WithStartImmediately())
 }
 
 // schedulerOptions adds the distributed locker on PostgreSQL. The

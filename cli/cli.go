@@ -60,6 +60,7 @@ var commands = []command{
 	{"tasks", "list and work on apology and follow-up tasks", runTasks},
 	{"digest", "preview or send the weekly reputation digest", runDigest},
 	{"users", "manage the accounts of the web inbox and the API (users add|list|passwd|token)", runUsers},
+	{"rollups", "rebuild the digest's hourly rollups (rollups rebuild)", runRollups},
 	{"version", "print the version", runVersion},
 }
 

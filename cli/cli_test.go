@@ -114,3 +114,15 @@ func TestSecretFromEnvironmentNeverPrinted(t *testing.T) {
 		t.Errorf("serve with an unset secret: %+v", r)
 	}
 }
+
+func TestRollupsRebuildCommand(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "e.yaml")
+	os.WriteFile(cfg, []byte("database: {path: "+filepath.Join(dir, "e.db")+"}\nbusinesses: [{name: a}]\n"), 0o644)
+	if r := run(t, nil, "-config", cfg, "rollups", "rebuild"); r.code != 0 || !strings.Contains(r.stdout, "Rebuilt the digest rollups") {
+		t.Fatalf("rollups rebuild: %+v", r)
+	}
+	if r := run(t, nil, "-config", cfg, "rollups"); r.code != 2 || !strings.Contains(r.stderr, "rollups rebuild") {
+		t.Fatalf("rollups without a verb: %+v, want a usage error naming `rollups rebuild`", r)
+	}
+}

@@ -70,13 +70,17 @@ class (blocked, http, parse, timeout, network, config).
 	if err != nil {
 		return err
 	}
+	skipped, err := st.SkippedCounts(ctx)
+	if err != nil {
+		return err
+	}
 	names := map[int64]string{}
 	for _, b := range businesses {
 		names[b.ID] = b.Name
 	}
 	rows := make([]health.Row, 0, len(sources))
 	for _, s := range sources {
-		row := health.Row{Business: names[s.BusinessID], Source: s}
+		row := health.Row{Business: names[s.BusinessID], Source: s, Skipped: skipped[s.ID]}
 		runs, err := st.SourceRuns(ctx, s.ID, 1)
 		if err != nil {
 			return err
@@ -93,5 +97,13 @@ class (blocked, http, parse, timeout, network, config).
 		fmt.Fprintln(e.Stdout, "No sources configured yet: add them under a business's `sources:` in the config and run `earshot scrape`.")
 		return nil
 	}
-	return health.WriteTable(e.Stdout, rows, e.Clock.Now())
+	if err := health.WriteTable(e.Stdout, rows, e.Clock.Now()); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if r.Skipped > 0 {
+			fmt.Fprintf(e.Stdout, "%s: %d mentions set aside because their analysis failed (reasons in the log).\n", r.Source.Name, r.Skipped)
+		}
+	}
+	return nil
 }

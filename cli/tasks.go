@@ -29,33 +29,40 @@ Work on the apology and follow-up tasks earshot opens for complaints.
   resolve ID [--note TEXT]
                           the customer's problem is fixed
   assign ID USER          give the task to a user of its business
+  not-complaint ID [--note TEXT]
+                          the model was wrong: close the task and teach
+                          earshot (per business) not to flag mentions like it
+  complaint MENTION_ID    the model missed a complaint: open its task and
+                          teach earshot to flag mentions like it
 
 --as NAME records who acted (default $EARSHOT_USER, else the system user).`
 
 // runTasks is a thin wrapper around the task operations of package
 // alerts: it parses flags, opens the store and prints.
 func runTasks(ctx context.Context, e *Env, args []string) error {
-	fs := e.FlagSet("tasks", "list|show|ack|reply|resolve|assign [flags] [ID] [USER]", tasksHelp)
+	fs := e.FlagSet("tasks", "list|show|ack|reply|resolve|assign|not-complaint|complaint [flags] [ID] [USER]", tasksHelp)
 	e.ConfigFlag(fs)
 	overdue := fs.Bool("overdue", false, "list: only tasks past their deadline or follow-up")
 	assignee := fs.String("assignee", "", "list: only tasks assigned to NAME")
 	business := fs.String("business", "", "list: only tasks of one business")
 	all := fs.Bool("all", false, "list: include resolved tasks")
+	limit := fs.Int("limit", tasks.DefaultPageSize, fmt.Sprintf("list: tasks per page (at most %d)", tasks.MaxPageSize))
+	cursor := fs.String("cursor", "", "list: the page after this cursor (printed under each page)")
 	asJSON := fs.Bool("json", false, "list, show: print JSON")
 	text := fs.String("text", "", "reply: the reply text (default: the task's draft)")
 	postIt := fs.Bool("post", false, "reply: publish the reply through the platform's API")
-	note := fs.String("note", "", "resolve: a note for the history")
+	note := fs.String("note", "", "resolve, not-complaint: a note for the history")
 	actor := fs.String("as", "", "who is acting (default $EARSHOT_USER, else the system user)")
 	if err := parse(fs, interspersed(fs, args)); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		fs.Usage()
-		return fmt.Errorf("%w: say what to do: list, show, ack, reply, resolve or assign", ErrUsage)
+		return fmt.Errorf("%w: say what to do: list, show, ack, reply, resolve, assign, not-complaint or complaint", ErrUsage)
 	}
 	verb, rest := fs.Arg(0), fs.Args()[1:]
 	who := e.Actor(*actor)
-	want := map[string]int{"list": 0, "show": 1, "ack": 1, "reply": 1, "resolve": 1, "assign": 2}
+	want := map[string]int{"list": 0, "show": 1, "ack": 1, "reply": 1, "resolve": 1, "assign": 2, "not-complaint": 1, "complaint": 1}
 	n, ok := want[verb]
 	if !ok {
 		fs.Usage()
@@ -68,8 +75,31 @@ func runTasks(ctx context.Context, e *Env, args []string) error {
 	if n > 0 {
 		var err error
 		if id, err = strconv.ParseInt(rest[0], 10, 64); err != nil || id <= 0 {
-			return fmt.Errorf("%w: %q is not a task ID (a number, see `earshot tasks list`)", ErrUsage, rest[0])
+			what := "a task ID (a number, see `earshot tasks list`)"
+			if verb == "complaint" {
+				what = "a mention ID (a number, see `earshot analyze` or the digest)"
+			}
+			return fmt.Errorf("%w: %q is not %s", ErrUsage, rest[0], what)
 		}
+	}
+	if verb == "complaint" {
+		a, err := e.openApp(ctx)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		ts, err := a.MarkComplaint(ctx, id, who)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "Mention %d marked a complaint by %s; mentions like it will be flagged for this business.\n", id, who)
+		for _, t := range ts {
+			fmt.Fprintf(e.Stdout, "Task %d (%s) is %s.\n", t.ID, t.Kind, t.State)
+		}
+		if len(ts) == 0 {
+			fmt.Fprintln(e.Stdout, "No task opened: the mention is older than alerts.alert_window or was already answered on the site.")
+		}
+		return nil
 	}
 
 	cfg, st, err := e.OpenStore(ctx)
@@ -81,14 +111,27 @@ func runTasks(ctx context.Context, e *Env, args []string) error {
 	svc := tasks.New(cfg, st, tasks.Options{Clock: e.Clock, Getenv: e.Getenv})
 	switch verb {
 	case "list":
-		views, err := svc.List(ctx, now, tasks.ListOptions{Business: *business, Assignee: *assignee, Overdue: *overdue, All: *all})
+		if *limit <= 0 || *limit > tasks.MaxPageSize {
+			return fmt.Errorf("%w: --limit %d: use 1 to %d", ErrUsage, *limit, tasks.MaxPageSize)
+		}
+		page, err := svc.Page(ctx, now, tasks.ListOptions{Business: *business, Assignee: *assignee, Overdue: *overdue, All: *all,
+			Limit: *limit, Cursor: *cursor})
 		if err != nil {
 			return err
 		}
 		if *asJSON {
-			return writeJSON(e, views)
+			// The JSON is the page's tasks; where the next page starts
+			// goes to stderr, so scripts reading stdout are unchanged.
+			if page.Next != "" {
+				fmt.Fprintf(e.Stderr, "next page: --cursor %s (%s tasks in all)\n", page.Next, totalOf(page))
+			}
+			return writeJSON(e, page.Tasks)
 		}
-		printTaskList(e, views)
+		printTaskList(e, page.Tasks)
+		if page.Next != "" {
+			fmt.Fprintf(e.Stdout, "\n%d of %s tasks shown. Next page: earshot tasks list %s--cursor %s\n", len(page.Tasks), totalOf(page),
+				listFlags(*business, *assignee, *overdue, *all, *limit), page.Next)
+		}
 		return nil
 	case "show":
 		d, err := svc.Show(ctx, now, id)
@@ -105,6 +148,11 @@ func runTasks(ctx context.Context, e *Env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(e.Stdout, "Task %d acknowledged by %s.\n", id, who)
+	case "not-complaint":
+		if _, err := svc.NotComplaint(ctx, id, who, *note); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "Task %d closed as not a complaint (%s); mentions like it will not open tasks for this business.\n", id, who)
 	case "resolve":
 		if _, err := svc.Resolve(ctx, id, who, *note); err != nil {
 			return err
@@ -165,6 +213,35 @@ func interspersed(fs *flag.FlagSet, args []string) []string {
 	return append(flags, pos...)
 }
 
+// totalOf is a list's total as shown: "10000+" past tasks.CountCap.
+func totalOf(p tasks.Page) string {
+	if p.More {
+		return fmt.Sprintf("%d+", p.Total)
+	}
+	return strconv.FormatInt(p.Total, 10)
+}
+
+// listFlags repeats the filters of a list for its "next page" hint.
+func listFlags(business, assignee string, overdue, all bool, limit int) string {
+	var b strings.Builder
+	if business != "" {
+		fmt.Fprintf(&b, "--business %s ", strconv.Quote(business))
+	}
+	if assignee != "" {
+		fmt.Fprintf(&b, "--assignee %s ", strconv.Quote(assignee))
+	}
+	if overdue {
+		b.WriteString("--overdue ")
+	}
+	if all {
+		b.WriteString("--all ")
+	}
+	if limit != tasks.DefaultPageSize {
+		fmt.Fprintf(&b, "--limit %d ", limit)
+	}
+	return b.String()
+}
+
 func writeJSON(e *Env, v any) error {
 	enc := json.NewEncoder(e.Stdout)
 	enc.SetIndent("", "  ")
@@ -184,7 +261,7 @@ func printTaskList(e *Env, views []tasks.TaskView) {
 			r = strconv.FormatFloat(*v.Rating, 'f', -1, 64) + "★"
 		}
 		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.ID, v.State, v.Remaining, dash(v.Assignee),
-			console.Clean(v.Source), cell(v.Author, 24), r, cell(v.Excerpt, 60))
+			console.Clean(v.Source), cell(v.Author, 24), r, cell(labelled(v), 60))
 	}
 	w.Flush()
 }
@@ -192,6 +269,9 @@ func printTaskList(e *Env, views []tasks.TaskView) {
 func printTask(e *Env, d tasks.TaskDetail) {
 	out := displayWriter{e.Stdout}
 	fmt.Fprintf(out, "Task %d (%s) — %s, %s\n", d.ID, d.Kind, d.State, d.Remaining)
+	if l := tasks.Label(d.Task); l != "" {
+		fmt.Fprintf(out, "Note: %s\n", l)
+	}
 	fmt.Fprintf(out, "Business: %s   Assignee: %s   Severity: %d   Deadline: %s\n", d.Business, dash(d.Assignee), d.Severity,
 		d.DueAt.Local().Format(time.RFC1123))
 	if d.IncidentID != nil {
@@ -258,4 +338,13 @@ func cell(s string, n int) string {
 		s = string(r[:n-1]) + "…"
 	}
 	return s
+}
+
+// labelled is a task's excerpt, led by what is special about it ("needs
+// a human read (Japanese)").
+func labelled(v tasks.TaskView) string {
+	if l := tasks.Label(v.Task); l != "" {
+		return "[" + l + "] " + v.Excerpt
+	}
+	return v.Excerpt
 }

@@ -123,3 +123,38 @@ func TestTasksCommand(t *testing.T) {
 		})
 	}
 }
+
+func TestTasksCorrectionsAndAnalyzeBusiness(t *testing.T) {
+	cfg, ids := seedTasks(t)
+	env := map[string]string{"USER": "sam"}
+	id := fmt.Sprint(ids[1])
+	steps := []struct {
+		args []string
+		code int
+		want []string
+	}{
+		{[]string{"tasks", "not-complaint", id, "--as", "Sam"}, 0, []string{"closed as not a complaint (Sam)"}},
+		{[]string{"tasks", "show", id}, 0, []string{"resolved", "not_complaint", "closed: not a complaint (corrected by Sam)"}},
+		{[]string{"tasks", "not-complaint", id}, 1, []string{"cannot mark not a complaint", "resolved"}},
+		{[]string{"tasks", "complaint", "abc"}, 2, []string{"not a mention ID"}},
+		{[]string{"analyze", "--business", "rosies", "--source", "mastodon", "Rosie's Diner lost my booking and nobody called back"}, 0,
+			[]string{`relevant: names "Rosie's Diner"`}},
+		{[]string{"analyze", "--business", "rosies", "--source", "hackernews", "Java at Netflix is a disaster, the build is broken"}, 0,
+			[]string{"not about the business: no name, handle or keyword", "complaint:  no"}},
+		{[]string{"analyze", "--business", "nobody", "some text"}, 1, []string{"nobody"}},
+	}
+	for _, s := range steps {
+		t.Run(strings.Join(s.args, " "), func(t *testing.T) {
+			r := run(t, env, append([]string{"-config", cfg}, s.args...)...)
+			if r.code != s.code {
+				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, s.code, r.stdout, r.stderr)
+			}
+			all := r.stdout + r.stderr
+			for _, w := range s.want {
+				if !strings.Contains(all, w) {
+					t.Errorf("output lacks %q:\n%s", w, all)
+				}
+			}
+		})
+	}
+}

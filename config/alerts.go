@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -50,6 +51,11 @@ type Alerts struct {
 	// Contact is the private channel social-media drafts invite the
 	// customer to, for example "send us a direct message".
 	Contact string `yaml:"contact"`
+	// AlertWindow is how recent a mention must be (by its posting time)
+	// to open a task. A first import or a backfill reads years of
+	// history; only what was posted within the window asks anyone for an
+	// apology, the rest is stored and counted. Default 7 days (168h).
+	AlertWindow Duration `yaml:"alert_window"`
 }
 
 // DeadlineRule matches complaints by channel, star rating and severity.
@@ -121,10 +127,16 @@ type Retry struct {
 
 // Templates are Go text/template sources for reply drafts. Draft is used
 // for reviews, Social for posts, ByKind overrides both for one source kind.
+// ByLanguage, keyed by ISO 639-1 code ("ja", "es"), is the template for
+// complaints written in that language, reviews and posts alike (.Social
+// tells them apart); it replaces earshot's built-in template of that
+// language. Draft, Social and ByKind are the English templates, used
+// for English and for any language with no template of its own.
 type Templates struct {
-	Draft  string            `yaml:"draft,omitempty"`
-	Social string            `yaml:"social,omitempty"`
-	ByKind map[string]string `yaml:"by_kind,omitempty"`
+	Draft      string            `yaml:"draft,omitempty"`
+	Social     string            `yaml:"social,omitempty"`
+	ByKind     map[string]string `yaml:"by_kind,omitempty"`
+	ByLanguage map[string]string `yaml:"by_language,omitempty"`
 }
 
 // Alert defaults.
@@ -140,6 +152,7 @@ const (
 	DefaultMaxBackoff     = 30 * time.Minute
 	DefaultLease          = 2 * time.Minute
 	DefaultContact        = "send us a direct message"
+	DefaultAlertWindow    = 7 * 24 * time.Hour
 )
 
 // DefaultDeadlines is the built-in policy, from published expectations:
@@ -183,6 +196,12 @@ func (a *Alerts) applyDefaults() {
 	}
 	if a.FollowUp == 0 {
 		a.FollowUp = Duration(DefaultFollowUp)
+	}
+	if a.AlertWindow == 0 {
+		a.AlertWindow = Duration(DefaultAlertWindow)
+	}
+	if a.Escalation == (Escalation{}) {
+		a.Escalation = Escalation{Assignee: 50, Manager: 75, Owner: 100}
 	}
 	if a.Burst.Window == 0 {
 		a.Burst.Window = Duration(DefaultBurstWindow)
@@ -232,6 +251,17 @@ func DraftFuncs() template.FuncMap {
 				return xs[0]
 			}
 			return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
+		},
+		// list joins words with sep, and the last pair with last:
+		// {{list .Issues "、" "、"}}, {{list .Issues ", " " y "}}.
+		"list": func(xs []string, sep, last string) string {
+			switch len(xs) {
+			case 0:
+				return ""
+			case 1:
+				return xs[0]
+			}
+			return strings.Join(xs[:len(xs)-1], sep) + last + xs[len(xs)-1]
 		},
 		"lower": strings.ToLower,
 		"upper": strings.ToUpper,
@@ -341,7 +371,16 @@ func (a *Alerts) validate(v *validator) {
 	for _, k := range sortedKeys(a.Templates.ByKind) {
 		check("alerts.templates.by_kind."+k, a.Templates.ByKind[k])
 	}
+	for _, k := range sortedKeys(a.Templates.ByLanguage) {
+		if !langRE.MatchString(k) {
+			v.errf("alerts.templates.by_language."+k, "%q is not a language code; use a two-letter ISO 639-1 code such as ja, es or de", k)
+			continue
+		}
+		check("alerts.templates.by_language."+k, a.Templates.ByLanguage[k])
+	}
 }
+
+var langRE = regexp.MustCompile(`^[a-z]{2}$`)
 
 // CheckTemplate parses a draft template and returns an error that names
 // the line inside the template. The alerter also runs each template on a

@@ -183,6 +183,7 @@ type Business struct {
 	DisplayName string   `yaml:"display_name"`
 	Domain      string   `yaml:"domain"`
 	TimeZone    string   `yaml:"time_zone"`
+	Locale      string   `yaml:"locale"` // owner-facing language (Locales), default en; also the analyzer's tie-breaker for kanji-only text
 	Keywords    []string `yaml:"keywords"`
 	Handles     []string `yaml:"handles"`
 	Users       []User   `yaml:"users"`
@@ -590,6 +591,13 @@ func (c *Config) Business(name string) (*Business, bool) {
 	}
 	return nil, false
 }
+
+// Locales are the owner-facing languages earshot has complete message
+// catalogues for (see package i18n).
+var Locales = []string{"en", "ja"}
+
+// DefaultLocale is the locale of a business that names none.
+const DefaultLocale = "en"
 
 // Location returns the business's time zone (UTC when unset).
 func (b *Business) Location() *time.Location {

@@ -96,6 +96,9 @@ func (c *Config) applyDefaults() {
 		if b.TimeZone == "" {
 			b.TimeZone = "UTC"
 		}
+		if b.Locale == "" {
+			b.Locale = DefaultLocale
+		}
 		if len(b.Hours.Days) == 0 {
 			b.Hours.Days = []string{"mon", "tue", "wed", "thu", "fri"}
 		}
@@ -194,12 +197,6 @@ func (c *Config) Checker() *Checker { return &Checker{v: validator{c: c}} }
 // Errorf records a problem at a key path.
 func (k *Checker) Errorf(path, format string, args ...any) { k.v.errf(path, format, args...) }
 
-// Secret checks a setting naming the environment variable of a secret:
-// a name, not a value, and set.
-func (k *Checker) Secret(path, envName string, val Secret, what string) {
-	k.v.secret(path, envName, val, what)
-}
-
 // Err returns the problems recorded, or nil.
 func (k *Checker) Err() error {
 	if len(k.v.errs) == 0 {
@@ -292,8 +289,12 @@ func (c *Config) validate() Errors {
 			v.errf(p+".name", "channel name %q is used twice", ch.Name)
 		}
 		channelNames[ch.Name] = true
-		// Settings of each channel type are checked by that type's row
-		// in notify's channel table (notify.CheckChannels).
+		// A channel's variables hold send-only secrets, whatever its
+		// type: read-only commands run without them (RequireSecrets).
+		// The settings each type needs are checked by that type's row in
+		// notify's channel table (notify.CheckChannels).
+		v.secret(p+".url_env", ch.URLEnv, ch.URL, "the "+ch.Type+" URL")
+		v.secret(p+".secret_env", ch.SecretEnv, ch.Secret, "the webhook signing key")
 	}
 	if len(c.Businesses) == 0 {
 		v.errf("businesses", "no businesses configured; add at least one under `businesses:` (see `earshot init`)")
@@ -316,6 +317,9 @@ func (c *Config) validate() Errors {
 		}
 		if _, err := time.LoadLocation(b.TimeZone); err != nil {
 			v.errf(p+".time_zone", "unknown time zone %q; use an IANA name such as Europe/London or America/New_York", b.TimeZone)
+		}
+		if !slices.Contains(Locales, b.Locale) {
+			v.errf(p+".locale", "unknown locale %q; use one of %s", b.Locale, strings.Join(Locales, ", "))
 		}
 		for j, d := range b.Hours.Days {
 			if !slices.Contains(weekdays, strings.ToLower(d)) {

@@ -100,9 +100,13 @@ type Digest struct {
 	Praise         []IssueFigures
 
 	Response Response
-	Worst    []Quote
-	Best     []Quote
-	Health   []SourceHealth
+	// Signal is how well the complaint flag served the business this
+	// week: tasks staff corrected, mentions not about it, mentions
+	// waiting for someone who reads their language.
+	Signal store.DigestSignal
+	Worst  []Quote
+	Best   []Quote
+	Health []SourceHealth
 	// Runs counts every scrape of the week, failed or not: zero means
 	// nothing watched the sources.
 	Runs int64
@@ -307,6 +311,9 @@ func Build(ctx context.Context, st Reader, biz models.Business, week Week, opts 
 			notYetDue = ahead.Due - ahead.AnsweredOnTime
 		}
 		if prevTS, err = st.DigestTaskStats(gctx, biz.ID, prevStart, start); err != nil {
+			return err
+		}
+		if d.Signal, err = st.DigestSignalStats(gctx, biz.ID, start, end); err != nil {
 			return err
 		}
 		if overdue, overdueTotal, err = st.DigestOverdueTasks(gctx, biz.ID, opts.Now, opts.MaxOverdue); err != nil {

@@ -46,6 +46,7 @@ type htmlView struct {
 	ReplyTime   string
 	OnTime      string
 	FollowUps   string
+	Signal      string
 	Charts      []chartView
 	Worst, Best []quoteView
 	Overdue     []overdueView
@@ -121,6 +122,7 @@ func (d *Digest) renderHTML(cs []chart, src func(chart) template.URL) (string, e
 		ReplyTime:  replyTimePhrase(d.Response),
 		OnTime:     onTimePhrase(d.Response),
 		FollowUps:  followUpPhrase(d.Response),
+		Signal:     signalPhrase(d.Signal),
 		Generated:  d.GeneratedAt.In(d.Location).Format("Mon 2 Jan 2006 15:04 MST"),
 		Compared:   d.Start.Format("2 Jan 2006"),
 		CmdOverdue: cmdOverdue, CmdTasks: cmdTasks, CmdSources: cmdSources, IssuesWhere: issuesWhere,

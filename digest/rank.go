@@ -30,6 +30,9 @@ func rankings(limit int) []store.Ranker {
 	return []store.Ranker{&ranking{limit: limit, worst: true}, &ranking{limit: limit}}
 }
 
+// Limit is how many mentions r keeps.
+func (r *ranking) Limit() int { return r.limit }
+
 // Worst says which order r keeps.
 func (r *ranking) Worst() bool { return r.worst }
 

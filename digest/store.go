@@ -15,6 +15,7 @@ type Reader interface {
 	DigestSourceCounts(ctx context.Context, sourceIDs []int64, from, to time.Time) ([]store.DigestSourceCount, error)
 	DigestResolvedIssueCategories(ctx context.Context, businessID int64, from, before time.Time) ([]string, error)
 	DigestTaskStats(ctx context.Context, businessID int64, from, to time.Time) (store.DigestTaskCounts, error)
+	DigestSignalStats(ctx context.Context, businessID int64, from, to time.Time) (store.DigestSignal, error)
 	DigestOverdueTasks(ctx context.Context, businessID int64, asOf time.Time, limit int) ([]models.Task, int64, error)
 	DigestSourceRuns(ctx context.Context, businessID int64, from, to time.Time) ([]store.DigestRunStats, error)
 	DigestReplyTimes(ctx context.Context, businessID int64, from, to time.Time) ([]time.Duration, error)

@@ -122,6 +122,9 @@ func (d *Digest) textResponse(line lineFunc, section func(string)) {
 	line("Time to first reply:          %s", replyTimePhrase(r))
 	line("Answered before the deadline: %s", onTimePhrase(r))
 	line("Follow-ups:                   %s", followUpPhrase(r))
+	if p := signalPhrase(d.Signal); p != "" {
+		line("Complaint signal:             %s", p)
+	}
 	if r.OverdueTotal == 0 {
 		line("Overdue now:                  none")
 		return

@@ -23,6 +23,7 @@ type Business struct {
 	Keywords    []string  `gorm:"serializer:json" json:"keywords"`
 	Handles     []string  `gorm:"serializer:json" json:"handles"`
 	TimeZone    string    `json:"time_zone"`
+	Locale      string    `gorm:"not null;default:en" json:"locale"` // language of owner-facing text: en, ja
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
 }
@@ -220,8 +221,11 @@ type Analysis struct {
 	ComplaintScore float64 `json:"complaint_score"`
 	// Severity runs from 0 (nothing to do) to 5 (health, safety, legal:
 	// answer within minutes, any hour).
-	Severity  int       `json:"severity"`
-	Language  string    `json:"language"`
+	Severity int    `json:"severity"`
+	Language string `json:"language"`
+	// Unrelated marks a social mention that is not about the business (no
+	// name, handle or keyword): stored and counted, never a task.
+	Unrelated bool      `gorm:"not null;default:false" json:"unrelated,omitempty"`
 	Reasons   []string  `gorm:"serializer:json" json:"reasons"`
 	Aspects   []Aspect  `gorm:"foreignKey:AnalysisID" json:"aspects"`
 	Analyzer  string    `json:"analyzer"`
@@ -282,6 +286,34 @@ type Aspect struct {
 // task carries the whole story of a complaint.
 const TaskApology = "apology"
 
+// TaskHumanRead is the kind of task a mention opens when earshot cannot
+// read its language but it names the business: someone who reads the
+// language decides whether it needs an answer, instead of it vanishing.
+const TaskHumanRead = "human_read"
+
+// Verdicts staff give on the complaint flag.
+const (
+	VerdictNotComplaint = "not_complaint"
+	VerdictComplaint    = "complaint"
+)
+
+// Correction is a staff member's verdict on the complaint flag of one
+// mention ("not a complaint" on a task, "this is a complaint" on a missed
+// mention). The alerts policy learns from a business's corrections, so
+// the same mistake is not repeated there.
+type Correction struct {
+	ID         int64  `gorm:"primaryKey" json:"id"`
+	BusinessID int64  `gorm:"index;not null" json:"business_id"`
+	MentionID  int64  `gorm:"index;not null" json:"mention_id"`
+	TaskID     *int64 `json:"task_id,omitempty"`
+	Verdict    string `gorm:"not null" json:"verdict"`
+	Actor      string `gorm:"not null" json:"actor"`
+	// Text is the mention's text when it was corrected: what later
+	// mentions are compared with.
+	Text      string    `json:"text"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
 // TaskState is where a task is in its lifecycle. Which event moves a
 // task from which state to which is the transition table in package
 // tasks; nothing else changes a task's state.
@@ -316,6 +348,10 @@ type Task struct {
 	Issue string `gorm:"not null;default:''" json:"issue,omitempty"`
 	// Channel is the policy channel the deadline came from: social or review.
 	Channel string `json:"channel"`
+	// Language is the language the mention is written in, as detected
+	// ("ja", "de"); set when it is not English, so the inbox and the
+	// digest can say who should read it.
+	Language string `gorm:"not null;default:''" json:"language,omitempty"`
 	// DueAt is the deadline for answering the customer. It never moves to
 	// the follow-up date, so the digest can tell whether the reply came
 	// in time.
@@ -344,8 +380,52 @@ type Task struct {
 	AckedAt    *time.Time `json:"acked_at,omitempty"`
 	RepliedAt  *time.Time `json:"replied_at,omitempty"`
 	ResolvedAt *time.Time `json:"resolved_at,omitempty"`
-	CreatedAt  time.Time  `json:"created_at"`
-	UpdatedAt  time.Time  `json:"updated_at"`
+	// AuthorKey and SourceKind copy the author and source kind of the
+	// task's mention, so a repeat complaint finds the author's task in one
+	// index lookup however common the name.
+	AuthorKey  string    `gorm:"not null;default:''" json:"-"`
+	SourceKind string    `gorm:"not null;default:''" json:"-"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+// IncidentGroup is the running state of a burst of complaints about one
+// issue of one business: each complaint updates this one row instead of
+// re-reading the burst's tasks. Items are the tasks the incident alert
+// lists, the first MaxListed of them.
+type IncidentGroup struct {
+	ID           int64  `gorm:"primaryKey"`
+	BusinessID   int64  `gorm:"not null"`
+	Issue        string `gorm:"not null"`
+	LeaderTaskID *int64
+	StartedAt    time.Time `gorm:"not null"`
+	LastAt       time.Time `gorm:"not null"`
+	Complaints   int       `gorm:"not null"`
+	// Items is a JSON list of IncidentItem.
+	Items     string `gorm:"not null"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// IncidentItem is one task as an incident alert lists it.
+type IncidentItem struct {
+	TaskID  int64     `json:"task_id"`
+	Heading string    `json:"heading"`
+	Quote   string    `json:"quote"`
+	Link    string    `json:"link"`
+	DueAt   time.Time `json:"due_at"`
+}
+
+// SkippedMention records a mention version whose analysis failed on its
+// own (its batch was split until it stood alone), set aside so that it
+// no longer blocks the mentions after it.
+type SkippedMention struct {
+	ID        int64 `gorm:"primaryKey"`
+	MentionID int64 `gorm:"not null"`
+	SourceID  int64 `gorm:"not null"`
+	Version   int   `gorm:"not null"`
+	Reason    string
+	SkippedAt time.Time `gorm:"not null"`
 }
 
 // TaskEvent records who did what to a task and when.

@@ -47,13 +47,6 @@ channels:
     type: slack
 businesses: [{name: a}]
 `, nil, []string{"needs url_env"}},
-		{"webhook variable not set", `
-channels:
-  - name: hook
-    type: webhook
-    url_env: HOOK_URL
-businesses: [{name: a}]
-`, nil, []string{"bad.yaml:5", "HOOK_URL", "is not set"}},
 		{"valid", `
 channels:
   - name: hook

@@ -46,6 +46,7 @@ const (
 	KindSourceBroken NotificationKind = "source_broken" // a source keeps failing
 	KindLimit        NotificationKind = "limit"         // per-recipient hourly limit reached
 	KindDigest       NotificationKind = "digest"        // the weekly digest
+	KindImport       NotificationKind = "import"        // one summary of a first import or backfill
 )
 
 // Notifier delivers one notification through one channel. retryable

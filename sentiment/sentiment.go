@@ -483,3 +483,11 @@ type MentionAnalyzer struct{ A *Analyzer }
 func (m MentionAnalyzer) Analyze(ctx context.Context, mention models.Mention, domain string) models.Analysis {
 	return m.A.Analyze(ctx, InputFromMention(mention, domain))
 }
+
+// AnalyzeIn judges one stored mention of a business whose locale is known
+// ("ja"): the locale settles text the detector cannot place on its own.
+func (m MentionAnalyzer) AnalyzeIn(ctx context.Context, mention models.Mention, domain, locale string) models.Analysis {
+	in := InputFromMention(mention, domain)
+	in.Locale = locale
+	return m.A.Analyze(ctx, in)
+}

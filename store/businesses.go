@@ -14,11 +14,12 @@ import (
 // source removed from the config is kept (its mentions stay linked) but no
 // longer scheduled.
 func (s *Store) SyncBusiness(ctx context.Context, b models.Business, users []models.User, sources []models.Source) (models.Business, []models.Source, error) {
+	s.memo.reset()
 	var out []models.Source
 	err := s.Tx(ctx, func(tx *Store) error {
 		if err := tx.q(ctx).Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "name"}},
-			DoUpdates: clause.AssignmentColumns([]string{"display_name", "domain", "keywords", "handles", "time_zone", "updated_at"}),
+			DoUpdates: clause.AssignmentColumns([]string{"display_name", "domain", "keywords", "handles", "time_zone", "locale", "updated_at"}),
 		}).Create(&b).Error; err != nil {
 			return fmt.Errorf("store: save business %s: %w", b.Name, err)
 		}
@@ -55,10 +56,14 @@ func (s *Store) SyncBusiness(ctx context.Context, b models.Business, users []mod
 
 // Business loads a business by ID.
 func (s *Store) Business(ctx context.Context, id int64) (models.Business, error) {
+	if b, ok := s.memo.business(id); ok {
+		return b, nil
+	}
 	var b models.Business
 	if err := s.q(ctx).First(&b, id).Error; err != nil {
 		return b, fmt.Errorf("store: business %d: %w", id, notFound(err))
 	}
+	s.memo.putBusiness(b)
 	return b, nil
 }
 
@@ -82,9 +87,13 @@ func (s *Store) Businesses(ctx context.Context) ([]models.Business, error) {
 
 // Users lists the people of a business.
 func (s *Store) Users(ctx context.Context, businessID int64) ([]models.User, error) {
+	if us, ok := s.memo.userList(businessID); ok {
+		return us, nil
+	}
 	var out []models.User
 	if err := s.q(ctx).Where("business_id = ?", businessID).Order("id").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("store: list users of business %d: %w", businessID, err)
 	}
+	s.memo.putUsers(businessID, out)
 	return out, nil
 }

@@ -25,6 +25,8 @@ var (
 	ErrDiskFull = errors.New("disk full")
 	// ErrReadOnly means a test write to the database failed.
 	ErrReadOnly = errors.New("database does not accept writes")
+	// ErrBadCursor means a page cursor was not one a list handed out.
+	ErrBadCursor = errors.New("invalid page cursor")
 )
 
 // Sentinels of accounts, tokens and one-tap links.

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"reflect"
 	"strconv"
 	"time"
 
@@ -60,8 +61,20 @@ type SaveResult struct {
 // characters go too: they only ever serve to disguise text in the inbox,
 // alert subjects and terminals.
 func cleanMention(m *models.Mention) {
-	for _, p := range []*string{&m.SourceKind, &m.ExternalID, &m.URL, &m.Author, &m.Title, &m.Text, &m.Language, &m.Reply} {
-		*p = textclean.Store(*p)
+	// Every string field, found by reflection, so a field added to the
+	// model later (PlatformID, AuthorHandle came after this rule) cannot
+	// slip past the one boundary and block a source on PostgreSQL.
+	v := reflect.ValueOf(m).Elem()
+	for i := range v.NumField() {
+		f := v.Field(i)
+		switch {
+		case f.Kind() == reflect.String && f.CanSet():
+			f.SetString(textclean.Store(f.String()))
+		case f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String && f.CanSet():
+			for j := range f.Len() {
+				f.Index(j).SetString(textclean.Store(f.Index(j).String()))
+			}
+		}
 	}
 }
 
@@ -144,6 +157,9 @@ func (s *Store) SaveMentions(ctx context.Context, src models.Source, ms []models
 			if r.Error != nil {
 				return fmt.Errorf("store: insert %d mentions of source %s: %w", len(chunk), src.Name, r.Error)
 			}
+			if err := tx.upsertMentionRollups(ctx, chunk); err != nil {
+				return err
+			}
 			res.New += int(r.RowsAffected)
 			res.Unchanged += len(chunk) - int(r.RowsAffected)
 			for _, m := range chunk {
@@ -153,6 +169,8 @@ func (s *Store) SaveMentions(ctx context.Context, src models.Source, ms []models
 			}
 		}
 		if res.New > 0 {
+			s.memo.reset()
+			tx.memo.reset()
 			if err := tx.q(ctx).Model(&models.Source{}).Where("id = ?", src.ID).
 				Update("total_mentions", gormExpr("total_mentions + ?", res.New)).Error; err != nil {
 				return fmt.Errorf("store: count mentions of source %s: %w", src.Name, err)
@@ -266,6 +284,15 @@ func (s *Store) updateMention(ctx context.Context, old, m models.Mention, now ti
 	if r.Error != nil {
 		return false, fmt.Errorf("store: update mention %s: %w", old.ExternalID, r.Error)
 	}
+	if r.RowsAffected > 0 && m.ContentHash != old.ContentHash && !old.PostedAt.IsZero() {
+		// The rating counts in the digest's rollups as edited.
+		d := &rollupDelta{}
+		d.addRating(old.Rating, -1)
+		d.addRating(m.Rating, 1)
+		if err := s.applyRollups(ctx, map[rollupKey]*rollupDelta{{old.BusinessID, old.SourceID, hourOf(old.PostedAt)}: d}, nil); err != nil {
+			return false, err
+		}
+	}
 	return r.RowsAffected > 0, nil
 }
 
@@ -359,9 +386,34 @@ func (s *Store) SaveAnalysis(ctx context.Context, a *models.Analysis) (bool, err
 			return false, fmt.Errorf("store: save aspects of mention %d: %w", a.MentionID, err)
 		}
 	}
-	if err := s.q(ctx).Model(&models.Mention{}).Where("id = ? AND analyzed_version < ?", a.MentionID, a.MentionVersion).
-		Update("analyzed_version", a.MentionVersion).Error; err != nil {
-		return false, fmt.Errorf("store: mark mention %d analyzed: %w", a.MentionID, err)
+	mr, err := s.mentionRollupRow(ctx, a.MentionID)
+	if err != nil {
+		return false, err
+	}
+	// The mention's current sentiment is copied for the digest's quotes.
+	r = s.q(ctx).Exec("UPDATE mentions SET analyzed_version = ?, compound = ? WHERE id = ? AND analyzed_version < ?",
+		a.MentionVersion, a.Compound, a.MentionID, a.MentionVersion)
+	if r.Error != nil {
+		return false, fmt.Errorf("store: mark mention %d analyzed: %w", a.MentionID, r.Error)
+	}
+	if r.RowsAffected > 0 && !mr.PostedAt.IsZero() {
+		// This analysis replaces the current one in the digest's rollups.
+		rows := map[rollupKey]*rollupDelta{}
+		aspects := map[aspectKey]int64{}
+		if err := s.retractAnalysis(ctx, mr, rows, aspects); err != nil {
+			return false, err
+		}
+		k := rollupKey{mr.BusinessID, mr.SourceID, hourOf(mr.PostedAt)}
+		if rows[k] == nil {
+			rows[k] = &rollupDelta{}
+		}
+		rows[k].addAnalysis(a, 1)
+		for g := range aspectGroups(a) {
+			aspects[aspectKey{mr.BusinessID, k.hour, g[0], g[1], g[2]}]++
+		}
+		if err := s.applyRollups(ctx, rows, aspects); err != nil {
+			return false, err
+		}
 	}
 	return true, nil
 }

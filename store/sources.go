@@ -22,10 +22,14 @@ func (s *Store) Sources(ctx context.Context) ([]models.Source, error) {
 
 // Source loads one source.
 func (s *Store) Source(ctx context.Context, id int64) (models.Source, error) {
+	if src, ok := s.memo.source(id); ok {
+		return src, nil
+	}
 	var src models.Source
 	if err := s.q(ctx).First(&src, id).Error; err != nil {
 		return src, fmt.Errorf("store: source %d: %w", id, notFound(err))
 	}
+	s.memo.putSource(src)
 	return src, nil
 }
 
@@ -35,6 +39,7 @@ func (s *Store) Source(ctx context.Context, id int64) (models.Source, error) {
 // ConsecutiveFailures and BrokenAlertedAt tell the caller whether the
 // owner must now hear that the source is broken.
 func (s *Store) RecordRun(ctx context.Context, run models.SourceRun, cursor string) (models.Source, error) {
+	s.memo.reset()
 	var src models.Source
 	err := s.Tx(ctx, func(tx *Store) error {
 		run.ID = 0
@@ -75,6 +80,7 @@ func (s *Store) RecordRun(ctx context.Context, run models.SourceRun, cursor stri
 // MarkSourceBrokenAlerted records that the owner was told a source is
 // broken, so the alert is sent once per outage.
 func (s *Store) MarkSourceBrokenAlerted(ctx context.Context, sourceID int64) error {
+	s.memo.reset()
 	if err := s.q(ctx).Model(&models.Source{}).Where("id = ?", sourceID).Update("broken_alerted_at", s.Now()).Error; err != nil {
 		return fmt.Errorf("store: mark source %d broken-alerted: %w", sourceID, err)
 	}

@@ -20,8 +20,11 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
+	"sync/atomic"
 	"time"
 
+	"github.com/earshot/earshot/models"
 	"github.com/jonboulle/clockwork"
 	"github.com/ncruces/go-sqlite3"
 	"github.com/ncruces/go-sqlite3/gormlite"
@@ -61,6 +64,10 @@ type Store struct {
 	// file is the identity of the SQLite file at open (nil on
 	// PostgreSQL), so a deleted or replaced file is noticed.
 	file *fileIdentity
+	// memo remembers, for one transaction only, the businesses, sources
+	// and users it read: the alerter asks for the same few on every
+	// complaint of a batch. Nil outside a transaction.
+	memo *txMemo
 }
 
 // pgIdleConns is how many PostgreSQL connections a replica keeps open
@@ -88,11 +95,14 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		}),
 		NowFunc:                func() time.Time { return clock.Now().UTC() },
 		SkipDefaultTransaction: true,
-		PrepareStmt:            true,
-		// Bounded: IN lists of varying length would otherwise grow the
-		// statement cache without limit.
-		PrepareStmtMaxSize: 512,
-		TranslateError:     true,
+		// No prepared-statement cache: inside a transaction gorm's cache
+		// hands each query a transaction-bound statement that lives until
+		// commit, so a batch of 200 analyses held thousands of statements
+		// (and SQLite's memory) at once. Unprepared statements are
+		// finalised as soon as they ran; the parse they cost is a few
+		// microseconds.
+		PrepareStmt:    false,
+		TranslateError: true,
 	}
 	var (
 		dial gorm.Dialector
@@ -115,7 +125,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 			// time order, and latencies keep sub-second precision.
 			"?_txlock=immediate&_timefmt=" + url.QueryEscape(string(sqlite3.TimeFormat4)) +
 			"&_pragma=busy_timeout(10000)&_pragma=journal_mode(wal)" +
-			"&_pragma=synchronous(normal)&_pragma=foreign_keys(on)"
+			"&_pragma=synchronous(normal)&_pragma=foreign_keys(on)&_pragma=temp_store(memory)"
 		dial = gormlite.Open(dsn)
 		what = "SQLite file " + o.Path
 	case "postgres":
@@ -265,7 +275,7 @@ func (s *Store) DB() (*sql.DB, error) { return s.db.DB() }
 // commits together or not at all.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	return s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
-		return fn(&Store{db: gtx, driver: s.driver, clock: s.clock, log: s.log, file: s.file})
+		return fn(&Store{db: gtx, driver: s.driver, clock: s.clock, log: s.log, file: s.file, memo: &txMemo{}})
 	})
 }
 
@@ -279,4 +289,90 @@ func notFound(err error) error {
 		return ErrNotFound
 	}
 	return err
+}
+
+// CountQueries counts every statement the store (and its transactions)
+// runs from now on, so tests and benchmarks can show that a cost stays
+// constant per item.
+func (s *Store) CountQueries() *atomic.Int64 {
+	n := new(atomic.Int64)
+	inc := func(*gorm.DB) { n.Add(1) }
+	cb := s.db.Callback()
+	name := fmt.Sprintf("earshot:count:%p", n)
+	_ = cb.Create().After("gorm:create").Register(name, inc)
+	_ = cb.Query().After("gorm:query").Register(name, inc)
+	_ = cb.Update().After("gorm:update").Register(name, inc)
+	_ = cb.Delete().After("gorm:delete").Register(name, inc)
+	_ = cb.Row().After("gorm:row").Register(name, inc)
+	_ = cb.Raw().After("gorm:raw").Register(name, inc)
+	return n
+}
+
+// txMemo is a transaction's memory of rows it read that the transaction
+// itself does not change (the writers of those rows reset it). Methods on
+// a nil *txMemo remember nothing.
+type txMemo struct {
+	businesses map[int64]models.Business
+	sources    map[int64]models.Source
+	users      map[int64][]models.User
+}
+
+func (m *txMemo) reset() {
+	if m != nil {
+		*m = txMemo{}
+	}
+}
+
+func (m *txMemo) business(id int64) (models.Business, bool) {
+	if m == nil {
+		return models.Business{}, false
+	}
+	b, ok := m.businesses[id]
+	return b, ok
+}
+
+func (m *txMemo) putBusiness(b models.Business) {
+	if m == nil {
+		return
+	}
+	if m.businesses == nil {
+		m.businesses = map[int64]models.Business{}
+	}
+	m.businesses[b.ID] = b
+}
+
+func (m *txMemo) source(id int64) (models.Source, bool) {
+	if m == nil {
+		return models.Source{}, false
+	}
+	s, ok := m.sources[id]
+	return s, ok
+}
+
+func (m *txMemo) putSource(s models.Source) {
+	if m == nil {
+		return
+	}
+	if m.sources == nil {
+		m.sources = map[int64]models.Source{}
+	}
+	m.sources[s.ID] = s
+}
+
+func (m *txMemo) userList(businessID int64) ([]models.User, bool) {
+	if m == nil {
+		return nil, false
+	}
+	us, ok := m.users[businessID]
+	return slices.Clone(us), ok
+}
+
+func (m *txMemo) putUsers(businessID int64, us []models.User) {
+	if m == nil {
+		return
+	}
+	if m.users == nil {
+		m.users = map[int64][]models.User{}
+	}
+	m.users[businessID] = slices.Clone(us)
 }

@@ -2,11 +2,15 @@ package store
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/earshot/earshot/models"
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -20,6 +24,15 @@ func (s *Store) CreateTask(ctx context.Context, t *models.Task) (bool, error) {
 	}
 	if t.OpenedAt.IsZero() {
 		t.OpenedAt = s.Now()
+	}
+	if t.AuthorKey == "" && t.SourceKind == "" && t.MentionID != 0 {
+		// The repeat-author lookup reads these from the task; callers
+		// that know the mention set them and save this read.
+		m, err := s.Mention(ctx, t.MentionID)
+		if err != nil {
+			return false, fmt.Errorf("store: create task %s: %w", t.DedupKey, err)
+		}
+		t.AuthorKey, t.SourceKind = m.Author, m.SourceKind
 	}
 	t.ID = 0
 	r := s.q(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(t)
@@ -108,6 +121,9 @@ func (s *Store) TaskEvents(ctx context.Context, taskID int64) ([]models.TaskEven
 // TaskFilter selects tasks; zero fields match everything.
 type TaskFilter struct {
 	BusinessID int64
+	// BusinessIDs, when not nil, keeps tasks of these businesses only
+	// (an empty, non-nil list keeps none).
+	BusinessIDs []int64
 	MentionID  int64
 	Kind       string
 	States     []models.TaskState
@@ -120,13 +136,22 @@ type TaskFilter struct {
 	OpenedSince time.Time
 	// IncidentID keeps the tasks of one incident.
 	IncidentID int64
-	Limit      int
+	// OverdueAt keeps tasks whose reply deadline passed before this
+	// time, and follow-ups due.
+	OverdueAt time.Time
+	Limit     int
 }
 
-// Tasks lists tasks by when they need attention next, soonest first: the
-// follow-up date once replied, else the reply deadline.
-func (s *Store) Tasks(ctx context.Context, f TaskFilter) ([]models.Task, error) {
+// taskQuery applies a filter.
+func (s *Store) taskQuery(ctx context.Context, f TaskFilter) *gorm.DB {
 	q := s.q(ctx).Model(&models.Task{})
+	if f.BusinessIDs != nil {
+		if len(f.BusinessIDs) == 0 {
+			q = q.Where("1 = 0")
+		} else {
+			q = q.Where("business_id IN ?", f.BusinessIDs)
+		}
+	}
 	if f.BusinessID != 0 {
 		q = q.Where("business_id = ?", f.BusinessID)
 	}
@@ -154,14 +179,117 @@ func (s *Store) Tasks(ctx context.Context, f TaskFilter) ([]models.Task, error) 
 	if f.IncidentID != 0 {
 		q = q.Where("incident_id = ?", f.IncidentID)
 	}
+	if !f.OverdueAt.IsZero() {
+		q = q.Where("(state = ? OR due_at < ?)", models.TaskFollowUpDue, f.OverdueAt.UTC())
+	}
+	return q
+}
+
+// taskOrder is the order of every task list: when the task needs
+// attention next (the follow-up date once replied, else the reply
+// deadline), then ID. The same expression is indexed (idx_tasks_next and
+// its per-state and per-business forms), so a page is an index range.
+const taskOrder = "COALESCE(follow_up_at, due_at), id"
+
+// Tasks lists tasks by when they need attention next, soonest first: the
+// follow-up date once replied, else the reply deadline. Lists shown to
+// people use TaskPage; this is for the policy's bounded reads.
+func (s *Store) Tasks(ctx context.Context, f TaskFilter) ([]models.Task, error) {
+	q := s.taskQuery(ctx, f)
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit)
 	}
 	var out []models.Task
-	if err := q.Order("COALESCE(follow_up_at, due_at), id").Find(&out).Error; err != nil {
+	if err := q.Order(taskOrder).Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("store: list tasks: %w", err)
 	}
 	return out, nil
+}
+
+// TaskCursor is where a page of tasks ended: the next-attention time and
+// ID of its last task. The zero cursor is the start of the list.
+type TaskCursor struct {
+	NextAt time.Time
+	ID     int64
+}
+
+// IsZero reports the start of the list.
+func (c TaskCursor) IsZero() bool { return c.ID == 0 }
+
+// String is the cursor as an opaque token for a URL or a flag.
+func (c TaskCursor) String() string {
+	if c.IsZero() {
+		return ""
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(c.NextAt.UTC().Format(time.RFC3339Nano) + "|" + strconv.FormatInt(c.ID, 10)))
+}
+
+// ParseTaskCursor reads a token made by TaskCursor.String ("" is the
+// start).
+func ParseTaskCursor(tok string) (TaskCursor, error) {
+	if tok == "" {
+		return TaskCursor{}, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(tok)
+	if err != nil {
+		return TaskCursor{}, fmt.Errorf("store: %w: cursor %q", ErrBadCursor, tok)
+	}
+	at, id, ok := strings.Cut(string(raw), "|")
+	t, terr := time.Parse(time.RFC3339Nano, at)
+	n, nerr := strconv.ParseInt(id, 10, 64)
+	if !ok || terr != nil || nerr != nil || n <= 0 {
+		return TaskCursor{}, fmt.Errorf("store: %w: cursor %q", ErrBadCursor, tok)
+	}
+	return TaskCursor{NextAt: t, ID: n}, nil
+}
+
+// CursorOf is the cursor just after task t.
+func CursorOf(t models.Task) TaskCursor {
+	next := t.DueAt
+	if t.FollowUpAt != nil {
+		next = *t.FollowUpAt
+	}
+	return TaskCursor{NextAt: next, ID: t.ID}
+}
+
+// TaskPage lists up to limit tasks matching f that come after cursor in
+// the order of Tasks (keyset paging: the cost of a page does not depend
+// on how many came before it). next is the cursor of the following page,
+// zero at the end of the list.
+func (s *Store) TaskPage(ctx context.Context, f TaskFilter, after TaskCursor, limit int) (page []models.Task, next TaskCursor, err error) {
+	if limit <= 0 {
+		return nil, TaskCursor{}, fmt.Errorf("store: list tasks: page limit %d: must be positive", limit)
+	}
+	q := s.taskQuery(ctx, f)
+	if !after.IsZero() {
+		at := after.NextAt.UTC()
+		q = q.Where("(COALESCE(follow_up_at, due_at) > ? OR (COALESCE(follow_up_at, due_at) = ? AND id > ?))", at, at, after.ID)
+	}
+	// One more than asked says whether there is a next page.
+	if err := q.Order(taskOrder).Limit(limit + 1).Find(&page).Error; err != nil {
+		return nil, TaskCursor{}, fmt.Errorf("store: list tasks: %w", err)
+	}
+	if len(page) > limit {
+		page = page[:limit]
+		next = CursorOf(page[limit-1])
+	}
+	return page, next, nil
+}
+
+// CountTaskFilter counts the tasks matching f in the database (COUNT),
+// loading none. With upTo > 0 it stops counting there: the answer is
+// min(count, upTo), so a headline count costs the same at 10,000 tasks
+// and at a million.
+func (s *Store) CountTaskFilter(ctx context.Context, f TaskFilter, upTo int64) (int64, error) {
+	var n int64
+	q := s.taskQuery(ctx, f)
+	if upTo > 0 {
+		q = s.q(ctx).Table("(?) AS capped", q.Select("1").Limit(int(upTo)))
+	}
+	if err := q.Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("store: count tasks: %w", err)
+	}
+	return n, nil
 }
 
 // SetIncident groups tasks into the incident led by incidentID.
@@ -179,13 +307,13 @@ func (s *Store) SetIncident(ctx context.Context, incidentID int64, taskIDs []int
 // LatestTaskByAuthor returns the newest task of a kind opened for any
 // mention by one author on one source kind of a business, so a repeat
 // complaint can reopen the earlier task. It reports false when there is
-// none.
+// none. It reads one entry of idx_tasks_author (the task keeps its
+// mention's author), so a name shared by thousands ("Amazon Customer")
+// costs what a unique one does.
 func (s *Store) LatestTaskByAuthor(ctx context.Context, businessID int64, sourceKind, author, kind string) (models.Task, bool, error) {
 	var ts []models.Task
-	err := s.q(ctx).Model(&models.Task{}).Select("tasks.*").
-		Joins("JOIN mentions ON mentions.id = tasks.mention_id").
-		Where("mentions.business_id = ? AND mentions.source_kind = ? AND mentions.author = ? AND tasks.kind = ?", businessID, sourceKind, author, kind).
-		Order("tasks.id DESC").Limit(1).Find(&ts).Error
+	err := s.q(ctx).Where("business_id = ? AND source_kind = ? AND author_key = ? AND kind = ?", businessID, sourceKind, author, kind).
+		Order("id DESC").Limit(1).Find(&ts).Error
 	if err != nil {
 		return models.Task{}, false, fmt.Errorf("store: tasks of author on %s: %w", sourceKind, err)
 	}

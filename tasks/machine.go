@@ -45,6 +45,13 @@ const (
 	EventRaise    Event = "raised"        // a worse complaint while still open
 	EventRepeat   Event = "repeat"        // the same complaint again while open
 	EventEscalate Event = "escalated"     // a reminder step went out
+	// EventNotComplaint closes a task staff say the model got wrong: the
+	// mention is not a complaint (the correction is stored and learned
+	// from).
+	EventNotComplaint Event = "not_complaint"
+	// EventConfirmComplaint: someone who read a "needs a human read"
+	// mention says it is a complaint; the task becomes an apology task.
+	EventConfirmComplaint Event = "complaint"
 )
 
 // transition is one row of the table: ev moves a task in one of from to
@@ -72,6 +79,8 @@ var table = []transition{
 	{EventRaise, []TaskState{Open, Acknowledged}, ""},
 	{EventRepeat, []TaskState{Open, Acknowledged}, ""},
 	{EventEscalate, []TaskState{Open, Acknowledged}, ""},
+	{EventNotComplaint, Active, Resolved},
+	{EventConfirmComplaint, []TaskState{Open, Acknowledged}, ""},
 }
 
 func row(ev Event) transition {
@@ -117,6 +126,10 @@ func verb(ev Event) string {
 		return "reopen"
 	case EventFollowUp:
 		return "follow up"
+	case EventNotComplaint:
+		return "mark not a complaint"
+	case EventConfirmComplaint:
+		return "mark a complaint"
 	}
 	return string(ev)
 }

@@ -33,6 +33,11 @@ func TestTransitions(t *testing.T) {
 		{Replied, EventRaise, ""},
 		{Acknowledged, EventEscalate, Acknowledged},
 		{Replied, EventEscalate, ""},
+		{Open, EventNotComplaint, Resolved},
+		{FollowUpDue, EventNotComplaint, Resolved},
+		{Resolved, EventNotComplaint, ""},
+		{Open, EventConfirmComplaint, Open},
+		{Replied, EventConfirmComplaint, ""},
 	}
 	for _, c := range cases {
 		t.Run(string(c.from)+"/"+string(c.ev), func(t *testing.T) {

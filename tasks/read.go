@@ -11,17 +11,47 @@ import (
 	"github.com/earshot/earshot/store"
 )
 
-// ListOptions selects tasks for `earshot tasks list`.
+// ListOptions selects tasks for `earshot tasks list`, the inbox and the
+// API.
 type ListOptions struct {
 	// Business limits the list to one business (config name).
 	Business string
+	// BusinessIDs, when not nil, limits the list to these businesses
+	// (the ones a signed-in user may see); empty means none.
+	BusinessIDs []int64
 	Assignee string
 	// Overdue keeps tasks past their deadline (and follow-ups due).
 	Overdue bool
 	// All includes resolved tasks; by default only tasks needing work.
-	All   bool
+	All bool
+	// Limit is the page size (DefaultPageSize when 0, at most
+	// MaxPageSize).
 	Limit int
+	// Cursor is Page.Next of the previous page; empty for the first.
+	Cursor string
 }
+
+// Page sizes of task lists.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 500
+)
+
+// Page is one page of a task list.
+type Page struct {
+	Tasks []TaskView
+	// Next is the cursor of the next page (ListOptions.Cursor), empty on
+	// the last page.
+	Next string
+	// Total counts every task of the list (all pages), by COUNT in the
+	// database, up to CountCap; More says the list has more than that.
+	Total int64
+	More  bool
+}
+
+// CountCap is where list counts stop counting ("10000+"): beyond it an
+// exact figure would cost a scan of every task for a headline.
+const CountCap = 10_000
 
 // TaskView is a task with what staff need to see in a list.
 type TaskView struct {
@@ -39,57 +69,118 @@ type TaskView struct {
 	Overdue bool
 }
 
-// ListTasks returns tasks soonest deadline first, with the time left or
-// overdue in words as of now.
-func (s *Service) List(ctx context.Context, now time.Time, o ListOptions) ([]TaskView, error) {
+// Page returns one page of tasks, soonest deadline first, with the time
+// left or overdue in words as of now, the cursor of the next page and
+// the list's total. Filtering, ordering and paging happen in SQL (a
+// keyset range of idx_tasks_next), so a page costs the same at 100 tasks
+// and at 100,000: its own tasks, their mentions in one query, one COUNT.
+func (s *Service) Page(ctx context.Context, now time.Time, o ListOptions) (Page, error) {
 	st := s.st
-	f := store.TaskFilter{Assignee: o.Assignee, Limit: o.Limit}
-	if !o.All {
-		f.States = Active
-	}
-	if o.Business != "" {
-		b, err := st.BusinessByName(ctx, o.Business)
-		if err != nil {
-			return nil, fmt.Errorf("tasks: list tasks: %w", err)
-		}
-		f.BusinessID = b.ID
-	}
-	if o.Overdue {
-		f.States = unanswered
-		f.Limit = 0
-	}
-	ts, err := st.Tasks(ctx, f)
+	f, err := s.filter(ctx, now, o)
 	if err != nil {
-		return nil, fmt.Errorf("tasks: list tasks: %w", err)
+		return Page{}, err
 	}
+	limit := o.Limit
+	if limit <= 0 {
+		limit = DefaultPageSize
+	}
+	limit = min(limit, MaxPageSize)
+	after, err := store.ParseTaskCursor(o.Cursor)
+	if err != nil {
+		return Page{}, fmt.Errorf("tasks: list tasks: %w", err)
+	}
+	ts, next, err := st.TaskPage(ctx, f, after, limit)
+	if err != nil {
+		return Page{}, fmt.Errorf("tasks: list tasks: %w", err)
+	}
+	total, err := st.CountTaskFilter(ctx, f, CountCap+1)
+	if err != nil {
+		return Page{}, fmt.Errorf("tasks: list tasks: %w", err)
+	}
+	more := total > CountCap
+	total = min(total, CountCap)
 	ids := make([]int64, len(ts))
 	for i, t := range ts {
 		ids[i] = t.MentionID
 	}
 	mentions, err := st.Mentions(ctx, ids)
 	if err != nil {
-		return nil, fmt.Errorf("tasks: list tasks: %w", err)
+		return Page{}, fmt.Errorf("tasks: list tasks: %w", err)
 	}
 	names := map[int64]string{}
-	var out []TaskView
+	out := Page{Tasks: make([]TaskView, 0, len(ts)), Next: next.String(), Total: total, More: more}
 	for _, t := range ts {
 		m, ok := mentions[t.MentionID]
 		if !ok {
-			return nil, fmt.Errorf("tasks: task %d: mention %d: %w", t.ID, t.MentionID, store.ErrNotFound)
+			return Page{}, fmt.Errorf("tasks: task %d: mention %d: %w", t.ID, t.MentionID, store.ErrNotFound)
 		}
 		v, err := view(ctx, st, t, m, now, names)
 		if err != nil {
-			return nil, err
+			return Page{}, err
 		}
-		if o.Overdue && !v.Overdue {
-			continue
-		}
-		out = append(out, v)
-		if o.Limit > 0 && len(out) == o.Limit {
-			break
-		}
+		out.Tasks = append(out.Tasks, v)
 	}
 	return out, nil
+}
+
+// filter is the store filter of a list.
+func (s *Service) filter(ctx context.Context, now time.Time, o ListOptions) (store.TaskFilter, error) {
+	f := store.TaskFilter{Assignee: o.Assignee, BusinessIDs: o.BusinessIDs}
+	if !o.All {
+		f.States = Active
+	}
+	if o.Business != "" {
+		b, err := s.st.BusinessByName(ctx, o.Business)
+		if err != nil {
+			return f, fmt.Errorf("tasks: list tasks: %w", err)
+		}
+		f.BusinessID = b.ID
+	}
+	if o.Overdue {
+		f.States = unanswered
+		f.OverdueAt = now
+	}
+	return f, nil
+}
+
+// Counts are the headline figures of a list.
+type Counts struct {
+	// Open counts the list's tasks not resolved; Overdue those past their
+	// deadline or with a follow-up due; each at most CountCap, with
+	// OpenMore and OverdueMore saying there are more.
+	Open, Overdue         int64
+	OpenMore, OverdueMore bool
+}
+
+// Count counts a list's open and overdue tasks over all its pages, by
+// COUNT in the database.
+func (s *Service) Count(ctx context.Context, now time.Time, o ListOptions) (Counts, error) {
+	f, err := s.filter(ctx, now, o)
+	if err != nil {
+		return Counts{}, err
+	}
+	var c Counts
+	open := f
+	if len(open.States) == 0 {
+		open.States = Active
+	}
+	if c.Open, err = s.st.CountTaskFilter(ctx, open, CountCap+1); err != nil {
+		return Counts{}, fmt.Errorf("tasks: count tasks: %w", err)
+	}
+	c.OpenMore, c.Open = c.Open > CountCap, min(c.Open, CountCap)
+	late := f
+	late.States, late.OverdueAt = unanswered, now
+	if c.Overdue, err = s.st.CountTaskFilter(ctx, late, CountCap+1); err != nil {
+		return Counts{}, fmt.Errorf("tasks: count tasks: %w", err)
+	}
+	c.OverdueMore, c.Overdue = c.Overdue > CountCap, min(c.Overdue, CountCap)
+	return c, nil
+}
+
+// List returns the first page of tasks (see Page).
+func (s *Service) List(ctx context.Context, now time.Time, o ListOptions) ([]TaskView, error) {
+	p, err := s.Page(ctx, now, o)
+	return p.Tasks, err
 }
 
 // overdue says whether a task needs attention it has not had in time.

@@ -107,6 +107,55 @@ func (s *Service) Resolve(ctx context.Context, id int64, actor, note string) (mo
 	})
 }
 
+// NotComplaint closes a task staff say is not a complaint, and stores
+// the correction with who said it, so the business's later mentions like
+// this one open no task.
+func (s *Service) NotComplaint(ctx context.Context, id int64, actor, note string) (models.Task, error) {
+	return s.change(ctx, id, EventNotComplaint, actor, func(tx *store.Store, t *models.Task, now time.Time) ([]string, string, error) {
+		m, err := tx.Mention(ctx, t.MentionID)
+		if err != nil {
+			return nil, "", fmt.Errorf("tasks: not a complaint, task %d: %w", id, err)
+		}
+		c := models.Correction{BusinessID: t.BusinessID, MentionID: m.ID, TaskID: &t.ID, Verdict: models.VerdictNotComplaint,
+			Actor: actor, Text: strings.TrimSpace(m.Title + " " + m.Text), CreatedAt: now}
+		if err := tx.AddCorrection(ctx, &c); err != nil {
+			return nil, "", err
+		}
+		t.ResolvedAt = &now
+		why := "closed: not a complaint (corrected by " + OrNobody(actor) + ")"
+		if note = strings.TrimSpace(note); note != "" {
+			why += "; " + note
+		}
+		return []string{"resolved_at"}, why, nil
+	})
+}
+
+// ConfirmComplaint records that a "needs a human read" task's mention is
+// a complaint (someone read it): the task becomes an apology task, and
+// the correction is stored with who said it, so similar mentions of the
+// business are flagged.
+func (s *Service) ConfirmComplaint(ctx context.Context, id int64, actor string) (models.Task, error) {
+	return s.change(ctx, id, EventConfirmComplaint, actor, func(tx *store.Store, t *models.Task, now time.Time) ([]string, string, error) {
+		if t.Kind != models.TaskHumanRead {
+			return nil, "", fmt.Errorf("tasks: task %d is already an %s task: %w", id, t.Kind, ErrBadTransition)
+		}
+		m, err := tx.Mention(ctx, t.MentionID)
+		if err != nil {
+			return nil, "", fmt.Errorf("tasks: complaint, task %d: %w", id, err)
+		}
+		c := models.Correction{BusinessID: t.BusinessID, MentionID: m.ID, TaskID: &t.ID, Verdict: models.VerdictComplaint,
+			Actor: actor, Text: strings.TrimSpace(m.Title + " " + m.Text), CreatedAt: now}
+		if err := tx.AddCorrection(ctx, &c); err != nil {
+			return nil, "", err
+		}
+		t.Kind = models.TaskApology
+		if t.Severity < 1 {
+			t.Severity = 1
+		}
+		return []string{"kind", "severity"}, "read by " + OrNobody(actor) + ": a complaint; now an apology task", nil
+	})
+}
+
 // Assign gives a task to a user of its business.
 func (s *Service) Assign(ctx context.Context, id int64, user, actor string) (models.Task, error) {
 	return s.change(ctx, id, EventAssign, actor, func(tx *store.Store, t *models.Task, now time.Time) ([]string, string, error) {

@@ -11,10 +11,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/earshot/earshot/tasks"
 	"github.com/earshot/earshot/auth"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/store"
+	"github.com/earshot/earshot/tasks"
 )
 
 // OpenAPI is the API's description (web/openapi.yaml), served at

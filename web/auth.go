@@ -1,16 +1,15 @@
 package web
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"net/http"
 	"slices"
 
-	"github.com/earshot/earshot/tasks"
 	"github.com/earshot/earshot/auth"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/store"
+	"github.com/earshot/earshot/tasks"
 )
 
 // errHidden is what a request for another business's task gets: the same
@@ -43,39 +42,31 @@ func (s *server) visibleBusinesses(ctx context.Context, p auth.Principal) ([]mod
 	return slices.DeleteFunc(bs, func(b models.Business) bool { return !p.Sees(b.ID) }), nil
 }
 
-// visibleTasks is alerts.ListTasks limited to the businesses p may see:
-// one list for an account that sees everything, else one per business,
-// merged soonest deadline first. o.Business, when set, must be one of
-// them (else the list is empty).
-func (s *server) visibleTasks(ctx context.Context, p auth.Principal, o tasks.ListOptions) ([]tasks.TaskView, error) {
-	now := s.Clock.Now().UTC()
+// visible limits list options to the businesses p may see, in SQL, so
+// paging and counts stay right for staff of some businesses.
+func (s *server) visible(ctx context.Context, p auth.Principal, o tasks.ListOptions) (tasks.ListOptions, error) {
 	if p.EveryBusiness() {
-		return s.Tasks.List(ctx, now, o)
+		return o, nil
 	}
 	bs, err := s.visibleBusinesses(ctx, p)
 	if err != nil {
+		return o, err
+	}
+	o.BusinessIDs = []int64{}
+	for _, b := range bs {
+		o.BusinessIDs = append(o.BusinessIDs, b.ID)
+	}
+	return o, nil
+}
+
+// visibleTasks is the first page of tasks p may see.
+func (s *server) visibleTasks(ctx context.Context, p auth.Principal, o tasks.ListOptions) ([]tasks.TaskView, error) {
+	o, err := s.visible(ctx, p, o)
+	if err != nil {
 		return nil, err
 	}
-	var out []tasks.TaskView
-	for _, b := range bs {
-		if o.Business != "" && o.Business != b.Name {
-			continue
-		}
-		one := o
-		one.Business = b.Name
-		ts, err := s.Tasks.List(ctx, now, one)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ts...)
-	}
-	slices.SortStableFunc(out, func(a, b tasks.TaskView) int {
-		return cmp.Or(a.DueAt.Compare(b.DueAt), cmp.Compare(a.ID, b.ID))
-	})
-	if o.Limit > 0 && len(out) > o.Limit {
-		out = out[:o.Limit]
-	}
-	return out, nil
+	page, err := s.Tasks.Page(ctx, s.Clock.Now().UTC(), o)
+	return page.Tasks, err
 }
 
 // statusOf maps an authorization or lookup error to an HTTP status.

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/earshot/earshot/tasks"
 	"github.com/earshot/earshot/auth"
 	"github.com/earshot/earshot/onetap"
 	"github.com/earshot/earshot/store"
+	"github.com/earshot/earshot/tasks"
 )
 
 // oneTapPage is the page behind a one-tap link: a confirmation (GET), the

@@ -39,7 +39,8 @@ var templateFS embed.FS
 
 // Tasks is what the inbox shows and does to tasks; *tasks.Service is one.
 type Tasks interface {
-	List(ctx context.Context, now time.Time, o tasks.ListOptions) ([]tasks.TaskView, error)
+	Page(ctx context.Context, now time.Time, o tasks.ListOptions) (tasks.Page, error)
+	Count(ctx context.Context, now time.Time, o tasks.ListOptions) (tasks.Counts, error)
 	Show(ctx context.Context, now time.Time, id int64) (tasks.TaskDetail, error)
 	Ack(ctx context.Context, id int64, actor string) (models.Task, error)
 	Reply(ctx context.Context, id int64, o tasks.ReplyOptions) (models.Task, error)
@@ -48,6 +49,8 @@ type Tasks interface {
 	// In is the same service inside a transaction, for an action that
 	// must commit with something else (a one-tap link being spent).
 	In(tx *store.Store) *tasks.Service
+	NotComplaint(ctx context.Context, id int64, actor, note string) (models.Task, error)
+	ConfirmComplaint(ctx context.Context, id int64, actor string) (models.Task, error)
 }
 
 // Options configure the inbox.
@@ -111,6 +114,7 @@ func New(o Options) (http.Handler, error) {
 		},
 		"safeURL": safeURL,
 		"me":      func() string { return "" },
+		"label":   tasks.Label,
 	}
 	for _, name := range []string{"inbox", "task", "sources", "login", "onetap"} {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
@@ -169,26 +173,55 @@ type inboxPage struct {
 	Overdue  bool
 	All      bool
 	Assignee string
-	Counts   struct{ Open, Overdue int }
+	Counts   tasks.Counts
+	// Next is the link to the next page, empty on the last; First links
+	// back to the first page when this is a later one.
+	Next, First string
 }
+
+// inboxPageSize is how many tasks one inbox page shows.
+const inboxPageSize = 100
 
 func (s *server) inbox(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	p := inboxPage{Title: "Inbox", Overdue: q.Get("overdue") == "1", All: q.Get("all") == "1", Assignee: q.Get("assignee")}
 	me, _ := CurrentUser(r)
-	views, err := s.visibleTasks(r.Context(), me, tasks.ListOptions{Overdue: p.Overdue, All: p.All, Assignee: p.Assignee, Limit: 500})
+	now := s.Clock.Now().UTC()
+	o, err := s.visible(r.Context(), me, tasks.ListOptions{Overdue: p.Overdue, All: p.All, Assignee: p.Assignee, Limit: inboxPageSize, Cursor: q.Get("after")})
 	if err != nil {
 		s.fail(w, err)
 		return
 	}
-	p.Tasks = views
-	for _, t := range views {
-		if t.State != models.TaskResolved {
-			p.Counts.Open++
-		}
-		if t.Overdue {
-			p.Counts.Overdue++
-		}
+	page, err := s.Tasks.Page(r.Context(), now, o)
+	if errors.Is(err, store.ErrBadCursor) {
+		http.Error(w, "earshot: that page link is no longer valid; start from the inbox", http.StatusBadRequest)
+		return
+	}
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	if p.Counts, err = s.Tasks.Count(r.Context(), now, o); err != nil {
+		s.fail(w, err)
+		return
+	}
+	p.Tasks = page.Tasks
+	link := url.Values{}
+	if p.Overdue {
+		link.Set("overdue", "1")
+	}
+	if p.All {
+		link.Set("all", "1")
+	}
+	if p.Assignee != "" {
+		link.Set("assignee", p.Assignee)
+	}
+	if o.Cursor != "" {
+		p.First = "/?" + link.Encode()
+	}
+	if page.Next != "" {
+		link.Set("after", page.Next)
+		p.Next = "/?" + link.Encode()
 	}
 	s.render(w, r, "inbox", http.StatusOK, p)
 }
@@ -274,6 +307,12 @@ func (s *server) act(w http.ResponseWriter, r *http.Request) {
 	case "assign":
 		_, err = s.Tasks.Assign(ctx, id, r.PostForm.Get("user"), who)
 		done = "assigned"
+	case "not-complaint":
+		_, err = s.Tasks.NotComplaint(ctx, id, who, "from the inbox")
+		done = "closed as not a complaint"
+	case "complaint":
+		_, err = s.Tasks.ConfirmComplaint(ctx, id, who)
+		done = "marked a complaint"
 	default:
 		http.Error(w, "earshot: unknown action", http.StatusNotFound)
 		return

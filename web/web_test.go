@@ -335,3 +335,35 @@ func TestFirstRunOwnerFromPassword(t *testing.T) {
 		t.Errorf("/healthz must stay open for probes: %d", code)
 	}
 }
+
+func TestInboxNotAComplaint(t *testing.T) {
+	f := newFixture(t, "")
+	task := f.hostileTask(t)
+	if code, page := f.get(t, "/tasks/"+itoa(task.ID)); code != http.StatusOK || !strings.Contains(page, `id="not-complaint"`) {
+		t.Fatalf("task page = %d, has the Not a complaint button: %v", code, strings.Contains(page, `id="not-complaint"`))
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, _ := http.NewRequest("POST", f.srv.URL+"/tasks/"+itoa(task.ID)+"/not-complaint", strings.NewReader(""))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("not-complaint = %d, want 303", resp.StatusCode)
+	}
+	ctx := context.Background()
+	got, _ := f.app.Store.Task(ctx, task.ID)
+	if got.State != models.TaskResolved {
+		t.Errorf("state %s, want resolved", got.State)
+	}
+	cs, err := f.app.Store.Corrections(ctx, task.BusinessID)
+	if err != nil || len(cs) != 1 || cs[0].Verdict != models.VerdictNotComplaint || cs[0].TaskID == nil || *cs[0].TaskID != task.ID || cs[0].Actor == "" {
+		t.Fatalf("corrections %+v, %v; want one not-a-complaint for task %d with who said it", cs, err, task.ID)
+	}
+	_, page := f.get(t, "/tasks/"+itoa(task.ID))
+	if !strings.Contains(page, "not_complaint") || !strings.Contains(page, "closed: not a complaint") {
+		t.Errorf("history does not show the correction:\n%s", page)
+	}
+}

@@ -63,6 +63,10 @@ func Parse(body []byte, pageURL string) ([]models.Mention, fetch.PageInfo, error
 				f += 0.5
 			}
 			m.Rating = extract.Stars(f, 5, 1)
+		} else {
+			// No star class: the screen-reader text ("5つ星のうち4.0",
+			// "4.0 out of 5 stars") still says it.
+			m.Rating = extract.StarsText(star.Find(".a-icon-alt").First().Text())
 		}
 		title := r.Find(`[data-hook="review-title"]`).First()
 		title.Find(".a-icon-alt, i").Remove()

@@ -22,6 +22,9 @@ type Row struct {
 	Business string            `json:"business"`
 	Source   models.Source     `json:"source"`
 	LastRun  *models.SourceRun `json:"last_run"`
+	// Skipped counts the source's mentions set aside because their
+	// analysis failed on its own.
+	Skipped int64 `json:"skipped,omitempty"`
 }
 
 // Status summarises a source in one word: "ok", "failing" (the last run

@@ -299,6 +299,10 @@ func FromReview(r map[string]any, pageURL, kind string) models.Mention {
 	posted := Str(firstOf(r, "datePublished", "dateCreated"))
 	if t, ok := extract.Time(posted); ok {
 		m.PostedAt = t
+	} else if t, ok := extract.LocalDate(posted); ok {
+		// Sites outside the schema.org examples write the date for
+		// people: "2026年11月3日", "3 novembre 2026".
+		m.PostedAt = t
 	}
 	if t, ok := extract.Time(Str(r["dateModified"])); ok && t.After(m.PostedAt) && !m.PostedAt.IsZero() {
 		m.EditedAt = &t

@@ -307,9 +307,6 @@ func classify(err error) error {
 			return err
 		}
 	}
-	if errors.Is(err, io.EOF) {
-		return fmt.Errorf("the answer was empty: %w", scrapers.ErrParse)
-	}
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &se) || errors.As(err, &te) || errors.Is(err, io.EOF) || strings.Contains(err.Error(), "unexpected EOF") {

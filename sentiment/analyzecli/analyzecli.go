@@ -31,6 +31,10 @@ type Config struct {
 	Stdout, Stderr io.Writer
 	// Taxonomies come from the user's config (sentiment: taxonomies:).
 	Taxonomies map[string]map[string][]string
+	// Judge, when set, adds the --business flag: it applies that
+	// business's policy (relevance for social kinds, its staff's
+	// corrections) to each analysis, so the reasons show what decided.
+	Judge func(ctx context.Context, business string, in sentiment.Input, a *models.Analysis) error
 }
 
 // inputLine is one JSON input record.
@@ -104,6 +108,11 @@ func Run(ctx context.Context, c Config, args []string) error {
 	source := fs.String("source", "", "source kind for every input (twitter, trustpilot, ...); a JSON line's \"source\" wins")
 	var rating optRating
 	fs.Var(&rating, "rating", "star rating (0-5) of a TEXT given on the command line (default: none)")
+	explainLines := fs.Bool("explain", false, "print the readable explanation (label, complaint, why) for each JSON line instead of JSON; TEXT is always explained")
+	business := new(string)
+	if c.Judge != nil {
+		fs.StringVar(business, "business", "", "apply this configured business's relevance (names, handles, keywords) and its staff's corrections")
+	}
 	fs.Usage = func() {
 		fmt.Fprint(c.Stderr, `usage: earshot analyze [--domain D] [--source KIND] [FILE]
        earshot analyze [--domain D] [--rating R] "some text"
@@ -133,20 +142,26 @@ flags:
 	rest := fs.Args()
 	switch {
 	case len(rest) == 0 || len(rest) == 1 && rest[0] == "-":
-		return runLines(ctx, an, c, c.Stdin, "stdin", *domain, *source)
+		return runLines(ctx, an, c, c.Stdin, "stdin", *domain, *source, *business, *explainLines)
 	case len(rest) == 1 && isFile(rest[0]):
 		f, err := os.Open(rest[0])
 		if err != nil {
 			return fmt.Errorf("%w", err)
 		}
 		defer f.Close()
-		return runLines(ctx, an, c, f, rest[0], *domain, *source)
+		return runLines(ctx, an, c, f, rest[0], *domain, *source, *business, *explainLines)
 	}
 	in := sentiment.Input{Text: strings.Join(rest, " "), Domain: *domain, SourceKind: *source}
 	if rating.set {
 		in.Rating = &rating.v
 	}
-	explain(c.Stdout, an.Analyze(ctx, in))
+	out := an.Analyze(ctx, in)
+	if *business != "" {
+		if err := c.Judge(ctx, *business, in, &out); err != nil {
+			return err
+		}
+	}
+	explain(c.Stdout, out)
 	return nil
 }
 
@@ -155,7 +170,7 @@ func isFile(p string) bool {
 	return err == nil && st.Mode().IsRegular()
 }
 
-func runLines(ctx context.Context, an *sentiment.Analyzer, c Config, r io.Reader, name, domain, source string) error {
+func runLines(ctx context.Context, an *sentiment.Analyzer, c Config, r io.Reader, name, domain, source, business string, explainEach bool) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	bw := bufio.NewWriter(c.Stdout)
 	defer bw.Flush()
@@ -189,7 +204,17 @@ func runLines(ctx context.Context, an *sentiment.Analyzer, c Config, r io.Reader
 				if in.SourceKind == "" {
 					in.SourceKind = source
 				}
-				if err := enc.Encode(toOutput(id, an.Analyze(ctx, in))); err != nil {
+				out := an.Analyze(ctx, in)
+				if business != "" {
+					if err := c.Judge(ctx, business, in, &out); err != nil {
+						return err
+					}
+				}
+				if explainEach {
+					fmt.Fprintf(bw, "id:         %s\n", id)
+					explain(bw, out)
+					fmt.Fprintln(bw)
+				} else if err := enc.Encode(toOutput(id, out)); err != nil {
 					return fmt.Errorf("write: %w", err)
 				}
 			}

@@ -1,0 +1,92 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/earshot/earshot/models"
+	"github.com/earshot/earshot/store"
+)
+
+// TestTaskPageWalksTheWholeListOnce pages through tasks with equal and
+// follow-up deadlines, in pages of 3: every task comes exactly once, in
+// the order of the unpaged list, and COUNT agrees.
+func TestTaskPageWalksTheWholeListOnce(t *testing.T) {
+	for name, s := range openStores(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			src := setup(t, s)
+			base := s.Now().Truncate(time.Second)
+			var ms []models.Mention
+			for i := range 11 {
+				ms = append(ms, models.Mention{ExternalID: fmt.Sprintf("p%d", i), Author: "A", Text: "Bad."})
+			}
+			res, err := s.SaveMentions(ctx, src, ms)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, id := range res.NewIDs {
+				task := models.Task{BusinessID: src.BusinessID, MentionID: id, Kind: models.TaskApology, State: models.TaskOpen,
+					DedupKey: fmt.Sprintf("apology:%d", id), DueAt: base.Add(time.Duration(i%3) * time.Hour)}
+				if i%4 == 0 {
+					f := base.Add(90 * time.Minute)
+					task.FollowUpAt, task.State = &f, models.TaskReplied
+				}
+				if _, err := s.CreateTask(ctx, &task); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := s.Tasks(ctx, store.TaskFilter{BusinessID: src.BusinessID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []int64
+			var cur store.TaskCursor
+			for pages := 0; ; pages++ {
+				if pages > 10 {
+					t.Fatal("paging does not end")
+				}
+				tok, err := store.ParseTaskCursor(cur.String())
+				if err != nil {
+					t.Fatal(err)
+				}
+				page, next, err := s.TaskPage(ctx, store.TaskFilter{BusinessID: src.BusinessID}, tok, 3)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, p := range page {
+					got = append(got, p.ID)
+				}
+				if next.IsZero() {
+					break
+				}
+				cur = next
+			}
+			var wantIDs []int64
+			for _, w := range want {
+				wantIDs = append(wantIDs, w.ID)
+			}
+			if !slices.Equal(got, wantIDs) {
+				t.Errorf("paged %v, want %v", got, wantIDs)
+			}
+			n, err := s.CountTaskFilter(ctx, store.TaskFilter{BusinessID: src.BusinessID, States: []models.TaskState{models.TaskOpen}}, 0)
+			if err != nil || n != 8 {
+				t.Errorf("count of open tasks %d (%v), want 8", n, err)
+			}
+			late, err := s.CountTaskFilter(ctx, store.TaskFilter{BusinessID: src.BusinessID, States: []models.TaskState{models.TaskOpen}, OverdueAt: base.Add(30 * time.Minute)}, 0)
+			if err != nil || late != 3 {
+				t.Errorf("count of overdue open tasks %d (%v), want 3", late, err)
+			}
+			if capped, err := s.CountTaskFilter(ctx, store.TaskFilter{BusinessID: src.BusinessID}, 4); err != nil || capped != 4 {
+				t.Errorf("count up to 4: %d (%v), want 4", capped, err)
+			}
+			if _, err := store.ParseTaskCursor("not-a-cursor"); !errors.Is(err, store.ErrBadCursor) {
+				t.Errorf("bad cursor: %v, want ErrBadCursor", err)
+			}
+		})
+	}
+}
