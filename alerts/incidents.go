@@ -54,10 +54,7 @@ const maxListed = 25
 func (a *Alerter) groupBurst(ctx context.Context, tx Tx, biz models.Business, t models.Task, m models.Mention, targets []target, now time.Time) (bool, error) {
 	threshold := a.cfg.Alerts.Burst.Threshold
 	window := a.cfg.Alerts.Burst.Window.D()
-	// Grouped by when the complaints were posted, not when earshot read
-	// them: reviews of different days read in one scrape are no burst.
-	at := postedAt(m)
-	g, ok, err := tx.LiveIncidentGroup(ctx, biz.ID, t.Issue, at.Add(-window))
+	g, ok, err := tx.LiveIncidentGroup(ctx, biz.ID, t.Issue, now.Add(-window))
 	if err != nil {
 		return false, fmt.Errorf("alerts: burst of %s: %w", t.Issue, err)
 	}
@@ -67,12 +64,23 @@ func (a *Alerter) groupBurst(ctx context.Context, tx Tx, biz models.Business, t 
 			return false, fmt.Errorf("alerts: burst %d of %s: %w", g.ID, t.Issue, err)
 		}
 	} else if !ok {
-		g = models.IncidentGroup{BusinessID: biz.ID, Issue: t.Issue, StartedAt: at}
+		g = models.IncidentGroup{BusinessID: biz.ID, Issue: t.Issue, StartedAt: now}
+	}
+	// A burst is also close in posting time: reviews of different days
+	// read in one scrape (a first import, a backfill) are no incident.
+	at := postedAt(m)
+	if ok && g.PostedFirst != nil && (at.Before(g.PostedFirst.Add(-window)) || at.After(g.PostedLast.Add(window))) {
+		items = nil
+		g = models.IncidentGroup{BusinessID: biz.ID, Issue: t.Issue, StartedAt: now}
+	}
+	if g.PostedFirst == nil || at.Before(*g.PostedFirst) {
+		g.PostedFirst = &at
+	}
+	if g.PostedLast == nil || at.After(*g.PostedLast) {
+		g.PostedLast = &at
 	}
 	g.Complaints++
-	if at.After(g.LastAt) {
-		g.LastAt = at
-	}
+	g.LastAt = now
 	if len(items) < max(maxListed, threshold) {
 		items = append(items, models.IncidentItem{
 			TaskID:  t.ID,

@@ -61,6 +61,7 @@ var commands = []command{
 	{"digest", "preview or send the weekly reputation digest", runDigest},
 	{"users", "manage the accounts of the web inbox and the API (users add|list|passwd|token)", runUsers},
 	{"rollups", "rebuild the digest's hourly rollups (rollups rebuild)", runRollups},
+	{"outbox", "what waits to be sent, and resend what was given up on (outbox list|retry)", runOutbox},
 	{"version", "print the version", runVersion},
 }
 

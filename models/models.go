@@ -369,17 +369,17 @@ type Task struct {
 	// Escalation is the highest escalation step already notified (0 none,
 	// 50, 75, 100 percent of the time to deadline), so each reminder goes
 	// out at most once.
-	Escalation int        `json:"escalation"`
+	Escalation int `json:"escalation"`
 	// PostKey, PostClaimedAt and PostClaimedBy claim the task while its
 	// reply is being posted (see tasks.Service.Reply): one poster at a
 	// time, and after a crash the same key, so the platform can tell.
 	PostKey       string     `json:"-"`
 	PostClaimedAt *time.Time `json:"-"`
 	PostClaimedBy string     `json:"-"`
-	OpenedAt   time.Time  `json:"opened_at"`
-	AckedAt    *time.Time `json:"acked_at,omitempty"`
-	RepliedAt  *time.Time `json:"replied_at,omitempty"`
-	ResolvedAt *time.Time `json:"resolved_at,omitempty"`
+	OpenedAt      time.Time  `json:"opened_at"`
+	AckedAt       *time.Time `json:"acked_at,omitempty"`
+	RepliedAt     *time.Time `json:"replied_at,omitempty"`
+	ResolvedAt    *time.Time `json:"resolved_at,omitempty"`
 	// AuthorKey and SourceKind copy the author and source kind of the
 	// task's mention, so a repeat complaint finds the author's task in one
 	// index lookup however common the name.
@@ -400,7 +400,9 @@ type IncidentGroup struct {
 	LeaderTaskID *int64
 	StartedAt    time.Time `gorm:"not null"`
 	LastAt       time.Time `gorm:"not null"`
-	Complaints   int       `gorm:"not null"`
+	// PostedFirst and PostedLast span the complaints' posting times.
+	PostedFirst, PostedLast *time.Time
+	Complaints              int `gorm:"not null"`
 	// Items is a JSON list of IncidentItem.
 	Items     string `gorm:"not null"`
 	CreatedAt time.Time
@@ -472,11 +474,11 @@ type Notification struct {
 	// random per notification and stable across its retries, so a new or
 	// restored database, whose task ids repeat, never collides with what
 	// receivers saw before.
-	DeliveryKey string `gorm:"uniqueIndex;not null" json:"delivery_key"`
-	State          string        `gorm:"not null;index" json:"state"`
-	Attempts       int           `json:"attempts"`
-	NextAttemptAt  time.Time     `gorm:"index" json:"next_attempt_at"`
-	LastError      string        `json:"last_error"`
+	DeliveryKey   string    `gorm:"uniqueIndex;not null" json:"delivery_key"`
+	State         string    `gorm:"not null;index" json:"state"`
+	Attempts      int       `json:"attempts"`
+	NextAttemptAt time.Time `gorm:"index" json:"next_attempt_at"`
+	LastError     string    `json:"last_error"`
 	// FailingSince is the first failure of the current run of failures.
 	FailingSince *time.Time `json:"failing_since,omitempty"`
 	// MentionStoredAt is when the mention behind this alert was first
