@@ -448,7 +448,9 @@ func TestReplicasShareTheWork(t *testing.T) {
 		if n.TaskID != nil {
 			perTask[*n.TaskID]++
 		}
-		keys[n.IdempotencyKey] = true
+		// Receivers see the notification's own key (Message-ID,
+		// X-Earshot-Idempotency-Key), not the outbox's dedup key.
+		keys[n.ReceiverKey()] = true
 		if n.State != models.NotificationSent {
 			t.Errorf("alert %s is %s (%s)", n.IdempotencyKey, n.State, n.LastError)
 		}

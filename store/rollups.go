@@ -45,10 +45,12 @@ func (d *rollupDelta) addRating(r *float64, sign int64) {
 
 func (d *rollupDelta) addAnalysis(a *models.Analysis, sign int64) {
 	d.analyzed += sign
-	switch a.Label {
-	case models.LabelNegative:
+	// A complaint is negative whatever its label (a mixed "lovely staff,
+	// but charged twice"), as in the digest's scan.
+	switch {
+	case a.Label == models.LabelNegative || a.Complaint:
 		d.negative += sign
-	case models.LabelPositive:
+	case a.Label == models.LabelPositive:
 		d.positive += sign
 	}
 	if a.Complaint {
@@ -184,7 +186,7 @@ func (s *Store) RebuildRollups(ctx context.Context) (RollupReport, error) {
 		}
 		r := tx.q(ctx).Exec(`INSERT INTO digest_rollups (business_id, hour, source_id, mentions, rated, rating_sum, analyzed, negative, positive, complaints)
 			SELECT m.business_id, `+hour+`, m.source_id, COUNT(*), COUNT(m.rating), COALESCE(SUM(m.rating), 0), COUNT(a.id),
-				COALESCE(SUM(CASE WHEN a.label = ? THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN a.label = ? THEN 1 ELSE 0 END), 0),
+				COALESCE(SUM(CASE WHEN a.label = ? OR a.complaint THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN a.label = ? AND NOT a.complaint THEN 1 ELSE 0 END), 0),
 				COALESCE(SUM(CASE WHEN a.complaint THEN 1 ELSE 0 END), 0)
 			FROM mentions AS m LEFT JOIN analyses AS a ON a.mention_id = m.id AND a.mention_version = m.analyzed_version
 			WHERE m.posted_at IS NOT NULL

@@ -124,11 +124,11 @@ type TaskFilter struct {
 	// BusinessIDs, when not nil, keeps tasks of these businesses only
 	// (an empty, non-nil list keeps none).
 	BusinessIDs []int64
-	MentionID  int64
-	Kind       string
-	States     []models.TaskState
-	Assignee   string
-	Issue      string
+	MentionID   int64
+	Kind        string
+	States      []models.TaskState
+	Assignee    string
+	Issue       string
 	// FollowUpBy keeps tasks whose follow-up date is at or before this
 	// time.
 	FollowUpBy time.Time

@@ -342,10 +342,9 @@ func TestInboxNotAComplaint(t *testing.T) {
 	if code, page := f.get(t, "/tasks/"+itoa(task.ID)); code != http.StatusOK || !strings.Contains(page, `id="not-complaint"`) {
 		t.Fatalf("task page = %d, has the Not a complaint button: %v", code, strings.Contains(page, `id="not-complaint"`))
 	}
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	req, _ := http.NewRequest("POST", f.srv.URL+"/tasks/"+itoa(task.ID)+"/not-complaint", strings.NewReader(""))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := client.Do(req)
+	resp, err := f.owner.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,8 @@ import (
 // readmeSkips are the README commands this test does not run, each with
 // the reason. Every other command of a ```sh block runs (blocks that need
 // infrastructure the demo has not, such as a PostgreSQL server, systemd
-// or podman for several replicas, are fenced ```bash instead); a command added
+// or podman for several replicas, a running server or a password file,
+// are fenced ```bash instead); a command added
 // to the README is run unless it is listed here.
 var readmeSkips = map[string]string{
 	"bash scripts/test.sh":              "runs the whole test suite, this test included",

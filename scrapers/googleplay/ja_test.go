@@ -11,7 +11,7 @@ import (
 // "5つ星のうち2つ星で評価しました") read with their replies.
 func TestJapaneseStorefront(t *testing.T) {
 	scrapertest.FetchPages(t, New, []scrapertest.Page{
-		{Path: "ja/details?id=com.harbour.app&hl=ja&gl=JP", Mentions: 2, Pages: 1},
+		{Path: "ja/details?id=com.harbour.app&hl=ja&gl=JP", Mentions: 2, Pages: 2}, // the app page, then an empty reviews RPC answer
 		{Path: "ja/legacy", Mentions: 1, Pages: 1},
 	})
 }
