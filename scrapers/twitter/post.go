@@ -18,7 +18,6 @@ import (
 	"github.com/earshot/earshot/scrapers"
 )
 
-
 // PostEnv are the user-context OAuth 1.0a keys a reply is posted with
 // (an app bearer token cannot post).
 var PostEnv = []string{EnvConsumerKey, EnvConsumerSecret, EnvAccessToken, EnvAccessSecret}
