@@ -67,9 +67,9 @@ type Source struct {
 	// median of its history), set by the pipeline when it reports the
 	// source quiet so the message can say what usual is. Not stored.
 	QuietUsualGap time.Duration `gorm:"-" json:"-"`
-	TotalMentions  int64      `json:"total_mentions"`
-	CreatedAt      time.Time  `json:"created_at"`
-	UpdatedAt      time.Time  `json:"updated_at"`
+	TotalMentions int64         `json:"total_mentions"`
+	CreatedAt     time.Time     `json:"created_at"`
+	UpdatedAt     time.Time     `json:"updated_at"`
 }
 
 // Error classes recorded on a SourceRun. They are coarse on purpose: an
