@@ -29,8 +29,10 @@ func (a *Alerter) complaintMessage(biz models.Business, src models.Source, t mod
 	if len(issues) > 0 {
 		subj += " — " + strings.Join(issues, ", ")
 	}
+	banner := ""
 	if an.Severity >= 5 {
 		subj = "[earshot] URGENT " + strings.TrimPrefix(subj, "[earshot] ")
+		banner = "URGENT: severity 5 of 5, answer this one first."
 	}
 	lines := []string{
 		fmt.Sprintf("Severity %d of 5. Task %d, assigned to %s, %s (%s).", an.Severity, t.ID, tasks.OrNobody(t.Assignee),
@@ -41,10 +43,6 @@ func (a *Alerter) complaintMessage(biz models.Business, src models.Source, t mod
 	}
 	lines = append(lines, "", "Draft reply:", t.Draft, "",
 		fmt.Sprintf("earshot tasks ack %d · earshot tasks reply %d%s · earshot tasks show %d", t.ID, t.ID, postHint(m), t.ID))
-	quote := excerpt(m.Text, 1200)
-	if m.Title != "" {
-		quote = excerpt(m.Title, 200) + "\n" + quote
-	}
 	posted := m.PostedAt
 	if posted.IsZero() {
 		posted = m.FetchedAt
@@ -55,8 +53,9 @@ func (a *Alerter) complaintMessage(biz models.Business, src models.Source, t mod
 	}
 	return message{
 		Subject: subj,
+		Banner:  banner,
 		Lead:    fmt.Sprintf("%s posted a %s about %s on %s.", who, what, displayName(biz), src.Name),
-		Items:   []item{{Heading: heading, Quote: quote, Lines: lines, Link: safeLink(m.URL)}},
+		Items:   []item{{Heading: heading, Title: wording.OneLine(m.Title, 200), Quote: excerpt(m.Text, 1200), Lines: lines, Link: safeLink(m.URL)}},
 		Footer:  []string{"You get this because a route or alerts.channels in the earshot config sends complaints to you."},
 		Data: alertData{TaskID: t.ID, Business: biz.Name, Source: src.Name, Author: m.Author, Rating: m.Rating,
 			Severity: an.Severity, Issues: issues, Text: m.Text, URL: m.URL, DueAt: t.DueAt, Draft: t.Draft,
