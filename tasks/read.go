@@ -26,17 +26,17 @@ type ListOptions struct {
 // TaskView is a task with what staff need to see in a list.
 type TaskView struct {
 	models.Task
-	Business string
-	Author   string
-	Source   string
-	Rating   *float64
-	Excerpt  string
+	Business string   `json:"business"`
+	Author   string   `json:"author"`
+	Source   string   `json:"source"`
+	Rating   *float64 `json:"rating,omitempty"`
+	Excerpt  string   `json:"excerpt"`
 	// Remaining is "due in 3 hours" or "overdue by 2 days".
-	Remaining string
+	Remaining string `json:"remaining"`
 	// NextAt is when the task needs attention next: the follow-up date
 	// once replied, else the reply deadline.
-	NextAt  time.Time
-	Overdue bool
+	NextAt  time.Time `json:"next_at"`
+	Overdue bool      `json:"overdue"`
 }
 
 // ListTasks returns tasks soonest deadline first, with the time left or
@@ -71,7 +71,7 @@ func (s *Service) List(ctx context.Context, now time.Time, o ListOptions) ([]Tas
 		return nil, fmt.Errorf("tasks: list tasks: %w", err)
 	}
 	names := map[int64]string{}
-	var out []TaskView
+	out := make([]TaskView, 0, len(ts)) // [] in JSON, never null
 	for _, t := range ts {
 		m, ok := mentions[t.MentionID]
 		if !ok {
@@ -136,10 +136,10 @@ func view(ctx context.Context, st *store.Store, t models.Task, m models.Mention,
 // TaskDetail is everything `earshot tasks show` prints.
 type TaskDetail struct {
 	TaskView
-	Mention models.Mention
-	Events  []models.TaskEvent
+	Mention models.Mention     `json:"mention"`
+	Events  []models.TaskEvent `json:"events"`
 	// CanPost says whether `tasks reply --post` works for its source.
-	CanPost bool
+	CanPost bool `json:"can_post"`
 }
 
 // ShowTask loads a task with its mention and history.
@@ -160,6 +160,9 @@ func (s *Service) Show(ctx context.Context, now time.Time, id int64) (TaskDetail
 	ev, err := st.TaskEvents(ctx, id)
 	if err != nil {
 		return TaskDetail{}, fmt.Errorf("tasks: task %d: %w", id, err)
+	}
+	if ev == nil {
+		ev = []models.TaskEvent{}
 	}
 	return TaskDetail{TaskView: v, Mention: m, Events: ev, CanPost: PostSupported(m.SourceKind)}, nil
 }
