@@ -30,8 +30,8 @@ func (a *Alerter) OnSourceBroken(ctx context.Context, tx Tx, src models.Source) 
 	}
 	msg := message{
 		Subject: fmt.Sprintf("[earshot] %s: source %s (%s) is not working", displayName(biz), src.Name, src.Kind),
-		Lead: fmt.Sprintf("earshot could not read %s (%s) for %s: %d runs in a row failed and %s. Complaints posted there are not reaching you until it is fixed.",
-			src.Name, src.Kind, displayName(biz), src.ConsecutiveFailures, since),
+		Lead: fmt.Sprintf("earshot could not read %s (%s) for %s: %s in a row failed and %s. Complaints posted there are not reaching you until it is fixed.",
+			src.Name, src.Kind, displayName(biz), wording.Count(src.ConsecutiveFailures, "run"), since),
 		Items: []item{{
 			Heading: "What went wrong",
 			Lines: []string{"Target: " + wording.OneLine(src.Target, 300), "Error class: " + class,

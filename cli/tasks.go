@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/internal/textclean"
+	"github.com/earshot/earshot/internal/wording"
 	"github.com/earshot/earshot/notify/console"
 	"github.com/earshot/earshot/tasks"
 )
@@ -62,7 +63,7 @@ func runTasks(ctx context.Context, e *Env, args []string) error {
 		return fmt.Errorf("%w: unknown tasks command %q", ErrUsage, verb)
 	}
 	if len(rest) != n {
-		return fmt.Errorf("%w: tasks %s takes %s, got %d", ErrUsage, verb, count(n, "argument"), len(rest))
+		return fmt.Errorf("%w: tasks %s takes %s, got %d", ErrUsage, verb, wording.Count(n, "argument"), len(rest))
 	}
 	var id int64
 	if n > 0 {
