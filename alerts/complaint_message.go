@@ -49,8 +49,10 @@ func (a *Alerter) complaintMessage(biz models.Business, src models.Source, t mod
 		}
 		subj += p.T("alert.subject.issues", map[string]any{"Issues": strings.Join(issues, sep)})
 	}
+	banner := ""
 	if an.Severity >= 5 {
 		subj = p.T("alert.subject.urgent", map[string]any{"Rest": strings.TrimPrefix(subj, "[earshot] ")})
+		banner = p.T("alert.banner.urgent", nil)
 	}
 	assignee := t.Assignee
 	if assignee == "" {
@@ -66,10 +68,6 @@ func (a *Alerter) complaintMessage(biz models.Business, src models.Source, t mod
 	}
 	lines = append(lines, "", p.T("alert.draft", nil), t.Draft, "",
 		fmt.Sprintf("earshot tasks ack %d · earshot tasks reply %d%s · earshot tasks show %d", t.ID, t.ID, postHint(m), t.ID))
-	quote := excerpt(m.Text, 1200)
-	if m.Title != "" {
-		quote = excerpt(m.Title, 200) + "\n" + quote
-	}
 	posted := m.PostedAt
 	if posted.IsZero() {
 		posted = m.FetchedAt
@@ -81,7 +79,8 @@ func (a *Alerter) complaintMessage(biz models.Business, src models.Source, t mod
 	return message{
 		Subject:  subj,
 		Lead:     p.T("alert.lead", args),
-		Items:    []item{{Heading: heading, Quote: quote, Lines: lines, Link: safeLink(m.URL)}},
+		Banner:   banner,
+		Items:    []item{{Heading: heading, Title: wording.OneLine(m.Title, 200), Quote: excerpt(m.Text, 1200), Lines: lines, Link: safeLink(m.URL)}},
 		Footer:   []string{p.T("alert.footer", nil)},
 		Lang:     p.Lang(),
 		LinkHTML: p.T("alert.link.html", nil),

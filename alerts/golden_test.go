@@ -22,6 +22,11 @@ func TestAlertGolden(t *testing.T) {
 				text: "Waited 45 minutes and the food arrived cold.\nThe waiter rolled his eyes.", issues: []string{"wait time/wait", "food/cold food", "service/waiter"}})
 			return render(f.notifications("alert")[0].Subject, f.notifications("alert")[0].Body)
 		}},
+		{"urgent-titled", func(f *fixture) string {
+			f.process(urgentTitled)
+			n := f.notifications("alert")[0]
+			return render(n.Subject, n.Body) + "\n--- HTML ---\n" + n.HTMLBody
+		}},
 		{"incident", func(f *fixture) string {
 			for _, who := range []string{"Ann", "Ben", "Cat"} {
 				f.process(complaint{id: "s" + who, author: who, rating: rating(2), severity: 3, text: "So slow.", issues: []string{"service/slow service"}})

@@ -185,6 +185,7 @@ type complaint struct {
 	id       string
 	author   string
 	rating   *float64
+	title    string
 	text     string
 	severity int
 	issues   []string // "category/term"
@@ -197,7 +198,7 @@ func (c complaint) mention() models.Mention {
 	if src == "" {
 		src = "trustpilot"
 	}
-	return models.Mention{ExternalID: c.id, Author: c.author, Rating: c.rating, Text: c.text,
+	return models.Mention{ExternalID: c.id, Author: c.author, Rating: c.rating, Title: c.title, Text: c.text,
 		URL: "https://reviews.example/" + src + "/" + c.id, PostedAt: start.Add(-time.Hour)}
 }
 

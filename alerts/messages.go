@@ -20,10 +20,13 @@ import (
 // oneLine, and the JSON through encoding/json.
 type message struct {
 	Subject string
-	Lead    string
-	Items   []item
-	Footer  []string
-	Data    any
+	// Banner is shown above everything, in a red box in HTML: what must
+	// not be missed (a severity 5 complaint).
+	Banner string
+	Lead   string
+	Items  []item
+	Footer []string
+	Data   any
 	// Lang is the locale of the text ("ja"), for the HTML lang
 	// attribute; LinkHTML and LinkText label the review link. Empty
 	// means English.
@@ -33,17 +36,22 @@ type message struct {
 
 type item struct {
 	Heading string
-	Quote   string
-	Lines   []string
-	Link    string
+	// Title is the review's own title, shown on its own line above the
+	// quote (not run into the text).
+	Title string
+	Quote string
+	Lines []string
+	Link  string
 }
 
 var htmlTmpl = template.Must(template.New("alert").Parse(`<!doctype html>
 <html{{if .Lang}} lang="{{.Lang}}"{{end}}><body style="font-family:sans-serif;max-width:640px">
+{{if .Banner}}<p style="background:#c33;color:#fff;font-weight:bold;padding:8px 12px;margin:0 0 12px">{{.Banner}}</p>{{end}}
 <p>{{.Lead}}</p>
 {{range .Items}}<div style="border-left:3px solid #c33;padding-left:12px;margin:16px 0">
 <h3 style="margin:0 0 6px">{{.Heading}}</h3>
-{{if .Quote}}<blockquote style="margin:0 0 8px;color:#333">{{.Quote}}</blockquote>{{end}}
+{{if .Title}}<h4 style="margin:0 0 4px">{{.Title}}</h4>{{end}}
+{{if .Quote}}<blockquote style="margin:0 0 8px;color:#333;white-space:pre-line">{{.Quote}}</blockquote>{{end}}
 {{range .Lines}}<div>{{.}}</div>{{end}}
 {{if .Link}}<p><a href="{{.Link}}">{{if $.LinkHTML}}{{$.LinkHTML}}{{else}}Open the review{{end}}</a></p>{{end}}
 </div>{{end}}
@@ -52,9 +60,15 @@ var htmlTmpl = template.Must(template.New("alert").Parse(`<!doctype html>
 
 func (m message) text() string {
 	var b strings.Builder
+	if m.Banner != "" {
+		b.WriteString("*** " + m.Banner + " ***\n\n")
+	}
 	b.WriteString(m.Lead + "\n")
 	for _, it := range m.Items {
 		b.WriteString("\n== " + it.Heading + " ==\n")
+		if it.Title != "" {
+			b.WriteString("> " + it.Title + "\n")
+		}
 		if it.Quote != "" {
 			for _, l := range strings.Split(it.Quote, "\n") {
 				b.WriteString("> " + l + "\n")

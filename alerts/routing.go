@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/config"
+	"github.com/earshot/earshot/internal/wording"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/notify"
 )
@@ -124,9 +125,9 @@ func (a *Alerter) enqueue(ctx context.Context, tx Tx, base models.Notification, 
 			if count == max {
 				n.Kind = notify.KindLimit
 				n.TaskID, n.MentionID = nil, nil
-				n.Subject = fmt.Sprintf("[earshot] More than %d alerts in an hour: the rest wait for the digest", max)
-				n.Body = fmt.Sprintf("You have had %d alerts in the last hour. To keep your inbox usable, earshot holds further alerts back for an hour.\n"+
-					"Nothing is lost: every complaint is a task. See them with `earshot tasks list`, and in the weekly digest.\n", max)
+				n.Subject = fmt.Sprintf("[earshot] More than %s in an hour: the rest wait for the digest", wording.Count(max, "alert"))
+				n.Body = fmt.Sprintf("You have had %s in the last hour. To keep your inbox usable, earshot holds further alerts back for an hour.\n"+
+					"Nothing is lost: every complaint is a task. See them with `earshot tasks list`, and in the weekly digest.\n", wording.Count(max, "alert"))
 				n.HTMLBody = ""
 				n.Payload = nil
 				n.IdempotencyKey = fmt.Sprintf("limit|%s|%s|%d", ch, rc, now.Truncate(time.Hour).Unix())

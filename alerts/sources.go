@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/earshot/earshot/internal/wording"
 	"github.com/earshot/earshot/models"
@@ -29,8 +30,8 @@ func (a *Alerter) OnSourceBroken(ctx context.Context, tx Tx, src models.Source) 
 	}
 	msg := message{
 		Subject: fmt.Sprintf("[earshot] %s: source %s (%s) is not working", displayName(biz), src.Name, src.Kind),
-		Lead: fmt.Sprintf("earshot could not read %s (%s) for %s: %d runs in a row failed and %s. Complaints posted there are not reaching you until it is fixed.",
-			src.Name, src.Kind, displayName(biz), src.ConsecutiveFailures, since),
+		Lead: fmt.Sprintf("earshot could not read %s (%s) for %s: %s in a row failed and %s. Complaints posted there are not reaching you until it is fixed.",
+			src.Name, src.Kind, displayName(biz), wording.Count(src.ConsecutiveFailures, "run"), since),
 		Items: []item{{
 			Heading: "What went wrong",
 			Lines: []string{"Target: " + wording.OneLine(src.Target, 300), "Error class: " + class,
@@ -44,10 +45,67 @@ func (a *Alerter) OnSourceBroken(ctx context.Context, tx Tx, src models.Source) 
 	if err != nil {
 		return err
 	}
+	targets, err := a.sourceTargets(ctx, tx, biz, src)
+	if err != nil {
+		return err
+	}
+	_, err = a.enqueue(ctx, tx, n, fmt.Sprintf("source-broken:%d:%s", src.ID, outage), targets, false)
+	return err
+}
+
+// OnSourceQuiet tells the owner that a source which runs without errors
+// has brought no new mention since src.QuietSince, much longer than its
+// usual src.QuietUsualGap, and how to look at what earshot reads there.
+// The idempotency key holds the quiet spell's start, so the owner hears
+// once per spell and again only after a new mention ended it.
+func (a *Alerter) OnSourceQuiet(ctx context.Context, tx Tx, src models.Source) error {
+	biz, err := tx.Business(ctx, src.BusinessID)
+	if err != nil {
+		return fmt.Errorf("alerts: quiet source %s: %w", src.Name, err)
+	}
+	if src.QuietSince == nil {
+		return fmt.Errorf("alerts: quiet source %s: no quiet spell (QuietSince unset)", src.Name)
+	}
+	since := src.QuietSince.UTC()
+	usual := "unknown"
+	if src.QuietUsualGap > 0 {
+		usual = wording.Duration(src.QuietUsualGap)
+	}
+	check := scrapeCommand(src)
+	msg := message{
+		Subject: fmt.Sprintf("[earshot] %s: source %s (%s) has gone quiet", displayName(biz), src.Name, src.Kind),
+		Lead: fmt.Sprintf("No new mention from %s (%s) for %s since %s, usually one every %s. Every run succeeds, so the listing may have moved or its layout changed so that nothing on it is read: check it with %s.",
+			src.Name, src.Kind, displayName(biz), since.Format("Mon 2 Jan 2006 15:04 MST"), usual, check),
+		Items: []item{{
+			Heading: "What earshot sees",
+			Lines: []string{"Target: " + wording.OneLine(src.Target, 300),
+				"Last new mention: " + since.Format("Mon 2 Jan 2006 15:04 MST"),
+				"Usual gap between new mentions: " + usual,
+				"", "What to do: run " + check + " and compare what it prints with the page in a browser. If the business really is quiet there, nothing needs doing."},
+		}},
+		Footer: []string{"You hear about this once per quiet spell; `earshot sources` shows the health of every source."},
+		Data: map[string]any{"source": src.Name, "kind": src.Kind, "target": src.Target,
+			"quiet_since": since.Format("2006-01-02T15:04:05Z07:00"), "usual_gap_seconds": int64(src.QuietUsualGap.Seconds())},
+	}
+	n, err := msg.notification(models.Notification{BusinessID: biz.ID, Kind: notify.KindSourceQuiet})
+	if err != nil {
+		return err
+	}
+	targets, err := a.sourceTargets(ctx, tx, biz, src)
+	if err != nil {
+		return err
+	}
+	_, err = a.enqueue(ctx, tx, n, fmt.Sprintf("source-quiet:%d:%d", src.ID, since.Unix()), targets, false)
+	return err
+}
+
+// sourceTargets routes a notice about a source itself: to the business's
+// owners, or where its complaints go when it has no owner account.
+func (a *Alerter) sourceTargets(ctx context.Context, tx Tx, biz models.Business, src models.Source) ([]target, error) {
 	var targets []target
 	users, err := tx.Users(ctx, biz.ID)
 	if err != nil {
-		return fmt.Errorf("alerts: %w", err)
+		return nil, fmt.Errorf("alerts: %w", err)
 	}
 	for _, u := range users {
 		if u.Role == models.RoleOwner {
@@ -57,8 +115,34 @@ func (a *Alerter) OnSourceBroken(ctx context.Context, tx Tx, src models.Source) 
 	if len(targets) == 0 {
 		targets = a.routeTargets(biz, src, 0)
 	}
-	_, err = a.enqueue(ctx, tx, n, fmt.Sprintf("source-broken:%d:%s", src.ID, outage), targets, false)
-	return err
+	return targets, nil
+}
+
+// scrapeCommand is the dry run that shows what earshot reads from src,
+// as a command the owner can paste.
+func scrapeCommand(src models.Source) string {
+	flag := "--query"
+	if strings.HasPrefix(src.Target, "http://") || strings.HasPrefix(src.Target, "https://") {
+		flag = "--url"
+	}
+	cmd := "earshot scrape --kind " + src.Kind + " " + flag + " " + shellQuote(wording.OneLine(src.Target, 300))
+	if src.APIBase != "" {
+		cmd += " --api-base " + shellQuote(wording.OneLine(src.APIBase, 300))
+	}
+	if src.API != "" {
+		cmd += " --api " + shellQuote(src.API)
+	}
+	return "`" + cmd + "`"
+}
+
+// shellQuote quotes s for a POSIX shell unless it needs none.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:@%+=,", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func advice(class string, src models.Source) string {
@@ -66,7 +150,7 @@ func advice(class string, src models.Source) string {
 	case models.ErrorClassBlocked:
 		return "the site is blocking earshot (captcha, 403 or 429). Raise the source's interval, check scraping.user_agent, or use the site's API or feed if it has one."
 	case models.ErrorClassParse:
-		return "the page was fetched but no reviews could be read: the site probably changed its layout. Run `earshot scrape --kind " + src.Kind + " " + src.Target + "` to see what earshot finds, and report it if it finds nothing."
+		return "the page was fetched but no reviews could be read: the site probably changed its layout. Run " + scrapeCommand(src) + " to see what earshot finds, and report it if it finds nothing."
 	case models.ErrorClassHTTP:
 		return "the site answers with an error status. Open the target in a browser; fix the URL in the config if the page moved."
 	case models.ErrorClassTimeout, models.ErrorClassNetwork:

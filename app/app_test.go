@@ -396,20 +396,23 @@ func TestBrokenSourceAlertsOwnerOnce(t *testing.T) {
 // TestQuietSourceAlertsOwnerOnce: the review page brings a new review
 // every day for a week, then nothing while every run still succeeds.
 // Past four times its usual gap and a week, the owner hears once that the
-// source is quiet; a new review ends the quiet spell.
+// source is quiet, in words that say so (not "0 runs in a row failed"),
+// with the command that shows what earshot reads there; a new review ends
+// the quiet spell, and the next spell is told again.
 func TestQuietSourceAlertsOwnerOnce(t *testing.T) {
 	clock := clockwork.NewFakeClockAt(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
 	e := newEnv(t, clock.Now)
 	a := e.app(t, clock)
 	ctx := context.Background()
-	quietMails := func() (n int, body string) {
+	quietMails := func() (n int, subject, text string) {
 		for _, m := range e.sink.Messages() {
-			if strings.Contains(string(m.Data), "source_broken") || strings.Contains(string(m.Data), "is not working") {
+			sub, body := mailText(t, m)
+			if strings.Contains(sub, "quiet") || strings.Contains(sub, "is not working") {
 				n++
-				body = string(m.Data)
+				subject, text = sub, body
 			}
 		}
-		return n, body
+		return n, subject, text
 	}
 	reviews := func() models.Source {
 		for _, s := range a.Sources() {
@@ -442,14 +445,40 @@ func TestQuietSourceAlertsOwnerOnce(t *testing.T) {
 		e.site.AddReview(demo.Review{ID: fmt.Sprintf("r-30%02d", day), Author: fmt.Sprintf("Guest %d", day), Text: "Lovely pancakes and friendly staff.", Rating: 5, Posted: clock.Now()})
 		run()
 	}
+	lastReview := clock.Now()
+	src := reviews()
 	for _, step := range []struct {
 		days      int
 		wantMails int
 	}{{3, 0}, {4, 0}, {1, 1}, {2, 1}, {5, 1}} {
 		clock.Advance(time.Duration(step.days) * 24 * time.Hour)
 		run()
-		if n, body := quietMails(); n != step.wantMails || (n == 1 && !strings.Contains(body, "new mention since")) {
-			t.Fatalf("%s: %d quiet-source emails, want %d\n%s", clock.Now().Format("Jan 2"), n, step.wantMails, body)
+		n, subject, text := quietMails()
+		if n != step.wantMails {
+			t.Fatalf("%s: %d quiet-source emails, want %d\n%s", clock.Now().Format("Jan 2"), n, step.wantMails, text)
+		}
+		if n == 0 {
+			continue
+		}
+		if !strings.Contains(subject, "source reviews ("+src.Kind+") has gone quiet") {
+			t.Errorf("subject %q does not say the source is quiet", subject)
+		}
+		flat := strings.Join(strings.Fields(text), " ")
+		for _, want := range []string{
+			"No new mention from reviews (" + src.Kind + ")",
+			"since " + lastReview.UTC().Format("Mon 2 Jan 2006 15:04 MST"),
+			"usually one every 1 day.",
+			"the listing may have moved or its layout changed",
+			"`earshot scrape --kind " + src.Kind + " --url " + src.Target,
+		} {
+			if !strings.Contains(flat, want) {
+				t.Errorf("the quiet-source email lacks %q:\n%s", want, text)
+			}
+		}
+		for _, wrong := range []string{"runs in a row failed", "is not working"} {
+			if strings.Contains(flat, wrong) || strings.Contains(subject, wrong) {
+				t.Errorf("the quiet-source email says %q:\n%s\n%s", wrong, subject, text)
+			}
 		}
 	}
 	if src := reviews(); src.QuietSince == nil || src.QuietAlertedAt == nil {
@@ -459,5 +488,10 @@ func TestQuietSourceAlertsOwnerOnce(t *testing.T) {
 	run()
 	if src := reviews(); src.QuietSince != nil || src.QuietAlertedAt != nil {
 		t.Fatalf("a new review did not end the quiet spell: %+v", src)
+	}
+	clock.Advance(8 * 24 * time.Hour)
+	run()
+	if n, _, text := quietMails(); n != 2 {
+		t.Fatalf("a second quiet spell: %d quiet-source emails in all, want 2\n%s", n, text)
 	}
 }

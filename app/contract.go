@@ -30,16 +30,12 @@ type Alerter interface {
 	// OnSourceBroken tells the owner that a source failed repeatedly and
 	// why. Called once per outage.
 	OnSourceBroken(ctx context.Context, tx alerts.Tx, src models.Source) error
+	// OnSourceQuiet tells the owner that a source which runs without
+	// errors has brought no new mention for much longer than its history
+	// says is usual (src.QuietSince, src.QuietUsualGap): a listing that
+	// moved or a selector that silently matches nothing looks exactly like
+	// that. Called once per quiet spell.
+	OnSourceQuiet(ctx context.Context, tx alerts.Tx, src models.Source) error
 	// CheckDeadlines sends escalation reminders and opens due follow-ups.
 	CheckDeadlines(ctx context.Context) error
-}
-
-// SourceQuietAlerter is implemented by alerters that word the message for
-// a quiet source themselves: one that runs without errors but has brought
-// no new mention for much longer than its history says is usual. The
-// pipeline calls OnSourceQuiet once per quiet spell when the alerter has
-// it, and otherwise OnSourceBroken with the source's LastErrorClass set to
-// models.ErrorClassQuiet and LastError explaining the silence.
-type SourceQuietAlerter interface {
-	OnSourceQuiet(ctx context.Context, tx alerts.Tx, src models.Source) error
 }

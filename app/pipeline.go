@@ -198,19 +198,9 @@ func (a *App) checkQuiet(ctx context.Context, log *slog.Logger, src models.Sourc
 		return
 	}
 	err = a.Store.Tx(ctx, func(tx *store.Store) error {
-		if qa, ok := a.Alerter.(SourceQuietAlerter); ok {
-			src.QuietSince = &q.Since
-			if err := qa.OnSourceQuiet(ctx, tx, src); err != nil {
-				return err
-			}
-		} else {
-			s := src
-			s.LastErrorClass = models.ErrorClassQuiet
-			s.LastError = fmt.Sprintf("every run succeeds but none has brought a new mention since %s; usually one arrives every %s. The page may have moved or changed so that nothing on it is read.",
-				q.Since.UTC().Format("Mon 2 Jan 2006"), roundDuration(q.Usual))
-			if err := a.Alerter.OnSourceBroken(ctx, tx, s); err != nil {
-				return err
-			}
+		src.QuietSince, src.QuietUsualGap = &q.Since, q.Usual
+		if err := a.Alerter.OnSourceQuiet(ctx, tx, src); err != nil {
+			return err
 		}
 		return tx.MarkSourceQuiet(ctx, src.ID, q.Since)
 	})
@@ -219,17 +209,6 @@ func (a *App) checkQuiet(ctx context.Context, log *slog.Logger, src models.Sourc
 		return
 	}
 	log.Warn("source quiet; owner alerted", "since", q.Since, "usual_gap", q.Usual)
-}
-
-// roundDuration shows a gap in the unit a person would use.
-func roundDuration(d time.Duration) string {
-	switch {
-	case d >= 48*time.Hour:
-		return fmt.Sprintf("%d days", int(d.Hours()/24+0.5))
-	case d >= 2*time.Hour:
-		return fmt.Sprintf("%d hours", int(d.Hours()+0.5))
-	}
-	return d.Round(time.Minute).String()
 }
 
 // summariseImport analyses a first import or a backfill at once, so the

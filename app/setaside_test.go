@@ -35,6 +35,9 @@ func (o *oneBadMention) CheckDeadlines(context.Context) error                   
 func (o *oneBadMention) Judge(context.Context, alerts.JudgeTx, models.Mention, *models.Analysis) error {
 	return nil
 }
+func (o *oneBadMention) OnSourceQuiet(context.Context, alerts.Tx, models.Source) error {
+	return nil
+}
 func (o *oneBadMention) OnImport(context.Context, alerts.Tx, models.Source, alerts.Import) error {
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/earshot/earshot/app"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/demo"
+	"github.com/earshot/earshot/internal/wording"
 	"github.com/earshot/earshot/store"
 )
 
@@ -158,7 +159,7 @@ show   prints the config with defaults filled in; secrets are shown only
 	for _, w := range cfg.MissingSecrets() {
 		fmt.Fprintf(e.Stderr, "warning: %v (needed to send: serve, scrape and digest --send refuse to start without it)\n", w)
 	}
-	fmt.Fprintf(e.Stdout, "%s is valid: %s, %s, %s, database %s.\n", cfg.File, countAs(len(cfg.Businesses), "business", "businesses"), count(nsrc, "source"), count(len(cfg.Channels), "channel"), cfg.Database.Driver)
+	fmt.Fprintf(e.Stdout, "%s is valid: %s, %s, %s, database %s.\n", cfg.File, wording.CountAs(len(cfg.Businesses), "business", "businesses"), wording.Count(nsrc, "source"), wording.Count(len(cfg.Channels), "channel"), cfg.Database.Driver)
 	return nil
 }
 
@@ -214,7 +215,7 @@ For a dry run of one page without a config or database, use --kind and
 	opts := app.ScrapeOptions{Backfill: *backfill, MaxPages: *maxPages}
 	if e.IsTerminal {
 		opts.Progress = func(src string, pages, n int) {
-			fmt.Fprintf(e.Stderr, "\r%s: %s, %s   ", src, count(pages, "page"), count(n, "mention"))
+			fmt.Fprintf(e.Stderr, "\r%s: %s, %s   ", src, wording.Count(pages, "page"), wording.Count(n, "mention"))
 		}
 	}
 	runs, err := a.ScrapeAll(ctx, opts, fs.Args()...)
@@ -234,7 +235,7 @@ For a dry run of one page without a config or database, use --kind and
 			fmt.Fprintf(e.Stdout, "%s/%s: FAILED (%s): %v\n", r.Business, r.Source.Name, r.Run.ErrorClass, r.Err)
 			continue
 		}
-		fmt.Fprintf(e.Stdout, "%s/%s: %s, %s, %d new, %d updated\n", r.Business, r.Source.Name, count(r.Run.Pages, "page"), count(r.Run.Parsed, "mention"), r.Run.New, r.Run.Updated)
+		fmt.Fprintf(e.Stdout, "%s/%s: %s, %s, %d new, %d updated\n", r.Business, r.Source.Name, wording.Count(r.Run.Pages, "page"), wording.Count(r.Run.Parsed, "mention"), r.Run.New, r.Run.Updated)
 		if r.Run.Warning != "" {
 			fmt.Fprintf(e.Stdout, "%s/%s: WARNING: %s\n", r.Business, r.Source.Name, r.Run.Warning)
 		}
@@ -243,7 +244,7 @@ For a dry run of one page without a config or database, use --kind and
 		return err
 	}
 	if failed > 0 {
-		return fmt.Errorf("%d of %s failed", failed, count(len(runs), "source"))
+		return fmt.Errorf("%d of %s failed", failed, wording.Count(len(runs), "source"))
 	}
 	return nil
 }

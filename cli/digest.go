@@ -10,6 +10,7 @@ import (
 	"github.com/earshot/earshot/app"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/digest"
+	"github.com/earshot/earshot/internal/wording"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/store"
 )
@@ -99,7 +100,7 @@ zone. -business may be left out when the config has one business.`)
 		if queued == 0 {
 			fmt.Fprintf(e.Stdout, "the digest of %s for %s was already queued for %s; nothing new to send\n", biz.Name, week, strings.Join(digest.Recipients(*biz), ", "))
 		} else {
-			fmt.Fprintf(e.Stdout, "queued the digest of %s for %s to %s; %s delivered now\n", biz.Name, week, count(queued, "recipient"), count(sent, "notification"))
+			fmt.Fprintf(e.Stdout, "queued the digest of %s for %s to %s; %s delivered now\n", biz.Name, week, wording.Count(queued, "recipient"), wording.Count(sent, "notification"))
 		}
 		if err != nil {
 			return fmt.Errorf("deliver: %w (the digest stays queued and is retried by `earshot serve`)", err)

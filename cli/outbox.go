@@ -48,7 +48,7 @@ week by default); the other channels are told when one keeps failing.
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.Stdout, "%s queued again; `earshot serve` (or the next `earshot scrape`) sends them.\n", count(n, "notification"))
+		fmt.Fprintf(e.Stdout, "%s queued again; `earshot serve` (or the next `earshot scrape`) sends them.\n", wording.Count(n, "notification"))
 		if ids != nil && n < len(ids) {
 			return fmt.Errorf("%d of the ids given are not notifications that were given up on", len(ids)-n)
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/internal/textclean"
+	"github.com/earshot/earshot/internal/wording"
 	"github.com/earshot/earshot/notify/console"
 	"github.com/earshot/earshot/tasks"
 )
@@ -69,7 +70,7 @@ func runTasks(ctx context.Context, e *Env, args []string) error {
 		return fmt.Errorf("%w: unknown tasks command %q", ErrUsage, verb)
 	}
 	if len(rest) != n {
-		return fmt.Errorf("%w: tasks %s takes %d argument(s), got %d", ErrUsage, verb, n, len(rest))
+		return fmt.Errorf("%w: tasks %s takes %s, got %d", ErrUsage, verb, wording.Count(n, "argument"), len(rest))
 	}
 	var id int64
 	if n > 0 {
@@ -254,14 +255,14 @@ func printTaskList(e *Env, views []tasks.TaskView) {
 		return
 	}
 	w := tabwriter.NewWriter(displayWriter{e.Stdout}, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tSTATE\tDEADLINE\tASSIGNEE\tSOURCE\tAUTHOR\tRATING\tCOMPLAINT")
+	fmt.Fprintln(w, "ID\tSTATE\tDEADLINE\tASSIGNEE\tBUSINESS\tSOURCE\tAUTHOR\tRATING\tCOMPLAINT")
 	for _, v := range views {
 		r := ""
 		if v.Rating != nil {
 			r = strconv.FormatFloat(*v.Rating, 'f', -1, 64) + "★"
 		}
-		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.ID, v.State, v.Remaining, dash(v.Assignee),
-			console.Clean(v.Source), cell(v.Author, 24), r, cell(labelled(v), 60))
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.ID, v.State, v.Remaining, dash(v.Assignee),
+			cell(v.Business, 24), console.Clean(v.Source), cell(v.Author, 24), r, cell(labelled(v), 60))
 	}
 	w.Flush()
 }

@@ -64,9 +64,13 @@ type Source struct {
 	// the next new mention, so the owner hears once per quiet spell.
 	QuietSince     *time.Time `json:"quiet_since,omitempty"`
 	QuietAlertedAt *time.Time `json:"quiet_alerted_at,omitempty"`
-	TotalMentions  int64      `json:"total_mentions"`
-	CreatedAt      time.Time  `json:"created_at"`
-	UpdatedAt      time.Time  `json:"updated_at"`
+	// QuietUsualGap is the source's usual time between new mentions (the
+	// median of its history), set by the pipeline when it reports the
+	// source quiet so the message can say what usual is. Not stored.
+	QuietUsualGap time.Duration `gorm:"-" json:"-"`
+	TotalMentions int64         `json:"total_mentions"`
+	CreatedAt     time.Time     `json:"created_at"`
+	UpdatedAt     time.Time     `json:"updated_at"`
 }
 
 // Error classes recorded on a SourceRun. They are coarse on purpose: an
@@ -87,11 +91,6 @@ const (
 	// them; the source has collected nothing until that is fixed.
 	ErrorClassStore = "store"
 	ErrorClassOther = "other"
-	// ErrorClassQuiet is never a run's class: it marks the source handed
-	// to the broken-source alert when the source runs without errors but
-	// has brought nothing new for much longer than usual (LastError then
-	// says since when and what usual is).
-	ErrorClassQuiet = "quiet"
 )
 
 // SourceRun records one scrape of one source, the raw material for source

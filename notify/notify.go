@@ -44,6 +44,7 @@ const (
 	KindReminder     NotificationKind = "reminder"      // an escalation step
 	KindFollowUp     NotificationKind = "follow_up"     // check the fix worked
 	KindSourceBroken NotificationKind = "source_broken" // a source keeps failing
+	KindSourceQuiet  NotificationKind = "source_quiet"  // a source runs but brings nothing new for too long
 	KindLimit        NotificationKind = "limit"         // per-recipient hourly limit reached
 	KindDigest       NotificationKind = "digest"        // the weekly digest
 	KindImport       NotificationKind = "import"        // one summary of a first import or backfill

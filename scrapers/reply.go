@@ -24,6 +24,9 @@ type PostOptions struct {
 	// APIBase is the source's API base; empty means the platform's
 	// public API (some kinds, such as Mastodon, need one).
 	APIBase string
+	// API is the source's API version (config `api:`) for kinds that
+	// speak several, such as "v2" for twitter; empty means the default.
+	API string
 	// Client sends the requests; nil means http.DefaultClient.
 	Client *http.Client
 	// Getenv reads the credentials; nil means os.Getenv. Credentials never

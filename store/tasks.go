@@ -127,8 +127,9 @@ type TaskFilter struct {
 	MentionID   int64
 	Kind        string
 	States      []models.TaskState
-	Assignee    string
-	Issue       string
+	// Assignee matches regardless of case.
+	Assignee string
+	Issue    string
 	// FollowUpBy keeps tasks whose follow-up date is at or before this
 	// time.
 	FollowUpBy time.Time
@@ -165,7 +166,9 @@ func (s *Store) taskQuery(ctx context.Context, f TaskFilter) *gorm.DB {
 		q = q.Where("state IN ?", f.States)
 	}
 	if f.Assignee != "" {
-		q = q.Where("assignee = ?", f.Assignee)
+		// Names are matched as people type them: `--assignee lee` finds
+		// tasks assigned to "Lee" (Assign stores the user's own spelling).
+		q = q.Where("LOWER(assignee) = LOWER(?)", f.Assignee)
 	}
 	if f.Issue != "" {
 		q = q.Where("issue = ?", f.Issue)

@@ -19,7 +19,7 @@ type ListOptions struct {
 	// BusinessIDs, when not nil, limits the list to these businesses
 	// (the ones a signed-in user may see); empty means none.
 	BusinessIDs []int64
-	Assignee string
+	Assignee    string
 	// Overdue keeps tasks past their deadline (and follow-ups due).
 	Overdue bool
 	// All includes resolved tasks; by default only tasks needing work.
@@ -56,17 +56,17 @@ const CountCap = 10_000
 // TaskView is a task with what staff need to see in a list.
 type TaskView struct {
 	models.Task
-	Business string
-	Author   string
-	Source   string
-	Rating   *float64
-	Excerpt  string
+	Business string   `json:"business"`
+	Author   string   `json:"author"`
+	Source   string   `json:"source"`
+	Rating   *float64 `json:"rating,omitempty"`
+	Excerpt  string   `json:"excerpt"`
 	// Remaining is "due in 3 hours" or "overdue by 2 days".
-	Remaining string
+	Remaining string `json:"remaining"`
 	// NextAt is when the task needs attention next: the follow-up date
 	// once replied, else the reply deadline.
-	NextAt  time.Time
-	Overdue bool
+	NextAt  time.Time `json:"next_at"`
+	Overdue bool      `json:"overdue"`
 }
 
 // Page returns one page of tasks, soonest deadline first, with the time
@@ -227,10 +227,10 @@ func view(ctx context.Context, st *store.Store, t models.Task, m models.Mention,
 // TaskDetail is everything `earshot tasks show` prints.
 type TaskDetail struct {
 	TaskView
-	Mention models.Mention
-	Events  []models.TaskEvent
+	Mention models.Mention     `json:"mention"`
+	Events  []models.TaskEvent `json:"events"`
 	// CanPost says whether `tasks reply --post` works for its source.
-	CanPost bool
+	CanPost bool `json:"can_post"`
 }
 
 // ShowTask loads a task with its mention and history.
@@ -251,6 +251,9 @@ func (s *Service) Show(ctx context.Context, now time.Time, id int64) (TaskDetail
 	ev, err := st.TaskEvents(ctx, id)
 	if err != nil {
 		return TaskDetail{}, fmt.Errorf("tasks: task %d: %w", id, err)
+	}
+	if ev == nil {
+		ev = []models.TaskEvent{}
 	}
 	return TaskDetail{TaskView: v, Mention: m, Events: ev, CanPost: PostSupported(m.SourceKind)}, nil
 }

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/scrapers"
 	"github.com/earshot/earshot/scrapers/registry"
 )
@@ -40,6 +41,16 @@ func For(kind, apiBase string, client *http.Client, getenv func(string) string) 
 		return nil, fmt.Errorf("post: %s: %w", kind, ErrUnsupported)
 	}
 	return k.Post(scrapers.PostOptions{APIBase: apiBase, Client: client, Getenv: getenv})
+}
+
+// ForSource returns the poster for src's kind, API base and API version
+// (`api: v2` makes twitter reply through API v2).
+func ForSource(src models.Source, client *http.Client, getenv func(string) string) (Poster, error) {
+	k, ok := registry.Resolve(src.Kind)
+	if !ok || !k.Postable() {
+		return nil, fmt.Errorf("post: %s: %w", src.Kind, ErrUnsupported)
+	}
+	return k.Post(scrapers.PostOptions{APIBase: src.APIBase, API: src.API, Client: client, Getenv: getenv})
 }
 
 // Supported reports whether replies to a source kind can be posted.

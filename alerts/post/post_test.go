@@ -147,3 +147,24 @@ func TestSupported(t *testing.T) {
 		}
 	}
 }
+
+// ForSource passes the source's API version: an `api: v2` X source
+// replies through POST /2/tweets, a default one through v1.1.
+func TestForSourceAPI(t *testing.T) {
+	creds := env(map[string]string{twitter.EnvConsumerKey: "ck", twitter.EnvConsumerSecret: "cs", twitter.EnvAccessToken: "at", twitter.EnvAccessSecret: "as"})
+	for api, path := range map[string]string{"v2": "/2/tweets", "": "/1.1/statuses/update.json"} {
+		t.Run("api "+api, func(t *testing.T) {
+			srv, got := server(t, 200, `{"id_str":"9","data":{"id":"9"}}`)
+			p, err := ForSource(models.Source{Kind: "x", APIBase: srv.URL, API: api}, srv.Client(), creds)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := p.Reply(context.Background(), models.Mention{ExternalID: "1850000000000000001", PlatformID: "1850000000000000001", SourceKind: "twitter"}, "Sorry!"); err != nil {
+				t.Fatal(err)
+			}
+			if len(*got) != 1 || (*got)[0].path != path {
+				t.Fatalf("requests %+v, want one to %s", *got, path)
+			}
+		})
+	}
+}

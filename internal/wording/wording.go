@@ -59,3 +59,15 @@ func Duration(d time.Duration) string {
 	}
 	return strings.Join(parts, " ")
 }
+
+// Count writes a count with its noun in the right number: "1 page",
+// "3 pages", "0 pages".
+func Count(n int, noun string) string { return CountAs(n, noun, noun+"s") }
+
+// CountAs is Count for nouns whose plural is not noun+"s".
+func CountAs(n int, one, many string) string {
+	if n == 1 {
+		return strconv.Itoa(n) + " " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}

@@ -13,6 +13,7 @@ import (
 	"text/tabwriter"
 	"unicode"
 
+	"github.com/earshot/earshot/internal/wording"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/scrapers"
 	"github.com/earshot/earshot/scrapers/registry"
@@ -135,7 +136,7 @@ func WriteTable(w io.Writer, ms []models.Mention) error {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", posted, rating, cell(m.Author, 20), cell(text, 60), reply, cell(m.ExternalID, 40))
 	}
-	fmt.Fprintf(tw, "%d mentions\n", len(ms))
+	fmt.Fprintln(tw, wording.Count(len(ms), "mention"))
 	return tw.Flush()
 }
 

@@ -105,3 +105,16 @@ func TestTableStripsControlCharacters(t *testing.T) {
 		t.Errorf("table:\n%s", s)
 	}
 }
+
+func TestTableCountsInWords(t *testing.T) {
+	for n, want := range map[int]string{0: "0 mentions", 1: "1 mention", 2: "2 mentions"} {
+		var out bytes.Buffer
+		if err := WriteTable(&out, make([]models.Mention, n)); err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+		if got := strings.TrimSpace(lines[len(lines)-1]); got != want {
+			t.Errorf("%d mentions: last line %q, want %q", n, got, want)
+		}
+	}
+}

@@ -80,13 +80,7 @@ func (s *source) Fetch(ctx context.Context, req scrapers.Request) (scrapers.Resu
 	if !locationName.MatchString(loc) {
 		return res, fmt.Errorf("scrapers: google: target %q must be accounts/<id>/locations/<id>: %w", req.Target, scrapers.ErrConfig)
 	}
-	base := strings.TrimRight(req.APIBase, "/")
-	tokenURL := DefaultTokenURL
-	if base == "" {
-		base = DefaultAPIBase
-	} else {
-		tokenURL = base + "/token"
-	}
+	base, tokenURL := endpoints(req.APIBase)
 	token, err := s.token(ctx, tokenURL)
 	if err != nil {
 		return res, err
@@ -99,12 +93,31 @@ func (s *source) Fetch(ctx context.Context, req scrapers.Request) (scrapers.Resu
 }
 
 func (s *source) token(ctx context.Context, tokenURL string) (string, error) {
-	id, secret, refresh := s.getenv(EnvClientID), s.getenv(EnvClientSecret), s.getenv(EnvRefreshToken)
+	hc, err := s.f.Client("")
+	if err != nil {
+		return "", err
+	}
+	return accessToken(ctx, hc, s.getenv, tokenURL)
+}
+
+// endpoints returns the API base and the token endpoint for a source's
+// API base: the public ones when it is empty, else <base> and
+// <base>/token (tests, proxies).
+func endpoints(apiBase string) (base, tokenURL string) {
+	base = strings.TrimRight(apiBase, "/")
+	if base == "" {
+		return DefaultAPIBase, DefaultTokenURL
+	}
+	return base, base + "/token"
+}
+
+// accessToken is the one way both the scraper and the poster get a
+// Business Profile access token: refreshed with the OAuth client ID,
+// secret and refresh token through hc when all three are set, else the
+// static EnvAccessToken. Errors name the variables, never their values.
+func accessToken(ctx context.Context, hc *http.Client, getenv func(string) string, tokenURL string) (string, error) {
+	id, secret, refresh := getenv(EnvClientID), getenv(EnvClientSecret), getenv(EnvRefreshToken)
 	if id != "" && secret != "" && refresh != "" {
-		hc, err := s.f.Client("")
-		if err != nil {
-			return "", err
-		}
 		cfg := oauth2.Config{ClientID: id, ClientSecret: secret, Endpoint: oauth2.Endpoint{TokenURL: tokenURL, AuthStyle: oauth2.AuthStyleInParams}}
 		tok, err := cfg.TokenSource(context.WithValue(ctx, oauth2.HTTPClient, hc), &oauth2.Token{RefreshToken: refresh}).Token()
 		if err != nil {
@@ -114,7 +127,7 @@ func (s *source) token(ctx context.Context, tokenURL string) (string, error) {
 		}
 		return tok.AccessToken, nil
 	}
-	if t := s.getenv(EnvAccessToken); t != "" {
+	if t := getenv(EnvAccessToken); t != "" {
 		return t, nil
 	}
 	return "", fmt.Errorf("scrapers: google: set %s, %s and %s (or %s): %w", EnvClientID, EnvClientSecret, EnvRefreshToken, EnvAccessToken, scrapers.ErrConfig)

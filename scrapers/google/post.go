@@ -14,39 +14,48 @@ import (
 )
 
 type poster struct {
-	base, token string
-	client      *http.Client
+	base, tokenURL string
+	getenv         func(string) string
+	client         *http.Client
 }
 
-// NewPoster returns the poster that sets a review's owner reply with an
-// access token (EnvAccessToken).
+// NewPoster returns the poster that sets a review's owner reply. It gets
+// its access token exactly as the scraper does (accessToken): refreshed
+// with EnvClientID, EnvClientSecret and EnvRefreshToken, or the static
+// EnvAccessToken for trying it out.
 func NewPoster(o scrapers.PostOptions) (scrapers.Poster, error) {
 	o = o.WithDefaults()
-	env, err := scrapers.NeedEnv(o.Getenv, "post: replying on "+Kind, EnvAccessToken)
-	if err != nil {
-		return nil, err
+	if o.Getenv(EnvAccessToken) == "" {
+		if _, err := scrapers.NeedEnv(o.Getenv, "post: replying on "+Kind+" (or set "+EnvAccessToken+")", EnvClientID, EnvClientSecret, EnvRefreshToken); err != nil {
+			return nil, err
+		}
 	}
-	base := o.APIBase
-	if base == "" {
-		base = DefaultAPIBase
-	}
-	return poster{base: strings.TrimRight(base, "/"), token: env[EnvAccessToken], client: o.Client}, nil
+	base, tokenURL := endpoints(o.APIBase)
+	return poster{base: base, tokenURL: tokenURL, getenv: o.Getenv, client: o.Client}, nil
 }
 
 // Reply updates the review's reply: PUT {base}/v4/{reviewName}/reply.
-// The mention's ExternalID is the review's resource name
-// (accounts/…/locations/…/reviews/…).
+// The review's resource name (accounts/…/locations/…/reviews/…) is the
+// mention's PlatformID, stored by the scraper; mentions stored before
+// that carry it as their ExternalID when the API gave the full name.
 func (p poster) Reply(ctx context.Context, m models.Mention, text string) (string, error) {
-	name := strings.Trim(m.ExternalID, "/")
-	if !strings.HasPrefix(name, "accounts/") || !strings.Contains(name, "/reviews/") {
+	name := strings.Trim(m.PlatformID, "/")
+	if !reviewName.MatchString(name) {
+		name = strings.Trim(m.ExternalID, "/")
+	}
+	if !reviewName.MatchString(name) {
 		return "", fmt.Errorf("post: google review name %q is not accounts/…/locations/…/reviews/…: %w", m.ExternalID, scrapers.ErrBadTarget)
+	}
+	token, err := accessToken(ctx, p.client, p.getenv, p.tokenURL)
+	if err != nil {
+		return "", fmt.Errorf("post: google reply to %s: %w", name, err)
 	}
 	body, _ := json.Marshal(map[string]string{"comment": text})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut, p.base+"/v4/"+name+"/reply", bytes.NewReader(body))
 	if err != nil {
 		return "", fmt.Errorf("post: google reply: %w", err)
 	}
-	req.Header.Set("Authorization", "Bearer "+p.token)
+	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := p.client.Do(req)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/earshot/earshot/internal/wording"
 	"github.com/earshot/earshot/models"
 )
 
@@ -54,7 +55,7 @@ func WriteTable(w io.Writer, rows []Row, now time.Time) error {
 		s := r.Source
 		last := "-"
 		if r.LastRun != nil {
-			last = fmt.Sprintf("%d pages, %d parsed, %d new, %d updated", r.LastRun.Pages, r.LastRun.Parsed, r.LastRun.New, r.LastRun.Updated)
+			last = fmt.Sprintf("%s, %d parsed, %d new, %d updated", wording.Count(r.LastRun.Pages, "page"), r.LastRun.Parsed, r.LastRun.New, r.LastRun.Updated)
 			if r.LastRun.Warning != "" {
 				// "truncated: …" and the like: the run did not fail, but
 				// missed something the owner should know about.

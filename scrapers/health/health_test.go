@@ -19,6 +19,7 @@ func TestWriteTable(t *testing.T) {
 		{Business: "harbour", Source: models.Source{Name: "tp", Kind: "trustpilot", LastSuccessAt: &ok, LastRunAt: &ok, TotalMentions: 120}, LastRun: &models.SourceRun{Pages: 2, Parsed: 40, New: 3, Updated: 1}},
 		{Business: "harbour", Source: models.Source{Name: "yelp", Kind: "yelp", LastRunAt: &ok, ConsecutiveFailures: 4, BrokenAlertedAt: &alerted, LastErrorClass: models.ErrorClassBlocked, LastError: "scrapers: yelp https://www.yelp.com/biz/x: DataDome captcha (HTTP 403):\n\x1b[31mblocked"}},
 		{Business: "harbour", Source: models.Source{Name: "hn", Kind: "hackernews"}},
+		{Business: "harbour", Source: models.Source{Name: "one", Kind: "rss", LastSuccessAt: &ok, LastRunAt: &ok}, LastRun: &models.SourceRun{Pages: 1, Parsed: 1, New: 1}},
 		{Business: "harbour", Source: models.Source{Name: "gone-quiet", Kind: "jsonld", LastSuccessAt: &ok, LastRunAt: &ok, QuietSince: &quiet}},
 	}
 	var out bytes.Buffer
@@ -26,12 +27,15 @@ func TestWriteTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := out.String()
-	for _, want := range []string{"harbour/tp", "ok", "3h ago", "2 pages, 40 parsed, 3 new, 1 updated", "harbour/yelp", "broken", "[blocked] scrapers: yelp", "never run", "never", "harbour/gone-quiet", "quiet", "no new mention since 2026-10-30"} {
+	for _, want := range []string{"harbour/tp", "ok", "3h ago", "2 pages, 40 parsed, 3 new, 1 updated", "harbour/yelp", "broken", "[blocked] scrapers: yelp", "never run", "never", "harbour/gone-quiet", "quiet", "no new mention since 2026-10-30", "1 page, 1 parsed"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("table lacks %q:\n%s", want, s)
 		}
 	}
-	if strings.ContainsRune(s, 0x1b) || strings.Count(s, "\n") != 5 {
+	if strings.Contains(s, "1 pages") {
+		t.Errorf("table says \"1 pages\":\n%s", s)
+	}
+	if strings.ContainsRune(s, 0x1b) || strings.Count(s, "\n") != 6 {
 		t.Errorf("control characters or extra lines in the table:\n%q", s)
 	}
 }
