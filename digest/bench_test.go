@@ -216,7 +216,7 @@ func BenchmarkBuild(b *testing.B) {
 	b.ReportMetric(float64(d.Mentions.This), "mentions/week")
 }
 
-// BenchmarkBuildAndRender adds rendering both parts and the three PNG
+// BenchmarkBuildAndRender adds rendering both parts and the three HTML
 // charts: the whole cost of one digest email.
 func BenchmarkBuildAndRender(b *testing.B) {
 	st, biz := benchStore(b)
