@@ -98,7 +98,7 @@ func (c Chart) peak() float64 {
 
 func open(sb *strings.Builder, c Chart, h int) {
 	id := esc(c.ID)
-	fmt.Fprintf(sb, `<svg id="%s" class="chart" role="img" aria-labelledby="%s-t %s-d" viewBox="0 0 %d %d" width="100%%" preserveAspectRatio="xMinYMin meet" style="max-width:640px;height:auto;display:block" font-family="system-ui,sans-serif" font-size="%d">`, id, id, id, width, h, fontSize)
+	fmt.Fprintf(sb, `<svg id="%s" class="chart" role="group" aria-labelledby="%s-t %s-d" viewBox="0 0 %d %d" width="100%%" preserveAspectRatio="xMinYMin meet" style="max-width:640px;height:auto;display:block" font-family="system-ui,sans-serif" font-size="%d">`, id, id, id, width, h, fontSize)
 	fmt.Fprintf(sb, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, esc(c.Title), id, esc(c.Desc))
 }
 
