@@ -294,7 +294,10 @@ func (s *server) fillDashboard(ctx context.Context, p *dashboardPage, all, scope
 	period := fmt.Sprintf("last %d days", days)
 	ratingNote := "no rated reviews"
 	if all2.rated > 0 {
-		ratingNote = fmt.Sprintf("from %d reviews; %s before", all2.rated, ratio(all2.prevSum, all2.prevRated))
+		ratingNote = fmt.Sprintf("from %d reviews", all2.rated)
+		if all2.prevRated > 0 {
+			ratingNote += fmt.Sprintf("; %s the %d days before", ratio(all2.prevSum, all2.prevRated), days)
+		}
 	}
 	onTime, onTimeNote := "–", "no deadline has passed yet"
 	if resp.Due > 0 {
@@ -408,7 +411,7 @@ func (s *server) fillDashboard(ctx context.Context, p *dashboardPage, all, scope
 		}
 		row.Status, row.StatusClass = sourceStatus(src)
 		if ag, err := s.Store.AggregateRatings(ctx, src.ID, 1); err == nil && len(ag) == 1 && ag[0].Rating != nil {
-			row.Aggregate = fmt.Sprintf("%.1f from %d reviews", *ag[0].Rating, ag[0].Count)
+			row.Aggregate = fmt.Sprintf("%.1f of 5 from %d reviews", *ag[0].Rating, ag[0].Count)
 		}
 		p.Sources = append(p.Sources, row)
 	}

@@ -138,6 +138,11 @@ func TestDashboardInBrowser(t *testing.T) {
 			if _, err := chromedp.Run(ctx, chromedp.Navigate(f.srv.URL+"/dashboard")); err != nil {
 				t.Fatal(err)
 			}
+			// A window cannot be narrower than the browser's minimum;
+			// the viewport is set as a phone's.
+			if _, err := chromedp.Run(ctx, chromedp.EmulateViewport(int64(width), 900)); err != nil {
+				t.Fatal(err)
+			}
 			signInTo(t, ctx, "olive", "#scope")
 			for _, page := range []string{"/dashboard", "/dashboard?business=" + demo.BusinessName + "&days=7"} {
 				if _, err := chromedp.Run(ctx, chromedp.Navigate(f.srv.URL+page)); err != nil {
@@ -159,6 +164,9 @@ func TestDashboardInBrowser(t *testing.T) {
 				})`))
 				if err != nil {
 					t.Fatal(err)
+				}
+				if got.Inner != width {
+					t.Fatalf("viewport is %d px, want %d", got.Inner, width)
 				}
 				if got.ScrollWidth > got.Inner {
 					t.Errorf("%s at %d px: page is %d px wide, overflows sideways (%v)", page, width, got.ScrollWidth, got.Wide)

@@ -117,7 +117,7 @@ func link(sb *strings.Builder, b Bar, body string) {
 // Vertical draws a column per bar (days, weeks), labels beneath: every
 // one when there are few, else evenly spaced so they never overlap.
 func Vertical(c Chart) template.HTML {
-	const h, top, bottom, left = 170, 18, 22, 4
+	const h, top, bottom, left = 170, 18, 22, 18
 	var sb strings.Builder
 	open(&sb, c, h)
 	n := max(len(c.Bars), 1)
@@ -126,7 +126,8 @@ func Vertical(c Chart) template.HTML {
 	barW := math.Max(1, slot*0.7)
 	peak := c.peak()
 	fmt.Fprintf(&sb, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s"/>`, left, h-bottom, width-left, h-bottom, colMuted)
-	every := int(math.Ceil(float64(n) / 10))
+	// About seven labels fit the width at this font size.
+	every := int(math.Ceil(float64(n) / 7))
 	for i, b := range c.Bars {
 		x := float64(left) + float64(i)*slot + (slot-barW)/2
 		bh := plotH * b.Value / peak
