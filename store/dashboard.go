@@ -90,17 +90,19 @@ func checkDashScope(what string, ids []int64, from, to time.Time) error {
 }
 
 // DashMentionDays counts the mentions posted in [from, to) per business
-// and day, with their ratings.
+// and day, with their ratings. It reads mention_days, the per-day counts
+// that triggers keep as mentions are stored (migration 00180), so a
+// period costs a row per business and day, not a row per mention. from
+// and to are taken as UTC days (from's day included, to's excluded).
 func (s *Store) DashMentionDays(ctx context.Context, businessIDs []int64, from, to time.Time) ([]DashDay, error) {
 	if err := checkDashScope("dashboard mentions per day", businessIDs, from, to); err != nil {
 		return nil, err
 	}
-	day := s.dayExpr("posted_at")
 	var out []DashDay
-	err := s.q(ctx).Model(&models.Mention{}).
-		Select("business_id, "+day+" AS day, COUNT(*) AS mentions, COUNT(rating) AS rated, COALESCE(SUM(rating), 0) AS rating_sum").
-		Where("business_id IN ? AND posted_at >= ? AND posted_at < ?", businessIDs, from.UTC(), to.UTC()).
-		Group("business_id, " + day).Order("day").Scan(&out).Error
+	err := s.q(ctx).Table("mention_days").
+		Select("business_id, day, mentions, rated, rating_sum").
+		Where("business_id IN ? AND day >= ? AND day < ? AND mentions > 0", businessIDs, from.UTC().Format("2006-01-02"), to.UTC().Format("2006-01-02")).
+		Order("day, business_id").Scan(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("store: dashboard mentions per day: %w", err)
 	}
