@@ -82,6 +82,16 @@ func TestDashboardAggregates(t *testing.T) {
 			if fmt.Sprint(mdays) != fmt.Sprint(want) {
 				t.Errorf("mention days %v, want %v", mdays, want)
 			}
+			// An edited rating moves the day's figures (the per-day counts
+			// are kept by triggers, not recomputed).
+			edited := ms[1]
+			edited.Rating, edited.Text = rating(4), "text b, edited"
+			if _, err := s.SaveMentions(ctx, src, []models.Mention{edited}); err != nil {
+				t.Fatal(err)
+			}
+			if mdays, err = s.DashMentionDays(ctx, ids, from, to); err != nil || len(mdays) == 0 || mdays[0].RatingSum != 9 || mdays[0].Mentions != 2 {
+				t.Errorf("after an edit to 4 stars: %v, %v; want 2 mentions, rating sum 9 on 2026-11-20", mdays, err)
+			}
 			tdays, err := s.DashTaskDays(ctx, ids, from, to)
 			if err != nil {
 				t.Fatal(err)
