@@ -252,7 +252,7 @@ func BenchmarkBuildScan(b *testing.B) {
 	b.ReportMetric(float64((cpuTime()-cpu).Milliseconds())/float64(b.N), "cpu-ms/digest")
 }
 
-// BenchmarkBuildAndRender adds rendering both parts and the three PNG
+// BenchmarkBuildAndRender adds rendering both parts and the three HTML
 // charts: the whole cost of one digest email.
 func BenchmarkBuildAndRender(b *testing.B) {
 	st, biz := benchStore(b)

@@ -4,8 +4,8 @@
 // Build computes every figure from the store, which does the counting
 // (aggregate queries, and one streamed pass over each period's mentions,
 // even for 100,000 mentions a week); RenderText and RenderHTML
-// turn it into the two parts of the email, with small PNG charts drawn
-// here; Enqueue puts one message per recipient in the notification
+// turn it into the two parts of the email, with charts as HTML bar
+// tables (charts.go); Enqueue puts one message per recipient in the notification
 // outbox, where the alerter delivers and retries it.
 package digest
 

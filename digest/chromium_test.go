@@ -31,7 +31,7 @@ type pageReport struct {
 
 // TestHTMLRendersInChromium opens the digest in a real headless Chromium,
 // takes a screenshot and checks from the DOM that the key figures are
-// shown, every chart image decoded, no script exists and nothing was
+// shown, the page has no image (charts are HTML), no script exists and nothing was
 // fetched from elsewhere.
 func TestHTMLRendersInChromium(t *testing.T) {
 	browsertest.Chromium(t)
@@ -133,13 +133,8 @@ func TestHTMLRendersInChromium(t *testing.T) {
 			}
 		})
 	}
-	if len(rep.Images) != 3 {
-		t.Errorf("%d images in the page, want 3 charts", len(rep.Images))
-	}
-	for i, w := range rep.Images {
-		if w == 0 {
-			t.Errorf("image %d is broken (naturalWidth 0)", i)
-		}
+	if len(rep.Images) != 0 {
+		t.Errorf("%d images in the page; the charts are HTML tables", len(rep.Images))
 	}
 	if rep.Scripts != 0 {
 		t.Errorf("the page has %d scripts; the hostile review must not become one", rep.Scripts)
@@ -157,5 +152,56 @@ func TestHTMLRendersInChromium(t *testing.T) {
 	defer mu.Unlock()
 	if len(problems) > 0 {
 		t.Errorf("errors while rendering: %v", problems)
+	}
+}
+
+// TestChartLabelsRenderInFull puts long and non-Latin issue names into
+// the charts and checks in Chromium, from the DOM, that each label is
+// shown whole: its text is the full name and nothing is clipped (the
+// bitmap font it replaces cut "HEALTH AND SAFETY" to "HEALTH AND SAFE"
+// and could not draw Japanese at all).
+func TestChartLabelsRenderInFull(t *testing.T) {
+	browsertest.Chromium(t)
+	_, d := buildWeek47(t)
+	if len(d.Issues) < 2 {
+		t.Fatalf("week 47 has %d issues, want at least 2", len(d.Issues))
+	}
+	labels := []string{"HEALTH AND SAFETY", "料理が冷めていた"}
+	d.Issues[0].Category, d.Issues[1].Category = labels[0], labels[1]
+	html, err := d.PreviewHTML()
+	if err != nil {
+		t.Fatalf("render: %v", err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, html)
+	}))
+	defer srv.Close()
+	for _, width := range []int{700, 360} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			tctx := browsertest.New(t, 60*time.Second, browsertest.Options{Width: width, Height: 900})
+			if err := chromedp.Do(tctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitReady(chromedp.ID("chart-issues"))); err != nil {
+				t.Fatalf("load digest: %v", err)
+			}
+			type label struct {
+				Text    string `json:"text"`
+				Clipped bool   `json:"clipped"`
+			}
+			got, err := chromedp.Run(tctx, chromedp.Evaluate[[]label](`Array.from(document.querySelectorAll("#chart-issues .chart-label")).map(e => ({text: e.innerText.trim(), clipped: e.scrollWidth > e.clientWidth || e.scrollHeight > e.clientHeight}))`))
+			if err != nil {
+				t.Fatalf("inspect DOM: %v", err)
+			}
+			if len(got) < 2 {
+				t.Fatalf("%d issue labels in the chart, want at least 2", len(got))
+			}
+			for i, want := range labels {
+				if got[i].Text != want {
+					t.Errorf("label %d shows %q, want %q in full", i, got[i].Text, want)
+				}
+				if got[i].Clipped {
+					t.Errorf("label %q is clipped", want)
+				}
+			}
+		})
 	}
 }

@@ -114,10 +114,8 @@ func TestQuietWeek(t *testing.T) {
 	if !strings.Contains(html, "quiet week") || !strings.Contains(html, "no reviews found on the page") {
 		t.Errorf("quiet HTML lacks the quiet-week line or the failing source")
 	}
-	for _, img := range imgs {
-		if !strings.Contains(html, "cid:"+img.ContentID) {
-			t.Errorf("image %s attached but not referenced", img.ContentID)
-		}
+	if len(imgs) != 0 {
+		t.Errorf("%d inline images; the charts are HTML", len(imgs))
 	}
 }
 

@@ -3,7 +3,6 @@ package digest
 import (
 	"bytes"
 	"context"
-	"image/png"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -206,18 +205,16 @@ func TestDigestArrivesBySMTP(t *testing.T) {
 		t.Fatalf("%d HTML parts", len(parts["text/html"]))
 	}
 	html := string(parts["text/html"][0].body)
-	imgs := parts["image/png"]
-	if len(imgs) != 3 {
-		t.Fatalf("%d inline PNGs, want 3 charts", len(imgs))
+	if imgs := parts["image/png"]; len(imgs) != 0 {
+		t.Errorf("%d inline PNGs; the charts are HTML now", len(imgs))
 	}
-	for _, p := range imgs {
-		cid := strings.Trim(p.cid, "<>")
-		if !strings.Contains(html, `src="cid:`+cid+`"`) {
-			t.Errorf("inline image %q is not referenced by the HTML part", cid)
+	for _, id := range []string{`id="chart-rating"`, `id="chart-days"`, `id="chart-issues"`} {
+		if !strings.Contains(html, id) {
+			t.Errorf("HTML part lacks the chart %s", id)
 		}
-		if _, err := png.Decode(bytes.NewReader(p.body)); err != nil {
-			t.Errorf("inline image %s is not a PNG: %v", cid, err)
-		}
+	}
+	if strings.Contains(html, "cid:") || strings.Contains(html, "<img") {
+		t.Errorf("HTML part still refers to images")
 	}
 }
 
@@ -274,12 +271,15 @@ func TestWritePreview(t *testing.T) {
 		t.Fatal(err)
 	}
 	html := string(b)
-	for _, want := range []string{"week 2026-W47", `src="data:image/png;base64,`, "9, up from 5.8 a week"} {
+	for _, want := range []string{"week 2026-W47", `id="chart-days"`, "9, up from 5.8 a week"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("preview lacks %q", want)
 		}
 	}
 	if strings.Contains(html, "cid:") {
 		t.Errorf("preview refers to cid: images a browser cannot show")
+	}
+	if strings.Contains(html, "<img") {
+		t.Errorf("preview has images; the charts are HTML")
 	}
 }

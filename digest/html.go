@@ -3,7 +3,6 @@ package digest
 import (
 	"bytes"
 	_ "embed"
-	"encoding/base64"
 	"fmt"
 	"html/template"
 	"strings"
@@ -16,8 +15,9 @@ var emailTemplate string
 
 // The HTML part is a table layout with inline styles only: Outlook,
 // Gmail and Apple Mail drop <style> blocks and scripts unevenly, and
-// remote images are blocked by default, so the charts travel inside the
-// message. html/template escapes every scraped string.
+// remote images are blocked by default, so the charts are tables of
+// inline-styled bars with text labels (charts.go). html/template escapes
+// every scraped string.
 var emailTmpl = template.Must(template.New("email").Funcs(template.FuncMap{
 	"trend":    trendPhrase,
 	"label":    func(f IssueFigures) string { return oneLine(issueLabel(f), 120) },
@@ -47,7 +47,7 @@ type htmlView struct {
 	OnTime      string
 	FollowUps   string
 	Signal      string
-	Charts      []chartView
+	Charts      []chart
 	Worst, Best []quoteView
 	Overdue     []overdueView
 	More        int64
@@ -59,13 +59,6 @@ type htmlView struct {
 	IssuesWhere string
 	DayList     string
 	SourceLinks []sourceView
-}
-
-type chartView struct {
-	Src           template.URL
-	Alt           string
-	Width, Height int
-	Title         string
 }
 
 type quoteView struct {
@@ -84,33 +77,24 @@ type sourceView struct {
 	Count                  int64
 }
 
-// RenderHTML writes the HTML part with its charts as inline images,
-// referenced as cid:<ContentID>.
+// RenderHTML writes the HTML part. It has no images: the charts are
+// HTML, so the returned inline images are always none (the return value
+// stays for the outbox's message shape).
 func (d *Digest) RenderHTML() (string, []models.InlineImage, error) {
-	cs, err := d.charts()
+	html, err := d.renderHTML()
 	if err != nil {
 		return "", nil, err
 	}
-	html, err := d.renderHTML(cs, func(c chart) template.URL { return template.URL("cid:" + c.CID) })
-	if err != nil {
-		return "", nil, err
-	}
-	return html, inlineImages(cs), nil
+	return html, nil, nil
 }
 
-// PreviewHTML writes the HTML part as a standalone page, the charts
-// embedded as data: URLs, for a browser rather than a mail client.
+// PreviewHTML writes the HTML part as a standalone page for a browser;
+// it is the same document as the email's HTML part.
 func (d *Digest) PreviewHTML() (string, error) {
-	cs, err := d.charts()
-	if err != nil {
-		return "", err
-	}
-	return d.renderHTML(cs, func(c chart) template.URL {
-		return template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(c.PNG))
-	})
+	return d.renderHTML()
 }
 
-func (d *Digest) renderHTML(cs []chart, src func(chart) template.URL) (string, error) {
+func (d *Digest) renderHTML() (string, error) {
 	verdict, dir := d.Verdict()
 	v := htmlView{
 		D: d, Name: d.name(), Subject: d.Subject(), WeekRange: weekRange(d), Verdict: verdict, VerdictDir: dir,
@@ -128,10 +112,7 @@ func (d *Digest) renderHTML(cs []chart, src func(chart) template.URL) (string, e
 		CmdOverdue: cmdOverdue, CmdTasks: cmdTasks, CmdSources: cmdSources, IssuesWhere: issuesWhere,
 		DayList: d.dayList(),
 	}
-	titles := map[string]string{cidRating: "Average rating, last 5 weeks", cidDays: "Mentions per day (negative in red)", cidIssues: "Top issues: this week (red) and weekly average before (grey)"}
-	for _, c := range cs {
-		v.Charts = append(v.Charts, chartView{Src: src(c), Alt: c.Alt, Width: c.Width, Height: c.Height, Title: titles[c.CID]})
-	}
+	v.Charts = d.charts()
 	for _, q := range d.Worst {
 		v.Worst = append(v.Worst, quoteView{Head: quoteHead(q, d.Location), Text: q.Text, URL: safeURL(q.URL)})
 	}

@@ -68,4 +68,16 @@ if [ -z "${EARSHOT_TEST_POSTGRES:-}" ] && [ -n "$(pg_bin)" ]; then
   fi
 fi
 
+# axe-core (accessibility checks in the browser tests) from the npm
+# registry, pinned, into a cache outside the repository; the tests find
+# it through EARSHOT_AXE and skip the check when it is absent.
+axedir="${XDG_CACHE_HOME:-$HOME/.cache}/earshot-axe"
+if [ -z "${EARSHOT_AXE:-}" ]; then
+  if [ ! -f "$axedir/node_modules/axe-core/axe.min.js" ] && command -v npm >/dev/null 2>&1; then
+    log "installing axe-core into $axedir"
+    npm install --silent --no-audit --no-fund --prefix "$axedir" axe-core@4.11.1 >/dev/null 2>&1 || log "npm could not install axe-core; accessibility checks will skip"
+  fi
+  [ -f "$axedir/node_modules/axe-core/axe.min.js" ] && export EARSHOT_AXE="$axedir/node_modules/axe-core/axe.min.js"
+fi
+
 go test -count=1 -timeout 15m "$@" ./...

@@ -116,7 +116,7 @@ func New(o Options) (http.Handler, error) {
 		"me":      func() string { return "" },
 		"label":   tasks.Label,
 	}
-	for _, name := range []string{"inbox", "task", "sources", "login", "onetap"} {
+	for _, name := range []string{"inbox", "task", "sources", "login", "onetap", "dashboard"} {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("web: parse %s page: %w", name, err)
@@ -129,6 +129,7 @@ func New(o Options) (http.Handler, error) {
 	mux.Handle("GET /tasks/{id}", s.page(s.task))
 	mux.Handle("POST /tasks/{id}/{action}", s.page(s.act))
 	mux.Handle("GET /sources", s.page(s.sources))
+	mux.Handle("GET /dashboard", s.page(s.dashboard))
 	mux.HandleFunc("GET /login", s.loginForm)
 	mux.HandleFunc("POST /login", s.login)
 	mux.HandleFunc("POST /logout", s.logout)
