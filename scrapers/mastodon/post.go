@@ -31,13 +31,24 @@ func NewPoster(o scrapers.PostOptions) (scrapers.Poster, error) {
 	return poster{c: c}, nil
 }
 
+// Reply answers the status by its id on the configured server
+// (Mention.PlatformID; the ActivityPub URI in ExternalID is refused by
+// real servers as in_reply_to_id) and starts with the author's @handle,
+// so the customer is notified.
 func (p poster) Reply(ctx context.Context, m models.Mention, text string) (string, error) {
-	if m.ExternalID == "" {
-		return "", fmt.Errorf("post: mastodon status without id: %w", scrapers.ErrBadTarget)
+	id := m.PlatformID
+	if id == "" && !strings.Contains(m.ExternalID, "/") {
+		id = m.ExternalID // a bare status id, as older stores kept it
 	}
-	st, err := p.c.PostStatus(ctx, &gomastodon.Toot{Status: text, InReplyToID: gomastodon.ID(m.ExternalID), Visibility: "public"})
+	if id == "" {
+		return "", fmt.Errorf("post: mastodon status %q has no server id yet (stored before earshot kept it); run `earshot scrape` on its source once and retry: %w", m.ExternalID, scrapers.ErrBadTarget)
+	}
+	if h := m.AuthorHandle; h != "" && !strings.Contains(strings.ToLower(text), strings.ToLower(h)) {
+		text = h + " " + text
+	}
+	st, err := p.c.PostStatus(ctx, &gomastodon.Toot{Status: text, InReplyToID: gomastodon.ID(id), Visibility: "public"})
 	if err != nil {
-		return "", fmt.Errorf("post: reply to mastodon status %s: %w", m.ExternalID, err)
+		return "", fmt.Errorf("post: reply to mastodon status %s: %w", id, err)
 	}
 	return st.URL, nil
 }
