@@ -139,7 +139,7 @@ func TestExplicitZero(t *testing.T) {
 		{"scraping: {request_delay: 0s}\n", "back to back"},
 		{"scraping: {timeout: 0s}\n", "hang"},
 		{"scraping: {max_retries: -1}\n", "use 0 for none"},
-		{"alerts: {retry: {max_attempts: 0}}\n", "never deliver"},
+		{"alerts: {retry: {give_up_after: 0}}\n", "give up on a notification at its first failure"},
 		{"businesses: [{name: a, sources: [{kind: rss, url: 'http://h/f', interval: 0s}]}]\n", "0 is not an interval"},
 	} {
 		t.Run(tt.yaml, func(t *testing.T) {
