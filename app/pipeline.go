@@ -320,7 +320,9 @@ func (a *App) analyzeSplit(ctx context.Context, ms []models.Mention, as []models
 	if err == nil {
 		return batch, nil
 	}
-	if ctx.Err() != nil {
+	// Shutting down, or the database asking to retry (replicas'
+	// transactions deadlocked): the next pass redoes the batch as it is.
+	if ctx.Err() != nil || store.IsTransient(err) {
 		return AnalyzeReport{}, err
 	}
 	if len(ms) > 1 {

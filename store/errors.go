@@ -1,6 +1,11 @@
 package store
 
-import "errors"
+import (
+	"errors"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
 
 // Sentinel errors callers test with errors.Is.
 var (
@@ -36,3 +41,19 @@ var (
 	// ErrLinkUsed means a one-tap link was already used once.
 	ErrLinkUsed = errors.New("link already used")
 )
+
+// IsTransient reports whether err is the database asking to try again
+// later (a deadlock between replicas' transactions, a serialization
+// failure, a lock not available, SQLite busy): nothing is wrong with the
+// rows involved, so they must not be set aside as bad.
+func IsTransient(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		switch pg.Code {
+		case "40P01", "40001", "55P03":
+			return true
+		}
+	}
+	s := err.Error()
+	return strings.Contains(s, "database is locked") || strings.Contains(s, "SQLITE_BUSY")
+}
