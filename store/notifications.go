@@ -37,32 +37,6 @@ func (s *Store) EnqueueNotification(ctx context.Context, n *models.Notification)
 	return r.RowsAffected > 0, nil
 }
 
-// DueNotifications returns up to limit pending notifications whose next
-// attempt is due at now, oldest first.
-func (s *Store) DueNotifications(ctx context.Context, now time.Time, limit int) ([]models.Notification, error) {
-	var out []models.Notification
-	if err := s.q(ctx).Where("state = ? AND next_attempt_at <= ?", models.NotificationPending, now.UTC()).
-		Order("next_attempt_at, id").Limit(limit).Find(&out).Error; err != nil {
-		return nil, fmt.Errorf("store: due notifications: %w", err)
-	}
-	return out, nil
-}
-
-// ClaimNotification takes a pending notification for one delivery
-// attempt: it counts the attempt and pushes the next attempt to
-// leaseUntil, so another replica's sender leaves it alone, and a sender
-// that crashes mid-send is retried after the lease. It reports false when
-// someone else claimed it first (attempts is the count the caller read).
-func (s *Store) ClaimNotification(ctx context.Context, id int64, attempts int, leaseUntil time.Time) (bool, error) {
-	r := s.q(ctx).Model(&models.Notification{}).
-		Where("id = ? AND state = ? AND attempts = ?", id, models.NotificationPending, attempts).
-		Updates(map[string]any{"attempts": attempts + 1, "next_attempt_at": leaseUntil.UTC()})
-	if r.Error != nil {
-		return false, fmt.Errorf("store: claim notification %d: %w", id, r.Error)
-	}
-	return r.RowsAffected > 0, nil
-}
-
 // MarkNotificationSent records that the receiving server accepted it.
 func (s *Store) MarkNotificationSent(ctx context.Context, id int64, at time.Time) error {
 	if err := s.q(ctx).Model(&models.Notification{}).Where("id = ?", id).
