@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -168,10 +167,10 @@ func BenchmarkIdleScheduler2000(b *testing.B) {
 				sched.Start()
 				// Settle, then measure an idle window.
 				time.Sleep(2 * time.Second)
-				cpu0 := cpuTime()
+				cpu0 := testutil.CPUTime()
 				wall0 := time.Now()
 				time.Sleep(10 * time.Second)
-				cpu := cpuTime() - cpu0
+				cpu := testutil.CPUTime() - cpu0
 				wall := time.Since(wall0)
 				runtime.GC()
 				var after runtime.MemStats
@@ -190,11 +189,4 @@ func BenchmarkIdleScheduler2000(b *testing.B) {
 			}
 		})
 	}
-}
-
-// cpuTime is this process's user+system CPU time so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
