@@ -1,8 +1,8 @@
 package alerts
 
 import (
-	"fmt"
 	"errors"
+	"fmt"
 	"github.com/earshot/earshot/tasks"
 	"strings"
 	"testing"
