@@ -6,7 +6,6 @@ import (
 	"os"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -192,7 +191,7 @@ func BenchmarkBurst(b *testing.B) {
 		b.ReportMetric(float64(len(f.sink.Messages())), "emails")
 		b.ReportMetric(float64(n)/el.Seconds(), "complaints/s")
 		b.ReportMetric(float64(q)/float64(n), "stmts/complaint")
-		b.ReportMetric(float64(peakRSS())/(1<<20), "peak-RSS-MB")
+		b.ReportMetric(float64(testutil.PeakRSS())/(1<<20), "peak-RSS-MB")
 		b.StartTimer()
 	}
 }
@@ -256,19 +255,4 @@ func BenchmarkBurstPlainSQL(b *testing.B) {
 		b.ReportMetric(float64(n)/time.Since(t0).Seconds(), "complaints/s")
 		b.ReportMetric(float64((testutil.CPUTime()-cpu).Microseconds())/float64(n), "cpu-µs/complaint")
 	}
-}
-
-// peakRSS is the process's peak resident set (VmHWM) in bytes, or 0.
-func peakRSS() int64 {
-	raw, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, l := range strings.Split(string(raw), "\n") {
-		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }
