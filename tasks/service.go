@@ -249,7 +249,7 @@ func (s *Service) post(ctx context.Context, t models.Task, text string) (string,
 	if err != nil {
 		return "", fmt.Errorf("tasks: source of mention %d: %w", m.ID, err)
 	}
-	p, err := post.For(m.SourceKind, src.APIBase, s.http, s.getenv)
+	p, err := post.ForSource(src, s.http, s.getenv)
 	if errors.Is(err, post.ErrNoCredentials) {
 		return "", fmt.Errorf("tasks: %w: %w", ErrNoCredentials, err)
 	}
