@@ -509,6 +509,9 @@ type ChannelBacklog struct {
 	// FailingSince is the earliest first failure among the failing ones.
 	FailingSince *time.Time
 	LastError    string
+	// Oldest is when the oldest notification still waiting (pending or
+	// given up on) was queued: how late the channel's news is.
+	Oldest *time.Time
 }
 
 // InlineImage is an image embedded in an HTML email by Content-ID, such as
