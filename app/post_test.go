@@ -386,3 +386,117 @@ func TestReplyPostKilledMidPost(t *testing.T) {
 		}
 	})
 }
+
+// TestReplyPostUnconfirmedOnX covers a platform earshot cannot ask (X):
+// after an attempt that ended without an answer (here the submit gave
+// up while X held the request), the next submit does not post again but
+// says a reply may be out and where to check; --repost posts. An attempt
+// X refused (4xx) published nothing, so the next one posts at once.
+//
+//	go test -run TestReplyPostUnconfirmedOnX -v ./app/
+func TestReplyPostUnconfirmedOnX(t *testing.T) {
+	sqliteOnly(t)
+	for _, tc := range []struct {
+		name        string
+		first       func(w http.ResponseWriter, r *http.Request, gaveUp <-chan struct{})
+		unconfirmed bool
+	}{
+		{"no answer", func(w http.ResponseWriter, r *http.Request, gaveUp <-chan struct{}) { <-gaveUp }, true},
+		{"refused", func(w http.ResponseWriter, r *http.Request, _ <-chan struct{}) {
+			http.Error(w, `{"title":"Forbidden"}`, http.StatusForbidden)
+		}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var mu sync.Mutex
+			posts := 0
+			gaveUp := make(chan struct{})
+			x := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method != http.MethodPost || r.URL.Path != "/2/tweets" {
+					http.NotFound(w, r)
+					return
+				}
+				mu.Lock()
+				posts++
+				n := posts
+				mu.Unlock()
+				if n == 1 {
+					tc.first(w, r, gaveUp)
+					return
+				}
+				fmt.Fprintf(w, `{"data":{"id":"777%d","text":"ok"}}`, n)
+			}))
+			defer x.Close()
+			for _, k := range []string{"EARSHOT_TWITTER_BEARER_TOKEN", "EARSHOT_TWITTER_CONSUMER_KEY", "EARSHOT_TWITTER_CONSUMER_SECRET", "EARSHOT_TWITTER_ACCESS_TOKEN", "EARSHOT_TWITTER_ACCESS_SECRET"} {
+				t.Setenv(k, "test-"+k)
+			}
+			dir := t.TempDir()
+			yml := "database:\n  path: " + filepath.Join(dir, "earshot.db") + `
+channels:
+  - name: console
+    type: console
+businesses:
+  - name: harbour-bistro
+    display_name: Harbour Bistro
+    domain: restaurant
+    keywords: ["harbour bistro"]
+    users:
+      - {name: Olive, email: owner@example.com, role: owner}
+    sources:
+      - {name: x, kind: twitter, query: "harbour bistro", api: v2, api_base: "` + x.URL + `", interval: 1h}
+`
+			cfg, err := config.Parse([]byte(yml), filepath.Join(dir, "earshot.yaml"), os.Getenv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := app.New(context.Background(), cfg, app.Options{Clock: clockwork.NewRealClock()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer a.Close()
+			ctx := context.Background()
+			m := models.Mention{ExternalID: "1500", PlatformID: "1500", Author: "ana", AuthorHandle: "@ana", URL: "https://x.com/ana/status/1500",
+				Text: "Food poisoning at Harbour Bistro, terrible service and nobody called back. Never again.", PostedAt: time.Now().Add(-time.Minute)}
+			if _, err := a.Store.SaveMentions(ctx, a.Sources()[0], []models.Mention{m}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.AnalyzePending(ctx); err != nil {
+				t.Fatal(err)
+			}
+			ts, err := a.Store.Tasks(ctx, store.TaskFilter{BusinessID: a.Sources()[0].BusinessID})
+			if err != nil || len(ts) == 0 {
+				t.Fatalf("the complaint opened no task: %v", err)
+			}
+			id := ts[0].ID
+			reply := tasks.ReplyOptions{Text: "Ana, we are so sorry; please DM us.", Post: true, Actor: "Olive"}
+
+			first, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+			_, err = a.Tasks.Reply(first, id, reply)
+			cancel()
+			close(gaveUp)
+			if err == nil {
+				t.Fatal("the first attempt succeeded")
+			}
+			_, err = a.Tasks.Reply(ctx, id, reply)
+			mu.Lock()
+			n := posts
+			mu.Unlock()
+			if tc.unconfirmed {
+				if !errors.Is(err, tasks.ErrPostUnconfirmed) || !strings.Contains(err.Error(), m.URL) || n != 1 {
+					t.Fatalf("second submit: %v after %d POSTs; want ErrPostUnconfirmed naming %s and no second POST", err, n, m.URL)
+				}
+				reply.Repost = true
+				_, err = a.Tasks.Reply(ctx, id, reply)
+			}
+			if err != nil {
+				t.Fatalf("posting again: %v", err)
+			}
+			got, err := a.Store.Task(ctx, id)
+			mu.Lock()
+			n = posts
+			mu.Unlock()
+			if err != nil || got.State != models.TaskReplied || n != 2 {
+				t.Fatalf("task %s after %d POSTs (%v); want replied after 2", got.State, n, err)
+			}
+		})
+	}
+}
