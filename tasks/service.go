@@ -26,9 +26,26 @@ type Options struct {
 	Getenv func(string) string
 }
 
+// Store is what the service reads, and the transaction it changes tasks
+// in; *store.Store is one. The transaction hands its callback a
+// *store.Store because that is what Tx and the policy's interfaces are
+// satisfied by inside it.
+type Store interface {
+	Tx
+	Business(ctx context.Context, id int64) (models.Business, error)
+	BusinessByName(ctx context.Context, name string) (models.Business, error)
+	Mention(ctx context.Context, id int64) (models.Mention, error)
+	Mentions(ctx context.Context, ids []int64) (map[int64]models.Mention, error)
+	Source(ctx context.Context, id int64) (models.Source, error)
+	TaskEvents(ctx context.Context, taskID int64) ([]models.TaskEvent, error)
+	TaskPage(ctx context.Context, f store.TaskFilter, after store.TaskCursor, limit int) ([]models.Task, store.TaskCursor, error)
+	CountTaskFilter(ctx context.Context, f store.TaskFilter, upTo int64) (int64, error)
+	Tx(ctx context.Context, fn func(tx *store.Store) error) error
+}
+
 // Service is what staff do to tasks, from the CLI or the web inbox.
 type Service struct {
-	st          *store.Store
+	st          Store
 	clock       clockwork.Clock
 	http        *http.Client
 	getenv      func(string) string
@@ -38,7 +55,7 @@ type Service struct {
 
 // New builds the service; the follow-up delay and reply length limits
 // come from cfg.
-func New(cfg *config.Config, st *store.Store, o Options) *Service {
+func New(cfg *config.Config, st Store, o Options) *Service {
 	if o.Clock == nil {
 		o.Clock = clockwork.NewRealClock()
 	}
@@ -54,15 +71,24 @@ func New(cfg *config.Config, st *store.Store, o Options) *Service {
 
 // In returns the service working inside tx, so an action commits (or
 // rolls back) together with the caller's other writes.
-func (s *Service) In(tx *store.Store) *Service {
+func (s *Service) In(tx Store) *Service {
 	c := *s
 	c.st = tx
 	return &c
 }
 
+// changeTx is what an action's fields are set from inside its
+// transaction: the task's mention, its business's users, and the
+// corrections staff make.
+type changeTx interface {
+	Tx
+	Mention(ctx context.Context, id int64) (models.Mention, error)
+	AddCorrection(ctx context.Context, c *models.Correction) error
+}
+
 // change reads task id, lets apply set the fields ev changes, and moves
 // it, in one transaction.
-func (s *Service) change(ctx context.Context, id int64, ev Event, actor string, apply func(tx *store.Store, t *models.Task, now time.Time) (columns []string, note string, err error)) (models.Task, error) {
+func (s *Service) change(ctx context.Context, id int64, ev Event, actor string, apply func(tx changeTx, t *models.Task, now time.Time) (columns []string, note string, err error)) (models.Task, error) {
 	var out models.Task
 	err := s.st.Tx(ctx, func(tx *store.Store) error {
 		t, err := tx.Task(ctx, id)
@@ -90,7 +116,7 @@ func (s *Service) change(ctx context.Context, id int64, ev Event, actor string, 
 // Ack records that someone is on it; escalation carries on until the
 // reply, since acknowledging answers nobody.
 func (s *Service) Ack(ctx context.Context, id int64, actor string) (models.Task, error) {
-	return s.change(ctx, id, EventAck, actor, func(tx *store.Store, t *models.Task, now time.Time) ([]string, string, error) {
+	return s.change(ctx, id, EventAck, actor, func(tx changeTx, t *models.Task, now time.Time) ([]string, string, error) {
 		t.AckedAt = &now
 		if t.Assignee == "" {
 			t.Assignee = actor
@@ -102,7 +128,7 @@ func (s *Service) Ack(ctx context.Context, id int64, actor string) (models.Task,
 // Resolve closes a task: the customer's problem is fixed (or there is
 // nothing more to do).
 func (s *Service) Resolve(ctx context.Context, id int64, actor, note string) (models.Task, error) {
-	return s.change(ctx, id, EventResolve, actor, func(tx *store.Store, t *models.Task, now time.Time) ([]string, string, error) {
+	return s.change(ctx, id, EventResolve, actor, func(tx changeTx, t *models.Task, now time.Time) ([]string, string, error) {
 		t.ResolvedAt = &now
 		return []string{"resolved_at"}, note, nil
 	})
@@ -112,7 +138,7 @@ func (s *Service) Resolve(ctx context.Context, id int64, actor, note string) (mo
 // the correction with who said it, so the business's later mentions like
 // this one open no task.
 func (s *Service) NotComplaint(ctx context.Context, id int64, actor, note string) (models.Task, error) {
-	return s.change(ctx, id, EventNotComplaint, actor, func(tx *store.Store, t *models.Task, now time.Time) ([]string, string, error) {
+	return s.change(ctx, id, EventNotComplaint, actor, func(tx changeTx, t *models.Task, now time.Time) ([]string, string, error) {
 		m, err := tx.Mention(ctx, t.MentionID)
 		if err != nil {
 			return nil, "", fmt.Errorf("tasks: not a complaint, task %d: %w", id, err)
@@ -136,7 +162,7 @@ func (s *Service) NotComplaint(ctx context.Context, id int64, actor, note string
 // the correction is stored with who said it, so similar mentions of the
 // business are flagged.
 func (s *Service) ConfirmComplaint(ctx context.Context, id int64, actor string) (models.Task, error) {
-	return s.change(ctx, id, EventConfirmComplaint, actor, func(tx *store.Store, t *models.Task, now time.Time) ([]string, string, error) {
+	return s.change(ctx, id, EventConfirmComplaint, actor, func(tx changeTx, t *models.Task, now time.Time) ([]string, string, error) {
 		if t.Kind != models.TaskHumanRead {
 			return nil, "", fmt.Errorf("tasks: task %d is already an %s task: %w", id, t.Kind, ErrBadTransition)
 		}
@@ -159,7 +185,7 @@ func (s *Service) ConfirmComplaint(ctx context.Context, id int64, actor string) 
 
 // Assign gives a task to a user of its business.
 func (s *Service) Assign(ctx context.Context, id int64, user, actor string) (models.Task, error) {
-	return s.change(ctx, id, EventAssign, actor, func(tx *store.Store, t *models.Task, now time.Time) ([]string, string, error) {
+	return s.change(ctx, id, EventAssign, actor, func(tx changeTx, t *models.Task, now time.Time) ([]string, string, error) {
 		users, err := tx.Users(ctx, t.BusinessID)
 		if err != nil {
 			return nil, "", fmt.Errorf("tasks: assign task %d: %w", id, err)

@@ -48,16 +48,43 @@ type Tasks interface {
 	Assign(ctx context.Context, id int64, user, actor string) (models.Task, error)
 	// In is the same service inside a transaction, for an action that
 	// must commit with something else (a one-tap link being spent).
-	In(tx *store.Store) *tasks.Service
+	In(tx tasks.Store) *tasks.Service
 	NotComplaint(ctx context.Context, id int64, actor, note string) (models.Task, error)
 	ConfirmComplaint(ctx context.Context, id int64, actor string) (models.Task, error)
+}
+
+// Store is what the web app reads beside the tasks service; *store.Store
+// is one. Tasks change only through Tasks; what is read here is the
+// accounts and sessions of signing in, the businesses and sources a page
+// names, the dashboard's figures and the one-tap links.
+type Store interface {
+	auth.Accounts
+	onetap.Secrets
+	dashboardStore
+	Account(ctx context.Context, id int64) (models.Account, error)
+	AccountByTokenHash(ctx context.Context, hash string) (models.Account, error)
+	CountAccounts(ctx context.Context) (int64, error)
+	CreateAccount(ctx context.Context, a *models.Account) error
+	SetMembership(ctx context.Context, accountID, businessID int64, role string) error
+	Sessions() *store.SessionStore
+	Businesses(ctx context.Context) ([]models.Business, error)
+	BusinessByName(ctx context.Context, name string) (models.Business, error)
+	Sources(ctx context.Context) ([]models.Source, error)
+	Users(ctx context.Context, businessID int64) ([]models.User, error)
+	Task(ctx context.Context, id int64) (models.Task, error)
+	LatestAnalysis(ctx context.Context, mentionID int64) (models.Analysis, error)
+	ListMentions(ctx context.Context, f store.MentionFilter) ([]models.Mention, error)
+	Stats(ctx context.Context, businessID int64, now time.Time) (store.BusinessStats, error)
+	LinkUsed(ctx context.Context, nonce string) (time.Time, bool, error)
+	// Tx spends a one-tap link in the transaction of the action it takes.
+	Tx(ctx context.Context, fn func(tx *store.Store) error) error
 }
 
 // Options configure the inbox.
 type Options struct {
 	// Store is the database: accounts, sessions and one-tap links live
 	// beside the tasks.
-	Store  *store.Store
+	Store  Store
 	Tasks  Tasks
 	Clock  clockwork.Clock
 	Logger *slog.Logger
