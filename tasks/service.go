@@ -41,6 +41,10 @@ type Store interface {
 	TaskPage(ctx context.Context, f store.TaskFilter, after store.TaskCursor, limit int) ([]models.Task, store.TaskCursor, error)
 	CountTaskFilter(ctx context.Context, f store.TaskFilter, upTo int64) (int64, error)
 	Tx(ctx context.Context, fn func(tx *store.Store) error) error
+	// Posting a reply: the installation secret its idempotency key is
+	// keyed with, and giving a posting claim back.
+	InstallSecret(ctx context.Context, name string, gen func() ([]byte, error)) ([]byte, error)
+	ReleaseTaskPost(ctx context.Context, id int64, by string, settled bool) error
 }
 
 // Service is what staff do to tasks, from the CLI or the web inbox.

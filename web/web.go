@@ -70,6 +70,8 @@ type Store interface {
 	Businesses(ctx context.Context) ([]models.Business, error)
 	BusinessByName(ctx context.Context, name string) (models.Business, error)
 	Sources(ctx context.Context) ([]models.Source, error)
+	// OutboxBacklog is the sources page's "Notifications waiting".
+	OutboxBacklog(ctx context.Context) ([]models.ChannelBacklog, error)
 	Users(ctx context.Context, businessID int64) ([]models.User, error)
 	Task(ctx context.Context, id int64) (models.Task, error)
 	LatestAnalysis(ctx context.Context, mentionID int64) (models.Analysis, error)
