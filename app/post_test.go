@@ -211,7 +211,7 @@ func TestReplyPostedOnceUnderParallelSubmits(t *testing.T) {
 		}
 		srv := httptest.NewServer(h)
 		defer srv.Close()
-		client := ownerClient(t, a, srv.URL)
+		client := ownerClientNamed(t, a, srv.URL, fmt.Sprintf("owner-%d", time.Now().UnixNano()))
 		const submits = 8
 		answered := make(chan struct{}, submits)
 		release := make(chan struct{})
