@@ -12,6 +12,7 @@ import (
 	"github.com/earshot/earshot/alerts/post"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/models"
+	"github.com/earshot/earshot/scrapers"
 	"github.com/earshot/earshot/store"
 	"github.com/jonboulle/clockwork"
 )
@@ -40,6 +41,10 @@ type Store interface {
 	TaskPage(ctx context.Context, f store.TaskFilter, after store.TaskCursor, limit int) ([]models.Task, store.TaskCursor, error)
 	CountTaskFilter(ctx context.Context, f store.TaskFilter, upTo int64) (int64, error)
 	Tx(ctx context.Context, fn func(tx *store.Store) error) error
+	// Posting a reply: the installation secret its idempotency key is
+	// keyed with, and giving a posting claim back.
+	InstallSecret(ctx context.Context, name string, gen func() ([]byte, error)) ([]byte, error)
+	ReleaseTaskPost(ctx context.Context, id int64, by string, settled bool) error
 }
 
 // Service is what staff do to tasks, from the CLI or the web inbox.
@@ -217,20 +222,25 @@ type ReplyOptions struct {
 	// Post publishes the reply through the platform's API (X, Mastodon,
 	// Google Business Profile); otherwise the reply was made by hand at
 	// the task's link and is only recorded.
-	Post  bool
-	Actor string
+	Post bool
+	// Repost posts even though an earlier attempt stopped without an
+	// outcome on a platform earshot cannot ask (ErrPostUnconfirmed): staff
+	// checked the link and the reply is not there.
+	Repost bool
+	Actor  string
 }
 
 // Reply records (and with Post publishes) the reply to a task's
 // complaint, and schedules the follow-up. When posting fails nothing is
-// recorded, so the command can be run again.
+// recorded, so the command can be run again. Posting claims the task
+// first (see claimPost), so of concurrent submits only one publishes.
 func (s *Service) Reply(ctx context.Context, id int64, o ReplyOptions) (models.Task, error) {
 	t, err := s.st.Task(ctx, id)
 	if err != nil {
 		return t, fmt.Errorf("tasks: %w", err)
 	}
-	if _, err := Next(t.State, EventReply); err != nil {
-		return t, fmt.Errorf("tasks: cannot reply to task %d: %w", id, err)
+	if err := replyable(t, s.clock.Now()); err != nil {
+		return t, err
 	}
 	text := strings.TrimSpace(o.Text)
 	if text == "" {
@@ -240,8 +250,9 @@ func (s *Service) Reply(ctx context.Context, id int64, o ReplyOptions) (models.T
 		return t, fmt.Errorf("tasks: reply to task %d: no text and no draft; pass --text", id)
 	}
 	note := "replied by hand at " + t.Link
+	claim := ""
 	if o.Post {
-		if note, err = s.post(ctx, t, text); err != nil {
+		if note, claim, err = s.post(ctx, t, text, o.Repost); err != nil {
 			return t, err
 		}
 	}
@@ -250,7 +261,13 @@ func (s *Service) Reply(ctx context.Context, id int64, o ReplyOptions) (models.T
 		if err != nil {
 			return fmt.Errorf("tasks: %w", err)
 		}
-		return MarkReplied(ctx, tx, cur, o.Actor, text, note, s.clock.Now().UTC(), s.followUp)
+		if err := MarkReplied(ctx, tx, cur, o.Actor, text, note, s.clock.Now().UTC(), s.followUp); err != nil {
+			return err
+		}
+		if claim != "" {
+			return tx.ReleaseTaskPost(ctx, id, claim, true)
+		}
+		return nil
 	})
 	if err != nil {
 		return t, err
@@ -258,39 +275,81 @@ func (s *Service) Reply(ctx context.Context, id int64, o ReplyOptions) (models.T
 	return s.st.Task(ctx, id)
 }
 
-// post publishes text as the reply to t's mention and returns the note
-// for the task's history.
-func (s *Service) post(ctx context.Context, t models.Task, text string) (string, error) {
+// post publishes text as the reply to t's mention, holding the task's
+// posting claim, and returns the note for the task's history and the
+// claim (released by the caller with the recorded reply).
+func (s *Service) post(ctx context.Context, t models.Task, text string, repost bool) (note, claim string, err error) {
 	m, err := s.st.Mention(ctx, t.MentionID)
 	if err != nil {
-		return "", fmt.Errorf("tasks: reply to task %d: %w", t.ID, err)
+		return "", "", fmt.Errorf("tasks: reply to task %d: %w", t.ID, err)
 	}
 	if limit := s.replyLimits[m.SourceKind]; limit > 0 && len([]rune(text)) > limit {
-		return "", fmt.Errorf("tasks: reply to task %d: %d characters, %s allows %d; shorten it with --text", t.ID, len([]rune(text)), m.SourceKind, limit)
+		return "", "", fmt.Errorf("tasks: reply to task %d: %d characters, %s allows %d; shorten it with --text", t.ID, len([]rune(text)), m.SourceKind, limit)
 	}
 	if !post.Supported(m.SourceKind) {
-		return "", fmt.Errorf("tasks: %s: %w; reply at %s and run `earshot tasks reply ID` without --post", m.SourceKind, ErrNoPoster, m.URL)
+		return "", "", fmt.Errorf("tasks: %s: %w; reply at %s and run `earshot tasks reply ID` without --post", m.SourceKind, ErrNoPoster, m.URL)
 	}
 	src, err := s.st.Source(ctx, m.SourceID)
 	if err != nil {
-		return "", fmt.Errorf("tasks: source of mention %d: %w", m.ID, err)
+		return "", "", fmt.Errorf("tasks: source of mention %d: %w", m.ID, err)
 	}
 	p, err := post.ForSource(src, s.http, s.getenv)
 	if errors.Is(err, post.ErrNoCredentials) {
-		return "", fmt.Errorf("tasks: %w: %w", ErrNoCredentials, err)
+		return "", "", fmt.Errorf("tasks: %w: %w", ErrNoCredentials, err)
 	}
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	ref, err := p.Reply(ctx, m, text)
+	key, err := s.postKey(ctx, t, text)
 	if err != nil {
-		return "", fmt.Errorf("tasks: reply to task %d: %w", t.ID, err)
+		return "", "", err
 	}
-	note := "posted on " + m.SourceKind
+	c, err := s.claimPost(ctx, t.ID, key)
+	if err != nil {
+		return "", "", err
+	}
+	// Any return without a recorded reply gives the claim back; settled
+	// says whether the platform is known to hold no reply.
+	settled := false
+	defer func() {
+		if err != nil {
+			if rerr := s.st.ReleaseTaskPost(context.WithoutCancel(ctx), t.ID, c.by, settled); rerr != nil {
+				err = errors.Join(err, rerr)
+			}
+		}
+	}()
+	pctx, cancel := context.WithTimeout(scrapers.WithIdempotencyKey(ctx, key), postTimeout)
+	defer cancel()
+	if c.unconfirmed > 0 {
+		f, ok := p.(scrapers.ReplyFinder)
+		switch {
+		case ok:
+			ref, found, ferr := f.FindReply(pctx, m, text)
+			if ferr != nil {
+				return "", "", fmt.Errorf("tasks: reply to task %d: an earlier attempt was interrupted and earshot could not check whether it was published: %w", t.ID, ferr)
+			}
+			if found {
+				return postedNote(m.SourceKind, ref) + "; found on the platform after an interrupted attempt", c.by, nil
+			}
+		case !repost:
+			return "", "", fmt.Errorf("tasks: reply to task %d: %w: an attempt stopped before %s answered, and earshot cannot ask %s whether it went out; check %s, then record it with `earshot tasks reply %d` (without --post) if it is there, or post with --repost",
+				t.ID, ErrPostUnconfirmed, m.SourceKind, m.SourceKind, m.URL, t.ID)
+		}
+	}
+	ref, err := p.Reply(pctx, m, text)
+	if err != nil {
+		settled = errors.Is(err, scrapers.ErrPostRefused)
+		return "", "", fmt.Errorf("tasks: reply to task %d: %w", t.ID, err)
+	}
+	return postedNote(m.SourceKind, ref), c.by, nil
+}
+
+func postedNote(kind, ref string) string {
+	note := "posted on " + kind
 	if ref != "" {
 		note += " (" + ref + ")"
 	}
-	return note, nil
+	return note
 }
 
 // PostSupported reports whether earshot can post replies to a source kind
