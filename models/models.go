@@ -297,6 +297,11 @@ const TaskApology = "apology"
 // language decides whether it needs an answer, instead of it vanishing.
 const TaskHumanRead = "human_read"
 
+// TaskFollowUp is the kind of task a complaint opens when the owner had
+// already answered it on the site and alerts.follow_up_answered is on:
+// nobody apologises again, someone checks the reply settled it.
+const TaskFollowUp = "follow_up"
+
 // Verdicts staff give on the complaint flag.
 const (
 	VerdictNotComplaint = "not_complaint"
