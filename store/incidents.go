@@ -40,7 +40,7 @@ func (s *Store) SaveIncidentGroup(ctx context.Context, g *models.IncidentGroup) 
 	g.UpdatedAt = s.Now()
 	err := s.q(ctx).Model(&models.IncidentGroup{}).Where("id = ?", g.ID).Updates(map[string]any{
 		"leader_task_id": g.LeaderTaskID, "last_at": g.LastAt.UTC(), "complaints": g.Complaints,
-		"items": g.Items, "updated_at": g.UpdatedAt,
+		"items": g.Items, "alert_round": g.AlertRound, "updated_at": g.UpdatedAt,
 	}).Error
 	if err != nil {
 		return fmt.Errorf("store: update burst %d of %s: %w", g.ID, g.Issue, err)
