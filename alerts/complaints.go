@@ -45,6 +45,9 @@ func (a *Alerter) OnAnalysis(ctx context.Context, tx Tx, m models.Mention, an mo
 		return fmt.Errorf("alerts: complaint %d: %w", m.ID, err)
 	}
 	if why, ok := a.held(m); ok {
+		if _, old := a.Old(m); !old && a.cfg.Alerts.FollowUpAnswered {
+			return a.followUpAnswered(ctx, tx, biz, m, an)
+		}
 		a.log.Debug("complaint opens no task", "mention", m.ID, "why", why)
 		return nil
 	}
@@ -86,6 +89,31 @@ func (a *Alerter) OnAnalysis(ctx context.Context, tx Tx, m models.Mention, an mo
 	}
 	a.m.opened.WithLabelValues("opened").Inc()
 	return a.alertNew(ctx, tx, biz, src, t, m, an)
+}
+
+// followUpAnswered opens a follow-up task for a complaint the owner had
+// already answered on the site (alerts.follow_up_answered): due
+// alerts.follow_up from now, with no draft and no alert, because the
+// apology was made; what is left is checking that it settled things.
+func (a *Alerter) followUpAnswered(ctx context.Context, tx Tx, biz models.Business, m models.Mention, an models.Analysis) error {
+	now := a.clock.Now().UTC()
+	assignee, err := defaultAssignee(ctx, tx, biz.ID)
+	if err != nil {
+		return err
+	}
+	t := models.Task{
+		BusinessID: biz.ID, MentionID: m.ID, Kind: models.TaskFollowUp, DedupKey: "answered:" + strconv.FormatInt(m.ID, 10),
+		AuthorKey: m.Author, SourceKind: m.SourceKind, Assignee: assignee, Severity: an.Severity, Channel: PolicyChannel(m),
+		Issue: IssueKey(an), DueAt: now.Add(a.cfg.Alerts.FollowUp.D()), Link: m.URL, OpenedAt: now, Language: foreign(an),
+	}
+	created, err := tasks.Create(ctx, tx, &t, fmt.Sprintf("already answered on the site: check the reply settled it; assigned to %s", tasks.OrNobody(assignee)))
+	if err != nil {
+		return fmt.Errorf("alerts: answered complaint %d: %w", m.ID, err)
+	}
+	if created {
+		a.m.opened.WithLabelValues("follow_up").Inc()
+	}
+	return nil
 }
 
 // humanRead opens a "needs a human read" task for a mention earshot

@@ -19,7 +19,7 @@ func TestAlertGolden(t *testing.T) {
 	}{
 		{"complaint", func(f *fixture) string {
 			f.process(complaint{id: "r1", author: "Dana Scully", rating: rating(1), severity: 4,
-				text: "Waited 45 minutes and the food arrived cold.\nThe waiter rolled his eyes.", issues: []string{"wait time/wait", "food/cold food", "service/waiter"}})
+				text: "Waited 45 minutes and the food arrived cold.\nThe waiter rolled his eyes.", issues: []string{"wait time/45-minute wait", "food/cold food"}, nouns: []string{"service/waiter"}})
 			return render(f.notifications("alert")[0].Subject, f.notifications("alert")[0].Body)
 		}},
 		{"urgent-titled", func(f *fixture) string {

@@ -193,7 +193,8 @@ type complaint struct {
 	title    string
 	text     string
 	severity int
-	issues   []string  // "category/term"
+	issues   []string  // "category/term": problems the analyzer named
+	nouns    []string  // "category/term": things mentioned in a negative sentence, no problem named
 	notBad   bool      // analysis says it is not a complaint
 	language string    // Analysis.Language; empty is English
 	posted   time.Time // PostedAt; zero is an hour before start
@@ -224,6 +225,10 @@ func (c complaint) analysis(m models.Mention) models.Analysis {
 		a.Label = models.LabelPositive
 	}
 	for _, is := range c.issues {
+		cat, term, _ := strings.Cut(is, "/")
+		a.Aspects = append(a.Aspects, models.Aspect{Category: cat, Term: term, Polarity: models.PolarityNegative, Evidence: term, Problem: true})
+	}
+	for _, is := range c.nouns {
 		cat, term, _ := strings.Cut(is, "/")
 		a.Aspects = append(a.Aspects, models.Aspect{Category: cat, Term: term, Polarity: models.PolarityNegative, Evidence: term})
 	}
