@@ -67,7 +67,7 @@ func (a *Alerter) complaintMessage(biz models.Business, src models.Source, t mod
 		lines = append(lines, note)
 	}
 	lines = append(lines, "", p.T("alert.draft", nil), t.Draft, "",
-		fmt.Sprintf("earshot tasks ack %d · earshot tasks reply %d%s · earshot tasks show %d", t.ID, t.ID, postHint(m), t.ID))
+		p.T("alert.cli", map[string]any{"Commands": fmt.Sprintf("earshot tasks ack %d · earshot tasks reply %d%s · earshot tasks show %d", t.ID, t.ID, postHint(m), t.ID)}))
 	posted := m.PostedAt
 	if posted.IsZero() {
 		posted = m.FetchedAt
@@ -77,10 +77,11 @@ func (a *Alerter) complaintMessage(biz models.Business, src models.Source, t mod
 		heading = p.T("alert.heading", map[string]any{"Who": who, "When": p.ShortDateTime(posted)})
 	}
 	return message{
-		Subject:  subj,
-		Lead:     p.T("alert.lead", args),
-		Banner:   banner,
-		Items:    []item{{Heading: heading, Title: wording.OneLine(m.Title, 200), Quote: excerpt(m.Text, 1200), Lines: lines, Link: safeLink(m.URL)}},
+		Subject: subj,
+		Lead:    p.T("alert.lead", args),
+		Banner:  banner,
+		Items: []item{{Heading: heading, Title: wording.OneLine(m.Title, 200), Quote: excerpt(m.Text, 1200), Lines: lines, Link: safeLink(m.URL),
+			Page: a.taskPage(t.ID), PageLabel: p.T("link.task", map[string]any{"Task": t.ID})}},
 		Footer:   []string{p.T("alert.footer", nil)},
 		Lang:     p.Lang(),
 		LinkHTML: p.T("alert.link.html", nil),

@@ -162,12 +162,9 @@ func (a *Alerter) repeatWhileOpen(ctx context.Context, tx Tx, biz models.Busines
 	p := a.printer(biz)
 	msg.Subject = p.T("alert.worse.subject", map[string]any{"Rest": strings.TrimPrefix(msg.Subject, "[earshot] ")})
 	msg.Lead = p.T("alert.worse.lead", map[string]any{"Task": t.ID}) + msg.Lead
-	n, err := msg.notification(models.Notification{BusinessID: biz.ID, TaskID: &t.ID, MentionID: &m.ID, Kind: notify.KindAlert,
-		MentionStoredAt: storedAt(m)})
-	if err != nil {
-		return err
-	}
-	_, err = a.enqueue(ctx, tx, n, fmt.Sprintf("worse:%d:%d", t.ID, m.ID), a.routeTargets(biz, src, an.Severity), true)
+	base := models.Notification{BusinessID: biz.ID, TaskID: &t.ID, MentionID: &m.ID, Kind: notify.KindAlert,
+		MentionStoredAt: storedAt(m)}
+	_, err := a.enqueueAlert(ctx, tx, msg, base, fmt.Sprintf("worse:%d:%d", t.ID, m.ID), a.routeTargets(biz, src, an.Severity), t, p)
 	return err
 }
 
@@ -253,13 +250,10 @@ func (a *Alerter) reopen(ctx context.Context, tx Tx, biz models.Business, src mo
 	msg := a.complaintMessage(biz, src, t, m, an, now)
 	msg.Subject = "[earshot] Reopened: " + strings.TrimPrefix(msg.Subject, "[earshot] ")
 	msg.Lead = "A task was reopened because " + why + ". " + msg.Lead
-	n, err := msg.notification(models.Notification{BusinessID: biz.ID, TaskID: &t.ID, MentionID: &m.ID, Kind: notify.KindReopened,
-		MentionStoredAt: storedAt(m)})
-	if err != nil {
-		return err
-	}
+	base := models.Notification{BusinessID: biz.ID, TaskID: &t.ID, MentionID: &m.ID, Kind: notify.KindReopened,
+		MentionStoredAt: storedAt(m)}
 	key := fmt.Sprintf("reopen:%d:%d:%d", t.ID, m.ID, m.Version)
-	_, err = a.enqueue(ctx, tx, n, key, a.routeTargets(biz, src, an.Severity), true)
+	_, err := a.enqueueAlert(ctx, tx, msg, base, key, a.routeTargets(biz, src, an.Severity), t, a.printer(biz))
 	return err
 }
 

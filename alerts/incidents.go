@@ -32,12 +32,9 @@ func (a *Alerter) alertNew(ctx context.Context, tx Tx, biz models.Business, src 
 		}
 	}
 	msg := a.complaintMessage(biz, src, t, m, an, now)
-	n, err := msg.notification(models.Notification{BusinessID: biz.ID, TaskID: &t.ID, MentionID: &m.ID, Kind: notify.KindAlert,
-		MentionStoredAt: storedAt(m)})
-	if err != nil {
-		return err
-	}
-	_, err = a.enqueue(ctx, tx, n, fmt.Sprintf("alert:%d", t.ID), targets, true)
+	base := models.Notification{BusinessID: biz.ID, TaskID: &t.ID, MentionID: &m.ID, Kind: notify.KindAlert,
+		MentionStoredAt: storedAt(m)}
+	_, err := a.enqueueAlert(ctx, tx, msg, base, fmt.Sprintf("alert:%d", t.ID), targets, t, a.printer(biz))
 	return err
 }
 
@@ -140,7 +137,8 @@ func (a *Alerter) alertIncident(ctx context.Context, tx Tx, biz models.Business,
 	ids := make([]int64, 0, len(listed))
 	for _, it := range listed {
 		ids = append(ids, it.TaskID)
-		items = append(items, item{Heading: it.Heading, Quote: it.Quote, Lines: []string{tasks.Remaining(now, it.DueAt)}, Link: it.Link})
+		items = append(items, item{Heading: it.Heading, Quote: it.Quote, Lines: []string{tasks.Remaining(now, it.DueAt)}, Link: it.Link,
+			Page: a.taskPage(it.TaskID), PageLabel: fmt.Sprintf("Open task %d in earshot", it.TaskID)})
 	}
 	if more := count - len(listed); more > 0 {
 		items = append(items, item{Heading: fmt.Sprintf("… and %d more complaints about the same issue", more)})
@@ -155,7 +153,8 @@ func (a *Alerter) alertIncident(ctx context.Context, tx Tx, biz models.Business,
 			count, issue, wording.Duration(a.cfg.Alerts.Burst.Window.D()), leader),
 		Items:  items,
 		Footer: []string{fmt.Sprintf("earshot tasks list shows them all; each has its own draft reply. Threshold %d complaints in %s (alerts.burst).", a.cfg.Alerts.Burst.Threshold, wording.Duration(a.cfg.Alerts.Burst.Window.D()))},
-		Data:   map[string]any{"incident_id": leader, "business": biz.Name, "issue": t.Issue, "task_ids": ids, "complaints": count},
+		Page:   a.businessInbox(biz), PageLabel: "See the business's open tasks",
+		Data: map[string]any{"incident_id": leader, "business": biz.Name, "issue": t.Issue, "task_ids": ids, "complaints": count},
 	}
 	n, err := msg.notification(models.Notification{BusinessID: biz.ID, TaskID: &leader, MentionID: &t.MentionID, Kind: notify.KindIncident, MentionStoredAt: storedAt(m)})
 	if err != nil {

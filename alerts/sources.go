@@ -38,6 +38,7 @@ func (a *Alerter) OnSourceBroken(ctx context.Context, tx Tx, src models.Source) 
 				"Last error: " + wording.OneLine(src.LastError, 500), "", "What to do: " + advice(class, src)},
 		}},
 		Footer: []string{"You hear about this once per outage; `earshot sources` shows the health of every source."},
+		Page:   a.page("/sources", nil), PageLabel: "See the health of every source",
 		Data: map[string]any{"source": src.Name, "kind": src.Kind, "target": src.Target, "error_class": class,
 			"last_error": src.LastError, "consecutive_failures": src.ConsecutiveFailures},
 	}
@@ -84,6 +85,7 @@ func (a *Alerter) OnSourceQuiet(ctx context.Context, tx Tx, src models.Source) e
 				"", "What to do: run " + check + " and compare what it prints with the page in a browser. If the business really is quiet there, nothing needs doing."},
 		}},
 		Footer: []string{"You hear about this once per quiet spell; `earshot sources` shows the health of every source."},
+		Page:   a.page("/sources", nil), PageLabel: "See the health of every source",
 		Data: map[string]any{"source": src.Name, "kind": src.Kind, "target": src.Target,
 			"quiet_since": since.Format("2006-01-02T15:04:05Z07:00"), "usual_gap_seconds": int64(src.QuietUsualGap.Seconds())},
 	}
