@@ -106,16 +106,7 @@ func (a *Alerter) draftNote(p i18n.Printer, an models.Analysis) string {
 // LanguageName is the name of an ISO 639-1 language in the printer's
 // locale ("Italian", "イタリア語"), or the code itself when the catalogue
 // has no name for it.
-func LanguageName(p i18n.Printer, code string) string {
-	if code == "" {
-		code = "und"
-	}
-	id := "language." + code
-	if s := p.T(id, nil); s != id {
-		return s
-	}
-	return code
-}
+func LanguageName(p i18n.Printer, code string) string { return p.Language(code) }
 
 func postHint(m models.Mention) string {
 	if tasks.PostSupported(m.SourceKind) {
