@@ -85,7 +85,7 @@ func (a *Alerter) complaintMessage(biz models.Business, src models.Source, t mod
 		Footer:   []string{p.T("alert.footer", nil)},
 		Lang:     p.Lang(),
 		LinkHTML: p.T("alert.link.html", nil),
-		LinkText: p.T("alert.link.text", nil),
+		LinkText: p.T("alert.link.text", nil), Sep: p.T("link.sep", nil),
 		Data: alertData{TaskID: t.ID, Business: biz.Name, Source: src.Name, Author: m.Author, Rating: m.Rating,
 			Severity: an.Severity, Issues: issues, Text: m.Text, URL: safeLink(m.URL), DueAt: t.DueAt, Draft: t.Draft,
 			Reasons: an.Reasons, Assignee: t.Assignee, Incident: t.IncidentID, MentionID: m.ID, Language: an.Language},

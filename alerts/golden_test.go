@@ -6,6 +6,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"testing"
+	"time"
+
+	"github.com/earshot/earshot/models"
+	"github.com/earshot/earshot/store"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
@@ -40,6 +44,34 @@ func TestAlertGolden(t *testing.T) {
 			f.clock.Advance(61 * 60 * 1e9)
 			f.checkDeadlines()
 			n := f.notifications("reminder")[0]
+			return render(n.Subject, n.Body)
+		}},
+		{"incident-ja", func(f *fixture) string {
+			f.cfg.Businesses[0].Locale, f.cfg.Businesses[0].TimeZone = "ja", "Asia/Tokyo"
+			for _, who := range []string{"佐藤", "Ben", "<b>Cat</b>"} {
+				f.process(complaint{id: "s" + who, author: who, rating: rating(2), severity: 3, language: "ja", text: "提供が遅すぎます。<script>alert(1)</script>", issues: []string{"service/提供が遅い"}})
+			}
+			n := f.notifications("incident")[0]
+			return render(n.Subject, n.Body) + "\n--- HTML ---\n" + n.HTMLBody
+		}},
+		{"source-broken-ja", func(f *fixture) string {
+			f.cfg.Businesses[0].Locale, f.cfg.Businesses[0].TimeZone = "ja", "Asia/Tokyo"
+			src := f.src["trustpilot"]
+			ok := f.clock.Now().Add(-26 * time.Hour)
+			src.LastSuccessAt = &ok
+			fin := f.clock.Now()
+			for i := 0; i < 3; i++ {
+				var err error
+				src, err = f.st.RecordRun(f.ctx, models.SourceRun{SourceID: src.ID, StartedAt: fin, FinishedAt: &fin,
+					ErrorClass: models.ErrorClassBlocked, Error: "HTTP 429 <Too Many Requests>"}, "")
+				if err != nil {
+					f.t.Fatal(err)
+				}
+			}
+			if err := f.st.Tx(f.ctx, func(tx *store.Store) error { return f.al.OnSourceBroken(f.ctx, tx, src) }); err != nil {
+				f.t.Fatal(err)
+			}
+			n := f.notifications("source_broken")[0]
 			return render(n.Subject, n.Body)
 		}},
 	}

@@ -39,6 +39,9 @@ type message struct {
 	// Page is the web app page behind the whole message (the overdue
 	// list, the sources page), with PageLabel as its link text.
 	Page, PageLabel string
+	// Sep separates a label from its link in the text part (": ",
+	// "："); empty means ": ".
+	Sep string
 }
 
 // action is one link button: a one-tap action or a page of the web app.
@@ -79,6 +82,10 @@ var htmlTmpl = template.Must(template.New("alert").Parse(`<!doctype html>
 </body></html>`))
 
 func (m message) text() string {
+	sep := m.Sep
+	if sep == "" {
+		sep = ": "
+	}
 	var b strings.Builder
 	if m.Banner != "" {
 		b.WriteString("*** " + m.Banner + " ***\n\n")
@@ -98,7 +105,7 @@ func (m message) text() string {
 			b.WriteString(l + "\n")
 		}
 		if it.Page != "" {
-			b.WriteString(it.PageLabel + ": " + it.Page + "\n")
+			b.WriteString(it.PageLabel + sep + it.Page + "\n")
 		}
 		if it.Link != "" {
 			label := m.LinkText
@@ -111,11 +118,11 @@ func (m message) text() string {
 	if len(m.Actions) > 0 {
 		b.WriteString("\n")
 		for _, a := range m.Actions {
-			b.WriteString(a.Label + ": " + a.URL + "\n")
+			b.WriteString(a.Label + sep + a.URL + "\n")
 		}
 	}
 	if m.Page != "" {
-		b.WriteString("\n" + m.PageLabel + ": " + m.Page + "\n")
+		b.WriteString("\n" + m.PageLabel + sep + m.Page + "\n")
 	}
 	for _, f := range m.Footer {
 		b.WriteString("\n" + f + "\n")

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/config"
-	"github.com/earshot/earshot/internal/wording"
+	"github.com/earshot/earshot/i18n"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/notify"
 )
@@ -134,9 +134,17 @@ func (a *Alerter) enqueueEach(ctx context.Context, tx Tx, keyBase string, target
 			if count == max {
 				n.Kind = notify.KindLimit
 				n.TaskID, n.MentionID = nil, nil
-				n.Subject = fmt.Sprintf("[earshot] More than %s in an hour: the rest wait for the digest", wording.Count(max, "alert"))
-				n.Body = fmt.Sprintf("You have had %s in the last hour. To keep your inbox usable, earshot holds further alerts back for an hour.\n"+
-					"Nothing is lost: every complaint is a task. See them in the inbox: %s\n(or with `earshot tasks list`), and in the weekly digest.\n", wording.Count(max, "alert"), a.page("/inbox", nil))
+				p := i18n.For("", nil)
+				if n.BusinessID != 0 {
+					biz, err := tx.Business(ctx, n.BusinessID)
+					if err != nil {
+						return queued, fmt.Errorf("alerts: limit note: %w", err)
+					}
+					p = a.printer(biz)
+				}
+				args := map[string]any{"Alerts": p.N("limit.alerts", max, nil), "Inbox": a.page("/inbox", nil)}
+				n.Subject = p.T("limit.subject", args)
+				n.Body = p.T("limit.body", args)
 				n.HTMLBody = ""
 				n.Payload = nil
 				n.IdempotencyKey = fmt.Sprintf("limit|%s|%s|%d", ch, rc, now.Truncate(time.Hour).Unix())
