@@ -64,3 +64,23 @@ func TestTasksInJapanese(t *testing.T) {
 		}
 	})
 }
+
+// TestAnalyzeReasonsInJapanese: the reasons `earshot analyze --business`
+// adds about a Japanese business are in Japanese; the analyzer's own
+// reasons (which name no business) stay as they are.
+func TestAnalyzeReasonsInJapanese(t *testing.T) {
+	cfg, _ := seedTasksFor(t, "    locale: ja\n")
+	for _, c := range []struct {
+		text, want, unwanted string
+	}{
+		{"Rosie's Diner lost my booking and nobody called back", `関連あり："Rosie's Diner" に言及`, "relevant:"},
+		{"Java at Netflix is a disaster, the build is broken", "この店舗についての投稿ではありません", "not about the business"},
+	} {
+		t.Run(c.text, func(t *testing.T) {
+			r := run(t, nil, "-config", cfg, "analyze", "--business", "rosies", "--source", "mastodon", c.text)
+			if r.code != 0 || !strings.Contains(r.stdout, c.want) || strings.Contains(r.stdout, c.unwanted) {
+				t.Errorf("exit %d; want %q and not %q:\n%s%s", r.code, c.want, c.unwanted, r.stdout, r.stderr)
+			}
+		})
+	}
+}
