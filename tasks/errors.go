@@ -19,6 +19,16 @@ var (
 	// ErrUnknownUser means a task was assigned to someone who is not a
 	// user of its business.
 	ErrUnknownUser = errors.New("no such user")
+	// ErrPostInProgress means another submit is posting this task's reply
+	// right now (a double click, a colleague, another replica).
+	ErrPostInProgress = errors.New("the reply is already being posted")
+	// ErrAlreadyReplied means the task's reply was already posted or
+	// recorded.
+	ErrAlreadyReplied = errors.New("the reply was already posted")
+	// ErrPostUnconfirmed means an earlier attempt to post stopped before
+	// its outcome was known and the platform cannot be asked whether the
+	// reply went out (X): posting again could publish it twice.
+	ErrPostUnconfirmed = errors.New("an earlier post may have been published")
 )
 
 // IsNotFound reports whether err means the task does not exist.
