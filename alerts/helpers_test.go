@@ -1,6 +1,7 @@
 package alerts
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"github.com/earshot/earshot/notify"
@@ -85,6 +86,10 @@ type fixture struct {
 	reg   *prometheus.Registry
 	env   map[string]string
 	http  *http.Client
+	// real is set by newBenchFixture: the store, alerter and sender run
+	// on the real clock, so complaints must be posted relative to now or
+	// they fall before alerts.alert_window and open no task.
+	real bool
 }
 
 type fixtureOpts struct {
@@ -195,9 +200,10 @@ type complaint struct {
 	title    string
 	text     string
 	severity int
-	issues   []string // "category/term"
-	notBad   bool     // analysis says it is not a complaint
-	language string   // Analysis.Language; empty is English
+	issues   []string  // "category/term"
+	notBad   bool      // analysis says it is not a complaint
+	language string    // Analysis.Language; empty is English
+	posted   time.Time // PostedAt; zero is an hour before start
 }
 
 func (c complaint) mention() models.Mention {
@@ -206,7 +212,16 @@ func (c complaint) mention() models.Mention {
 		src = "trustpilot"
 	}
 	return models.Mention{ExternalID: c.id, Author: c.author, Rating: c.rating, Title: c.title, Text: c.text,
-		URL: "https://reviews.example/" + src + "/" + c.id, PostedAt: start.Add(-time.Hour)}
+		URL: "https://reviews.example/" + src + "/" + c.id, PostedAt: cmp.Or(c.posted, start.Add(-time.Hour))}
+}
+
+// postedAt is when a complaint of this fixture was posted: an hour
+// before the fixture's now, on whichever clock its parts run.
+func (f *fixture) postedAt() time.Time {
+	if f.real {
+		return time.Now().Add(-time.Hour)
+	}
+	return f.clock.Now().Add(-time.Hour)
 }
 
 func (c complaint) analysis(m models.Mention) models.Analysis {

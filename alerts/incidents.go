@@ -120,16 +120,17 @@ func (a *Alerter) groupBurst(ctx context.Context, tx Tx, biz models.Business, t 
 			return false, err
 		}
 	}
-	if err := tx.SaveIncidentGroup(ctx, &g); err != nil {
+	if err := a.alertIncident(ctx, tx, biz, t, m, &g, items, targets, now); err != nil {
 		return false, err
 	}
-	return true, a.alertIncident(ctx, tx, biz, t, m, g, items, targets, now)
+	return true, tx.SaveIncidentGroup(ctx, &g)
 }
 
 // alertIncident sends one alert listing the tasks of a burst grouped
-// under its leader. The alert is rewritten while it waits in the outbox;
-// once sent, another goes out every Threshold complaints.
-func (a *Alerter) alertIncident(ctx context.Context, tx Tx, biz models.Business, t models.Task, m models.Mention, g models.IncidentGroup, listed []models.IncidentItem, targets []target, now time.Time) error {
+// under its leader. The alert is rewritten while it waits in the outbox
+// (g.AlertRound names it); once sent, another goes out every Threshold
+// complaints. It records the round it queued in g, which the caller saves.
+func (a *Alerter) alertIncident(ctx context.Context, tx Tx, biz models.Business, t models.Task, m models.Mention, g *models.IncidentGroup, listed []models.IncidentItem, targets []target, now time.Time) error {
 	leader := *g.LeaderTaskID
 	count := g.Complaints
 	p := a.printer(biz)
@@ -170,12 +171,19 @@ func (a *Alerter) alertIncident(ctx context.Context, tx Tx, biz models.Business,
 	threshold := a.cfg.Alerts.Burst.Threshold
 	round := count / threshold
 	keyBase := fmt.Sprintf("incident:%d:%d", leader, round)
-	// Still waiting in the outbox: rewrite it to list the newcomer.
+	// The last one queued, still waiting in the outbox: rewrite it to
+	// list the newcomer, even when the count has reached another round
+	// (a burst read in one pass is one email). A group from before
+	// AlertRound was kept tries the current round's.
+	pending := keyBase
+	if g.AlertRound > 0 {
+		pending = fmt.Sprintf("incident:%d:%d", leader, g.AlertRound)
+	}
 	rewrote := 0
 	for _, tg := range targets {
 		r := n
 		r.Channel, r.Recipient = tg.channel, tg.recipient
-		ok, err := tx.RewritePendingNotification(ctx, keyBase+"|"+tg.channel+"|"+tg.recipient, r)
+		ok, err := tx.RewritePendingNotification(ctx, pending+"|"+tg.channel+"|"+tg.recipient, r)
 		if err != nil {
 			return err
 		}
@@ -186,8 +194,11 @@ func (a *Alerter) alertIncident(ctx context.Context, tx Tx, biz models.Business,
 	if rewrote > 0 || count%threshold != 0 {
 		return nil
 	}
-	_, err = a.enqueue(ctx, tx, n, keyBase, targets, true)
-	return err
+	if _, err = a.enqueue(ctx, tx, n, keyBase, targets, true); err != nil {
+		return err
+	}
+	g.AlertRound = round
+	return nil
 }
 
 func postedAt(m models.Mention) time.Time {

@@ -405,6 +405,9 @@ type IncidentGroup struct {
 	// PostedFirst and PostedLast span the complaints' posting times.
 	PostedFirst, PostedLast *time.Time
 	Complaints              int `gorm:"not null"`
+	// AlertRound is the round of the incident alert last queued (0:
+	// none yet), so a newcomer rewrites it while it waits in the outbox.
+	AlertRound int `gorm:"not null"`
 	// Items is a JSON list of IncidentItem.
 	Items     string `gorm:"not null"`
 	CreatedAt time.Time
