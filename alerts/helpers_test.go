@@ -16,6 +16,7 @@ import (
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/smtpsink"
 	"github.com/earshot/earshot/models"
+	"github.com/earshot/earshot/onetap"
 	"github.com/earshot/earshot/store"
 	"github.com/jonboulle/clockwork"
 	"github.com/prometheus/client_golang/prometheus"
@@ -27,6 +28,8 @@ var start = time.Date(2026, 10, 27, 14, 0, 0, 0, time.UTC)
 
 // baseConfig is a real config file; %s parts are filled per test.
 const baseConfig = `
+server:
+  base_url: "https://earshot.example/"
 database:
   path: %[1]s
 smtp:
@@ -148,7 +151,11 @@ func newFixture(t tb, o fixtureOpts) *fixture {
 // to it as the app does, on the fixture's store and registry.
 func (f *fixture) newAlerter() *Alerter {
 	f.t.Helper()
-	al, err := New(f.cfg, f.st, Options{Clock: f.clock, Metrics: f.reg, Logger: slog.New(slog.DiscardHandler)})
+	links, err := onetap.New(f.ctx, f.st, f.cfg.Server.BaseURL, f.clock)
+	if err != nil {
+		f.t.Fatalf("onetap.New: %v", err)
+	}
+	al, err := New(f.cfg, f.st, Options{Clock: f.clock, Metrics: f.reg, Logger: slog.New(slog.DiscardHandler), Links: links})
 	if err != nil {
 		f.t.Fatalf("alerts.New: %v", err)
 	}
