@@ -36,7 +36,13 @@ func (a *Alerter) complaintMessage(biz models.Business, src models.Source, t mod
 	if m.Rating != nil {
 		what = p.T("alert.what.review", map[string]any{"Stars": stars(m.Rating)})
 	}
-	issues := IssueWords(an)
+	// The subject names the problems, as the draft does ("the allergic
+	// reaction", not "the waiter, the dessert"); an analysis that named
+	// none falls back to its negative aspects.
+	issues := ProblemWords(an)
+	if len(issues) == 0 {
+		issues = IssueWords(an)
+	}
 	if lang, _ := a.drafts.Language(an); lang != "en" {
 		issues = IssueTerms(an)
 	}
