@@ -33,6 +33,9 @@ type Service struct {
 	getenv      func(string) string
 	followUp    time.Duration
 	replyLimits map[string]int
+	// approval names the businesses (config names) whose staff replies
+	// need a manager's or owner's approval.
+	approval map[string]bool
 }
 
 // New builds the service; the follow-up delay and reply length limits
@@ -47,8 +50,12 @@ func New(cfg *config.Config, st *store.Store, o Options) *Service {
 	if o.Getenv == nil {
 		o.Getenv = os.Getenv
 	}
+	approval := map[string]bool{}
+	for _, b := range cfg.Businesses {
+		approval[b.Name] = b.ApprovalRequired()
+	}
 	return &Service{st: st, clock: o.Clock, http: o.HTTPClient, getenv: o.Getenv,
-		followUp: cfg.Alerts.FollowUp.D(), replyLimits: cfg.Alerts.ReplyLimits}
+		followUp: cfg.Alerts.FollowUp.D(), replyLimits: cfg.Alerts.ReplyLimits, approval: approval}
 }
 
 // In returns the service working inside tx, so an action commits (or
@@ -270,3 +277,87 @@ func (s *Service) post(ctx context.Context, t models.Task, text string) (string,
 // PostSupported reports whether earshot can post replies to a source kind
 // (X/Twitter, Mastodon, Google Business Profile).
 func PostSupported(kind string) bool { return post.Supported(kind) }
+
+// ApprovalRequired says whether replies at the business need approval
+// (approval: required in its config).
+func (s *Service) ApprovalRequired(ctx context.Context, businessID int64) (bool, error) {
+	b, err := s.st.Business(ctx, businessID)
+	if err != nil {
+		return false, fmt.Errorf("tasks: %w", err)
+	}
+	return s.approval[b.Name], nil
+}
+
+// EditDraft saves the composer's edited reply draft; the history keeps
+// each version, so what was changed before the reply is on record.
+func (s *Service) EditDraft(ctx context.Context, id int64, text, actor string) (models.Task, error) {
+	text = strings.TrimSpace(text)
+	return s.change(ctx, id, EventEditDraft, actor, func(tx *store.Store, t *models.Task, now time.Time) ([]string, string, error) {
+		if text == "" {
+			return nil, "", fmt.Errorf("tasks: edit draft of task %d: %w", id, ErrEmptyReply)
+		}
+		t.Draft = text
+		return []string{"draft"}, "draft: " + text, nil
+	})
+}
+
+// Suggest records a staff member's reply for approval: it becomes the
+// draft and the task waits for a manager or owner (Approve, SendBack).
+func (s *Service) Suggest(ctx context.Context, id int64, text, actor string) (models.Task, error) {
+	text = strings.TrimSpace(text)
+	return s.change(ctx, id, EventSuggest, actor, func(tx *store.Store, t *models.Task, now time.Time) ([]string, string, error) {
+		if text == "" {
+			text = t.Draft
+		}
+		if text == "" {
+			return nil, "", fmt.Errorf("tasks: suggest a reply to task %d: %w", id, ErrEmptyReply)
+		}
+		t.Draft = text
+		return []string{"draft"}, "suggested: " + text, nil
+	})
+}
+
+// SendBack returns a suggested reply to staff with the approver's note.
+func (s *Service) SendBack(ctx context.Context, id int64, actor, note string) (models.Task, error) {
+	return s.change(ctx, id, EventSendBack, actor, func(tx *store.Store, t *models.Task, now time.Time) ([]string, string, error) {
+		return nil, strings.TrimSpace(note), nil
+	})
+}
+
+// Approve approves a suggested reply, with the approver's edits when
+// o.Text is set: it is posted (o.Post) or recorded as replied, and the
+// follow-up scheduled, like Reply. When posting fails nothing changes.
+func (s *Service) Approve(ctx context.Context, id int64, o ReplyOptions) (models.Task, error) {
+	t, err := s.st.Task(ctx, id)
+	if err != nil {
+		return t, fmt.Errorf("tasks: %w", err)
+	}
+	if _, err := Next(t.State, EventApprove); err != nil {
+		return t, fmt.Errorf("tasks: cannot approve the reply to task %d: %w", id, err)
+	}
+	text := strings.TrimSpace(o.Text)
+	if text == "" {
+		text = t.Draft
+	}
+	if text == "" {
+		return t, fmt.Errorf("tasks: approve the reply to task %d: %w", id, ErrEmptyReply)
+	}
+	note := "approved; replied by hand at " + t.Link
+	if o.Post {
+		if note, err = s.post(ctx, t, text); err != nil {
+			return t, err
+		}
+		note = "approved; " + note
+	}
+	err = s.st.Tx(ctx, func(tx *store.Store) error {
+		cur, err := tx.Task(ctx, id)
+		if err != nil {
+			return fmt.Errorf("tasks: %w", err)
+		}
+		return markReplied(ctx, tx, cur, EventApprove, o.Actor, text, note, s.clock.Now().UTC(), s.followUp)
+	})
+	if err != nil {
+		return t, err
+	}
+	return s.st.Task(ctx, id)
+}
