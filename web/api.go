@@ -402,6 +402,15 @@ func (s *server) apiAct(w http.ResponseWriter, r *http.Request, p auth.Principal
 		s.apiFail(w, err)
 		return
 	}
+	if action == "reply" {
+		if refused, err := s.refuseReply(ctx, p, id, action); err != nil {
+			s.apiFail(w, err)
+			return
+		} else if refused != "" {
+			s.apiError(w, http.StatusForbidden, refused)
+			return
+		}
+	}
 	switch action {
 	case "ack":
 		_, err = s.Tasks.Ack(ctx, id, p.Name)
