@@ -330,9 +330,9 @@ const (
 	// business whose replies need approval; a manager or owner approves
 	// it (then it is replied) or sends it back. The customer still waits.
 	TaskAwaitingApproval TaskState = "awaiting_approval"
-	TaskReplied      TaskState = "replied"
-	TaskFollowUpDue  TaskState = "follow_up_due"
-	TaskResolved     TaskState = "resolved"
+	TaskReplied          TaskState = "replied"
+	TaskFollowUpDue      TaskState = "follow_up_due"
+	TaskResolved         TaskState = "resolved"
 )
 
 // Task is a piece of work for staff with a deadline: apologise for a

@@ -26,9 +26,9 @@ const (
 	Acknowledged = models.TaskAcknowledged
 	// AwaitingApproval: a suggested reply waits for a manager or owner.
 	AwaitingApproval = models.TaskAwaitingApproval
-	Replied      = models.TaskReplied
-	FollowUpDue  = models.TaskFollowUpDue
-	Resolved     = models.TaskResolved
+	Replied          = models.TaskReplied
+	FollowUpDue      = models.TaskFollowUpDue
+	Resolved         = models.TaskResolved
 )
 
 // Event is something that happens to a task; its value is the action
