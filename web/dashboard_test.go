@@ -35,7 +35,7 @@ func TestDashboardVisibilityAndLinks(t *testing.T) {
 		if code != http.StatusOK {
 			t.Fatalf("GET /dashboard: %d", code)
 		}
-		for _, want := range []string{"All 3 businesses", "Rosie&#39;s Diner", "Harbour Café", "Kiosk North", `id="businesses"`,
+		for _, want := range []string{"All 4 businesses", "Rosie&#39;s Diner", "Harbour Café", "Kiosk North", `id="businesses"`,
 			`href="/inbox?business=` + demo.BusinessName, `href="/dashboard?business=harbour-cafe&amp;days=30"`, `<svg id="chart-days"`, `<svg id="chart-rating"`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("roll-up lacks %q", want)
