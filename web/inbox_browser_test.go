@@ -124,7 +124,7 @@ func TestInboxWorkflowInBrowser(t *testing.T) {
 	if focus := eval(`[document.activeElement.id]`); !slices.Equal(focus, []string{"reply-text"}) {
 		t.Errorf("r focused %v", focus)
 	}
-	run("clear the draft", chromedp.SetValue("#reply-text", ""))
+	eval(`[document.getElementById("reply-text").value = ""]`)
 	run("write the reply", chromedp.SendKeys("#reply-text", "申し訳ございません。駐車券をお送りします。"))
 	run("suggest", chromedp.Click("#suggest"))
 	run("wait for the confirmation", chromedp.WaitVisible("#flash"))
