@@ -130,8 +130,9 @@ type TaskFilter struct {
 	// FollowUpBy keeps tasks whose follow-up date is at or before this
 	// time.
 	FollowUpBy time.Time
-	// OpenedSince keeps tasks opened at or after this time.
-	OpenedSince time.Time
+	// OpenedSince keeps tasks opened at or after this time;
+	// OpenedBefore those opened before this one.
+	OpenedSince, OpenedBefore time.Time
 	// IncidentID keeps the tasks of one incident.
 	IncidentID int64
 	// OverdueAt keeps tasks whose reply deadline passed before this
@@ -187,6 +188,9 @@ func (s *Store) taskQuery(ctx context.Context, f TaskFilter) *gorm.DB {
 	}
 	if !f.OpenedSince.IsZero() {
 		q = q.Where("opened_at >= ?", f.OpenedSince.UTC())
+	}
+	if !f.OpenedBefore.IsZero() {
+		q = q.Where("opened_at < ?", f.OpenedBefore.UTC())
 	}
 	if f.IncidentID != 0 {
 		q = q.Where("incident_id = ?", f.IncidentID)

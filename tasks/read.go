@@ -44,6 +44,10 @@ type ListOptions struct {
 	Search string
 	// Sort is the order (store.SortDeadline when empty).
 	Sort store.TaskSort
+	// Issue keeps tasks of one main issue ("service/slow"); OpenedFrom
+	// and OpenedBefore those opened in a period (the dashboard's links).
+	Issue                    string
+	OpenedFrom, OpenedBefore time.Time
 }
 
 // Page sizes of task lists.
@@ -141,7 +145,7 @@ func (s *Service) Page(ctx context.Context, now time.Time, o ListOptions) (Page,
 // filter is the store filter of a list.
 func (s *Service) filter(ctx context.Context, now time.Time, o ListOptions) (store.TaskFilter, error) {
 	f := store.TaskFilter{Assignee: o.Assignee, BusinessIDs: o.BusinessIDs, SourceKind: o.Source, MinSeverity: o.MinSeverity,
-		Language: o.Language, Search: o.Search, Sort: o.Sort}
+		Language: o.Language, Search: o.Search, Sort: o.Sort, Issue: o.Issue, OpenedSince: o.OpenedFrom, OpenedBefore: o.OpenedBefore}
 	if !o.All {
 		f.States = Active
 	}

@@ -26,15 +26,24 @@ const inboxPageSize = 100
 // or sent to a colleague.
 type inboxQuery struct {
 	Business, Source, State, Lang, Assignee, Search, Sort string
-	MinSeverity                                           int
-	Overdue, All                                          bool
-	After                                                 string
+	// Issue, From and To (UTC days, inclusive) are what the dashboard's
+	// figures link with.
+	Issue, From, To string
+	MinSeverity     int
+	Overdue, All    bool
+	After           string
 }
 
 func parseInboxQuery(q url.Values) (inboxQuery, error) {
 	iq := inboxQuery{Business: q.Get("business"), Source: q.Get("source"), State: q.Get("state"), Lang: strings.ToLower(q.Get("lang")),
 		Assignee: q.Get("assignee"), Search: strings.TrimSpace(q.Get("q")), Sort: q.Get("sort"),
-		Overdue: q.Get("overdue") == "1", All: q.Get("all") == "1", After: q.Get("after")}
+		Overdue: q.Get("overdue") == "1", All: q.Get("all") == "1", After: q.Get("after"),
+		Issue: q.Get("issue"), From: q.Get("from"), To: q.Get("to")}
+	for _, d := range []string{iq.From, iq.To} {
+		if _, err := time.Parse(time.DateOnly, d); d != "" && err != nil {
+			return iq, fmt.Errorf("date %q: use YYYY-MM-DD", d)
+		}
+	}
 	if v := q.Get("severity"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 || n > 5 {
@@ -55,7 +64,7 @@ func parseInboxQuery(q url.Values) (inboxQuery, error) {
 func (iq inboxQuery) values() url.Values {
 	v := url.Values{}
 	for k, x := range map[string]string{"business": iq.Business, "source": iq.Source, "state": iq.State, "lang": iq.Lang,
-		"assignee": iq.Assignee, "q": iq.Search} {
+		"assignee": iq.Assignee, "q": iq.Search, "issue": iq.Issue, "from": iq.From, "to": iq.To} {
 		if x != "" {
 			v.Set(k, x)
 		}
@@ -77,7 +86,12 @@ func (iq inboxQuery) values() url.Values {
 
 func (iq inboxQuery) options() tasks.ListOptions {
 	sort, _ := store.ParseTaskSort(iq.Sort)
-	return tasks.ListOptions{Business: iq.Business, Assignee: iq.Assignee, Overdue: iq.Overdue, All: iq.All, Source: iq.Source,
+	from, _ := time.Parse(time.DateOnly, iq.From)
+	var before time.Time
+	if to, err := time.Parse(time.DateOnly, iq.To); err == nil {
+		before = to.AddDate(0, 0, 1)
+	}
+	return tasks.ListOptions{Issue: iq.Issue, OpenedFrom: from, OpenedBefore: before, Business: iq.Business, Assignee: iq.Assignee, Overdue: iq.Overdue, All: iq.All, Source: iq.Source,
 		MinSeverity: iq.MinSeverity, State: models.TaskState(iq.State), Language: iq.Lang, Search: iq.Search, Sort: sort,
 		Limit: inboxPageSize, Cursor: iq.After}
 }

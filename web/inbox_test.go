@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/models"
+	"github.com/earshot/earshot/store"
 	"github.com/earshot/earshot/tasks"
 )
 
@@ -98,6 +99,36 @@ func TestInboxFiltersSearchSortAndPaging(t *testing.T) {
 		}
 	})
 
+	t.Run("dashboard links: issue and period", func(t *testing.T) {
+		ctx := context.Background()
+		all, err := f.app.Store.Tasks(ctx, store.TaskFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(all, func(x models.Task) bool { return x.Issue != "" })
+		if i < 0 {
+			t.Fatal("no task has an issue")
+		}
+		want := all[i]
+		day := want.OpenedAt.UTC().Format(time.DateOnly)
+		_, body := f.get(t, "/inbox?all=1&issue="+url.QueryEscape(want.Issue)+"&from="+day+"&to="+day)
+		rs := rows(body)
+		if !slices.ContainsFunc(rs, func(r row) bool { return r.ID == want.ID }) {
+			t.Errorf("the dashboard's issue link does not list task %d", want.ID)
+		}
+		for _, r := range rs {
+			got, _ := f.app.Store.Task(ctx, r.ID)
+			if got.Issue != want.Issue || got.OpenedAt.UTC().Format(time.DateOnly) != day {
+				t.Errorf("task %d (%s, opened %s) listed for %s on %s", r.ID, got.Issue, got.OpenedAt, want.Issue, day)
+			}
+		}
+		next := want.OpenedAt.UTC().AddDate(0, 0, 1).Format(time.DateOnly)
+		_, body = f.get(t, "/inbox?all=1&issue="+url.QueryEscape(want.Issue)+"&from="+next+"&to="+next)
+		if slices.ContainsFunc(rows(body), func(r row) bool { return r.ID == want.ID }) {
+			t.Errorf("task %d listed for the day after it was opened", want.ID)
+		}
+	})
+
 	t.Run("search, sort and pages", func(t *testing.T) {
 		path := "/inbox?business=kiosk-north&q=parking+TICKET&sort=severity"
 		var got []row
@@ -159,7 +190,7 @@ func TestInboxFiltersSearchSortAndPaging(t *testing.T) {
 	t.Run("bad links", func(t *testing.T) {
 		_, body := f.get(t, "/inbox?sort=severity")
 		next := html.UnescapeString(nextRE.FindStringSubmatch(body)[1])
-		for _, path := range []string{"/inbox?sort=loudest", "/inbox?severity=9", "/inbox?business=no-such-place", "/inbox?state=lost",
+		for _, path := range []string{"/inbox?sort=loudest", "/inbox?severity=9", "/inbox?business=no-such-place", "/inbox?state=lost", "/inbox?from=yesterday",
 			"/inbox?after=bm9wZQ", strings.Replace(next, "sort=severity", "sort=newest", 1)} {
 			if code, _ := f.get(t, path); code != http.StatusBadRequest {
 				t.Errorf("GET %s: %d, want 400", path, code)
