@@ -161,13 +161,13 @@ func (f *fixture) sync() {
 	b := f.cfg.Businesses[0]
 	var users []models.User
 	for _, u := range b.Users {
-		users = append(users, models.User{Name: u.Name, Email: u.Email, Role: u.Role})
+		users = append(users, u.Model())
 	}
 	var srcs []models.Source
 	for _, s := range b.Sources {
-		srcs = append(srcs, models.Source{Name: s.Name, Kind: s.Kind, Target: s.Target(), APIBase: s.APIBase, IntervalSeconds: int64(s.Interval.D().Seconds())})
+		srcs = append(srcs, s.Model())
 	}
-	biz, stored, err := f.st.SyncBusiness(f.ctx, models.Business{Name: b.Name, DisplayName: b.DisplayName, Domain: b.Domain, TimeZone: b.TimeZone}, users, srcs)
+	biz, stored, err := f.st.SyncBusiness(f.ctx, b.Model(), users, srcs)
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/scrapers/mastodon"
+	"github.com/earshot/earshot/scrapers/twitter"
 	"github.com/earshot/earshot/store"
 )
 
@@ -131,6 +132,42 @@ func TestReplyWithPost(t *testing.T) {
 	_, err = f.svc.Reply(f.ctx, f.task(xm.ID).ID, tasks.ReplyOptions{Post: true, Text: strings.Repeat("sorry ", 60)})
 	if err == nil || !strings.Contains(err.Error(), "280") {
 		t.Errorf("overlong tweet: %v", err)
+	}
+}
+
+// An X source configured with `api: v2` posts the reply through API v2
+// (POST /2/tweets), as it reads; the default still replies through v1.1.
+// Posting through v1.1 alone failed on current X plans.
+func TestReplyPostsThroughTheSourcesAPIVersion(t *testing.T) {
+	for api, path := range map[string]string{"v2": "/2/tweets", "": "/1.1/statuses/update.json"} {
+		t.Run("api "+api, func(t *testing.T) {
+			var mu sync.Mutex
+			var paths []string
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				paths = append(paths, r.URL.Path)
+				mu.Unlock()
+				w.Header().Set("Content-Type", "application/json")
+				io.WriteString(w, `{"id_str":"9","data":{"id":"9","text":"ok"}}`)
+			}))
+			defer srv.Close()
+			f := newFixture(t, fixtureOpts{env: map[string]string{twitter.EnvConsumerKey: "ck", twitter.EnvConsumerSecret: "cs", twitter.EnvAccessToken: "at", twitter.EnvAccessSecret: "as"}})
+			for i, s := range f.cfg.Businesses[0].Sources {
+				if s.Name == "x" {
+					f.cfg.Businesses[0].Sources[i].API = api
+				}
+			}
+			f.setAPIBase("x", srv.URL)
+			m := f.process(complaint{source: "x", id: "1850000000000000001", author: "@lee", severity: 2, text: "@rosies charged twice"})
+			if _, err := f.svc.Reply(f.ctx, f.task(m.ID).ID, tasks.ReplyOptions{Post: true, Actor: "Sam", Text: "Sorry, Lee: please DM us."}); err != nil {
+				t.Fatal(err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if len(paths) != 1 || paths[0] != path {
+				t.Fatalf("requests to %v, want one to %s", paths, path)
+			}
+		})
 	}
 }
 

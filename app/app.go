@@ -147,10 +147,10 @@ func (a *App) build(ctx context.Context, o Options) error {
 		sopts.HostSlots = a.Store
 	}
 	for bi, b := range cfg.Businesses {
-		mb := models.Business{Name: b.Name, DisplayName: b.DisplayName, Domain: b.Domain, TimeZone: b.TimeZone, Locale: b.Locale, Keywords: b.Keywords, Handles: b.Handles}
+		mb := b.Model()
 		var users []models.User
 		for _, u := range b.Users {
-			users = append(users, models.User{Name: u.Name, Email: u.Email, Role: u.Role})
+			users = append(users, u.Model())
 		}
 		var srcs []models.Source
 		var scr []scrapers.Source
@@ -162,7 +162,7 @@ func (a *App) build(ctx context.Context, o Options) error {
 			if err != nil {
 				return cfg.ErrorAt(fmt.Sprintf("businesses[%d].sources[%d].kind", bi, si), "%v", err)
 			}
-			srcs = append(srcs, models.Source{Name: s.Name, Kind: s.Kind, Target: s.Target(), APIBase: s.APIBase, API: s.API, IntervalSeconds: int64(s.Interval.D().Seconds())})
+			srcs = append(srcs, s.Model())
 			scr = append(scr, sc)
 		}
 		stored, storedSrcs, err := a.Store.SyncBusiness(ctx, mb, users, srcs)

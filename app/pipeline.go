@@ -321,7 +321,7 @@ func (a *App) analyzeSplit(ctx context.Context, ms []models.Mention, as []models
 		return batch, nil
 	}
 	// Shutting down, or the database asking to retry (replicas'
-	// transactions deadlocked): the next pass redoes the batch as it is.
+	// transactions conflicted): the next pass redoes the batch as it is.
 	if ctx.Err() != nil || store.IsTransient(err) {
 		return AnalyzeReport{}, err
 	}

@@ -145,7 +145,7 @@ func (a *App) Handler() (http.Handler, error) { return a.handler(nil) }
 // every request must name an allowed host and send at most
 // MaxRequestBody bytes.
 func (a *App) handler(ln net.Addr) (http.Handler, error) {
-	inbox, err := web.New(web.Options{Store: a.Store, Tasks: a.Tasks, Clock: a.Clock, Logger: a.Log.With("component", "web"), Password: a.Config.Server.Password.Value(), BaseURL: a.Config.Server.BaseURL})
+	inbox, err := web.New(web.Options{Store: a.Store, Tasks: a.Tasks, Clock: a.Clock, Logger: a.Log.With("component", "web"), Password: a.Config.Server.Password.Value(), BaseURL: a.Config.Server.BaseURL, ChannelWarnAfter: a.Config.Alerts.Retry.WarnAfter.D()})
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}

@@ -47,12 +47,19 @@ func demoWith(t *testing.T, e *env, env map[string]string, edit func(string) str
 // to srv as that owner (the inbox needs a session).
 func ownerClient(t *testing.T, a *app.App, srvURL string) *http.Client {
 	t.Helper()
+	return ownerClientNamed(t, a, srvURL, "olive")
+}
+
+// ownerClientNamed is ownerClient with an account of another name, for a
+// test whose database (PostgreSQL) outlives it and already holds "olive".
+func ownerClientNamed(t *testing.T, a *app.App, srvURL, name string) *http.Client {
+	t.Helper()
 	ctx := context.Background()
 	hash, err := auth.HashPassword("correct horse battery")
 	if err != nil {
 		t.Fatal(err)
 	}
-	acct := models.Account{Name: "olive", PasswordHash: hash}
+	acct := models.Account{Name: name, PasswordHash: hash}
 	if err := a.Store.CreateAccount(ctx, &acct); err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +68,7 @@ func ownerClient(t *testing.T, a *app.App, srvURL string) *http.Client {
 	}
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	req, _ := http.NewRequest(http.MethodPost, srvURL+"/login", strings.NewReader(url.Values{"name": {"olive"}, "password": {"correct horse battery"}}.Encode()))
+	req, _ := http.NewRequest(http.MethodPost, srvURL+"/login", strings.NewReader(url.Values{"name": {name}, "password": {"correct horse battery"}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Origin", srvURL)
 	resp, err := c.Do(req)

@@ -13,8 +13,14 @@ import (
 // not said.
 var ErrBadCredentials = errors.New("wrong name or password")
 
+// Accounts is what signing in reads from the store (*store.Store is one).
+type Accounts interface {
+	AccountByName(ctx context.Context, name string) (models.Account, error)
+	Memberships(ctx context.Context, a models.Account) ([]models.Membership, error)
+}
+
 // Authenticate checks a name and password and returns the account.
-func Authenticate(ctx context.Context, st *store.Store, name, password string) (models.Account, error) {
+func Authenticate(ctx context.Context, st Accounts, name, password string) (models.Account, error) {
 	a, err := st.AccountByName(ctx, name)
 	if errors.Is(err, store.ErrNotFound) {
 		CheckNoAccount(password)
@@ -37,7 +43,7 @@ func Authenticate(ctx context.Context, st *store.Store, name, password string) (
 }
 
 // Load returns the principal of an account, refusing a disabled one.
-func Load(ctx context.Context, st *store.Store, a models.Account, via string) (Principal, error) {
+func Load(ctx context.Context, st Accounts, a models.Account, via string) (Principal, error) {
 	if a.DisabledAt != nil {
 		return Principal{}, ErrDisabled
 	}
@@ -51,7 +57,7 @@ func Load(ctx context.Context, st *store.Store, a models.Account, via string) (P
 // ByName returns the principal called name: the account of that name,
 // or, for a person named in the config who has no account (an alert
 // recipient tapping a link in an email), the roles the config gives them.
-func ByName(ctx context.Context, st *store.Store, name, via string) (Principal, error) {
+func ByName(ctx context.Context, st Accounts, name, via string) (Principal, error) {
 	a, err := st.AccountByName(ctx, name)
 	if errors.Is(err, store.ErrNotFound) {
 		a = models.Account{Name: name}

@@ -52,6 +52,7 @@ func runTasks(ctx context.Context, e *Env, args []string) error {
 	asJSON := fs.Bool("json", false, "list, show: print JSON")
 	text := fs.String("text", "", "reply: the reply text (default: the task's draft)")
 	postIt := fs.Bool("post", false, "reply: publish the reply through the platform's API")
+	repost := fs.Bool("repost", false, "reply --post: post even though an earlier attempt stopped without an answer on a platform earshot cannot ask (check the link first)")
 	note := fs.String("note", "", "resolve, not-complaint: a note for the history")
 	actor := fs.String("as", "", "who is acting (default $EARSHOT_USER, else the system user)")
 	if err := parse(fs, interspersed(fs, args)); err != nil {
@@ -166,7 +167,7 @@ func runTasks(ctx context.Context, e *Env, args []string) error {
 		}
 		fmt.Fprintf(e.Stdout, "Task %d assigned to %s.\n", id, t.Assignee)
 	case "reply":
-		t, err := svc.Reply(ctx, id, tasks.ReplyOptions{Text: *text, Post: *postIt, Actor: who})
+		t, err := svc.Reply(ctx, id, tasks.ReplyOptions{Text: *text, Post: *postIt, Repost: *repost, Actor: who})
 		if err != nil {
 			return err
 		}

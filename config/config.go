@@ -19,6 +19,7 @@ import (
 	"time"
 	_ "time/tzdata" // time zones must resolve on machines without zoneinfo
 
+	"github.com/earshot/earshot/models"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -250,6 +251,22 @@ func (s Source) Target() string {
 	}
 	return s.Query
 }
+
+// Model is the source as the store keeps it. The app and the tests that
+// stand in for it build sources here, so a setting the store needs (an API
+// version, say) cannot reach one and not the other.
+func (s Source) Model() models.Source {
+	return models.Source{Name: s.Name, Kind: s.Kind, Target: s.Target(), APIBase: s.APIBase, API: s.API, IntervalSeconds: int64(s.Interval.D().Seconds())}
+}
+
+// Model is the business as the store keeps it (without its users and
+// sources, which are synced beside it).
+func (b Business) Model() models.Business {
+	return models.Business{Name: b.Name, DisplayName: b.DisplayName, Domain: b.Domain, TimeZone: b.TimeZone, Locale: b.Locale, Keywords: b.Keywords, Handles: b.Handles}
+}
+
+// Model is the user as the store keeps it.
+func (u User) Model() models.User { return models.User{Name: u.Name, Email: u.Email, Role: u.Role} }
 
 // Duration is a time.Duration written like "15m" or "1h30m".
 type Duration time.Duration

@@ -376,11 +376,20 @@ type Task struct {
 	// Escalation is the highest escalation step already notified (0 none,
 	// 50, 75, 100 percent of the time to deadline), so each reminder goes
 	// out at most once.
-	Escalation int        `json:"escalation"`
-	OpenedAt   time.Time  `json:"opened_at"`
-	AckedAt    *time.Time `json:"acked_at,omitempty"`
-	RepliedAt  *time.Time `json:"replied_at,omitempty"`
-	ResolvedAt *time.Time `json:"resolved_at,omitempty"`
+	Escalation int `json:"escalation"`
+	// PostKey, PostClaimedAt, PostClaimedBy and PostAttempts claim the
+	// task while its reply is being posted (tasks.Service.Reply): one
+	// poster at a time, the same idempotency key after a crash, and a
+	// count of attempts whose outcome was never recorded, so the next
+	// one looks on the platform before posting again.
+	PostKey       string     `json:"-"`
+	PostClaimedAt *time.Time `json:"-"`
+	PostClaimedBy string     `json:"-"`
+	PostAttempts  int        `json:"-"`
+	OpenedAt      time.Time  `json:"opened_at"`
+	AckedAt       *time.Time `json:"acked_at,omitempty"`
+	RepliedAt     *time.Time `json:"replied_at,omitempty"`
+	ResolvedAt    *time.Time `json:"resolved_at,omitempty"`
 	// AuthorKey and SourceKind copy the author and source kind of the
 	// task's mention, so a repeat complaint finds the author's task in one
 	// index lookup however common the name.
@@ -508,6 +517,9 @@ type ChannelBacklog struct {
 	// FailingSince is the earliest first failure among the failing ones.
 	FailingSince *time.Time
 	LastError    string
+	// Oldest is when the oldest notification still waiting (pending or
+	// given up on) was queued: how late the channel's news is.
+	Oldest *time.Time
 }
 
 // InlineImage is an image embedded in an HTML email by Content-ID, such as

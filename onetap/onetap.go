@@ -18,7 +18,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/earshot/earshot/store"
 	"github.com/jonboulle/clockwork"
 )
 
@@ -59,9 +58,14 @@ type Signer struct {
 	clock   clockwork.Clock
 }
 
+// Secrets keeps the installation's signing key (*store.Store is one).
+type Secrets interface {
+	InstallSecret(ctx context.Context, name string, gen func() ([]byte, error)) ([]byte, error)
+}
+
 // New loads the installation's signing key (creating it on first use)
 // and returns a signer whose links start with baseURL (server.base_url).
-func New(ctx context.Context, st *store.Store, baseURL string, clock clockwork.Clock) (*Signer, error) {
+func New(ctx context.Context, st Secrets, baseURL string, clock clockwork.Clock) (*Signer, error) {
 	key, err := st.InstallSecret(ctx, secretName, func() ([]byte, error) {
 		b := make([]byte, 32)
 		_, err := rand.Read(b)

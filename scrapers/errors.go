@@ -36,6 +36,11 @@ var (
 	// ErrBadTarget means a mention's ID (or the source's API base) cannot
 	// be replied to.
 	ErrBadTarget = errors.New("mention cannot be replied to")
+	// ErrPostRefused means the platform answered a post with a client
+	// error (4xx): nothing was published, so trying again needs no look
+	// on the platform first. A timeout or a 5xx does not wrap it, since
+	// the reply may have gone out.
+	ErrPostRefused = errors.New("the platform refused the post")
 )
 
 // Classify maps an error returned by a Source to the coarse error class

@@ -19,6 +19,32 @@ type Poster interface {
 	Reply(ctx context.Context, m models.Mention, text string) (string, error)
 }
 
+// ReplyFinder is a Poster that can look on the platform for a reply it
+// published, so that after a crash mid-post (the platform may have
+// published the reply, earshot never recorded it) the retry records the
+// reply it finds instead of publishing a second one. It reports the
+// reply's URL or ID and whether one was found. Kinds whose API cannot
+// answer (X on the free tier) do not implement it.
+type ReplyFinder interface {
+	FindReply(ctx context.Context, m models.Mention, text string) (ref string, found bool, err error)
+}
+
+type idempotencyKey struct{}
+
+// WithIdempotencyKey returns ctx carrying the key a Poster sends as the
+// platform's idempotency key (Mastodon's Idempotency-Key header). It is
+// request-scoped, like a request id, so the Poster interface stays one
+// method for kinds whose API has no such thing.
+func WithIdempotencyKey(ctx context.Context, key string) context.Context {
+	return context.WithValue(ctx, idempotencyKey{}, key)
+}
+
+// IdempotencyKey is the key WithIdempotencyKey put in ctx, or "".
+func IdempotencyKey(ctx context.Context) string {
+	k, _ := ctx.Value(idempotencyKey{}).(string)
+	return k
+}
+
 // PostOptions are what a Poster constructor gets.
 type PostOptions struct {
 	// APIBase is the source's API base; empty means the platform's

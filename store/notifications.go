@@ -198,6 +198,14 @@ func (s *Store) OutboxBacklog(ctx context.Context) ([]models.ChannelBacklog, err
 			b.FailingSince, b.LastError = n.FailingSince, n.LastError
 		}
 		if b.Pending+b.Failed > 0 {
+			var n models.Notification
+			if err := s.q(ctx).Where("channel = ? AND state IN ?", r.Channel, []string{models.NotificationPending, models.NotificationFailed}).
+				Order("created_at, id").Limit(1).Find(&n).Error; err != nil {
+				return nil, fmt.Errorf("store: oldest in the outbox of %s: %w", r.Channel, err)
+			}
+			if !n.CreatedAt.IsZero() {
+				b.Oldest = &n.CreatedAt
+			}
 			out = append(out, b)
 		}
 	}

@@ -1,9 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/earshot/earshot/models"
@@ -69,8 +72,67 @@ func aspectGroups(a *models.Analysis) map[[3]string]bool {
 	return out
 }
 
+// applyRollups adds changes to the rollup rows. Inside a transaction
+// they are gathered and written once, at commit, in key order (see
+// rollupBuffer); outside one they are written now, in key order too.
 func (s *Store) applyRollups(ctx context.Context, rows map[rollupKey]*rollupDelta, aspects map[aspectKey]int64) error {
+	if s.rollups != nil {
+		s.rollups.add(rows, aspects)
+		return nil
+	}
+	return s.writeRollups(ctx, rows, aspects)
+}
+
+// rollupBuffer is a transaction's pending changes to the rollups. Two
+// replicas analysing at once touch the same hourly rows (one per business,
+// hour and source; one per business, hour and issue wording); writing
+// each row as its mention came along took their locks in a different
+// order in each transaction, and PostgreSQL broke the cycle by aborting
+// one of them (a deadlock, 40P01). Gathered and written in one key order
+// at commit, the locks are always taken in the same order, held for the
+// shortest time, and a batch of 200 analyses writes each row once.
+type rollupBuffer struct {
+	rows    map[rollupKey]*rollupDelta
+	aspects map[aspectKey]int64
+}
+
+func (b *rollupBuffer) add(rows map[rollupKey]*rollupDelta, aspects map[aspectKey]int64) {
+	if b.rows == nil {
+		b.rows, b.aspects = map[rollupKey]*rollupDelta{}, map[aspectKey]int64{}
+	}
 	for k, d := range rows {
+		cur := b.rows[k]
+		if cur == nil {
+			cur = &rollupDelta{}
+			b.rows[k] = cur
+		}
+		cur.mentions += d.mentions
+		cur.rated += d.rated
+		cur.ratingSum += d.ratingSum
+		cur.analyzed += d.analyzed
+		cur.negative += d.negative
+		cur.positive += d.positive
+		cur.complaint += d.complaint
+	}
+	for k, n := range aspects {
+		b.aspects[k] += n
+	}
+}
+
+func (a rollupKey) compare(b rollupKey) int {
+	return cmp.Or(cmp.Compare(a.business, b.business), a.hour.Compare(b.hour), cmp.Compare(a.source, b.source))
+}
+
+func (a aspectKey) compare(b aspectKey) int {
+	return cmp.Or(cmp.Compare(a.business, b.business), a.hour.Compare(b.hour),
+		cmp.Compare(a.category, b.category), cmp.Compare(a.polarity, b.polarity), cmp.Compare(a.term, b.term))
+}
+
+// writeRollups upserts the rows in key order.
+func (s *Store) writeRollups(ctx context.Context, rows map[rollupKey]*rollupDelta, aspects map[aspectKey]int64) error {
+	keys := slices.SortedFunc(maps.Keys(rows), rollupKey.compare)
+	for _, k := range keys {
+		d := rows[k]
 		if *d == (rollupDelta{}) {
 			continue
 		}
@@ -86,7 +148,8 @@ func (s *Store) applyRollups(ctx context.Context, rows map[rollupKey]*rollupDelt
 			return fmt.Errorf("store: update digest rollup of business %d: %w", k.business, err)
 		}
 	}
-	for k, n := range aspects {
+	for _, k := range slices.SortedFunc(maps.Keys(aspects), aspectKey.compare) {
+		n := aspects[k]
 		if n == 0 {
 			continue
 		}

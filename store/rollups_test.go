@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"sync"
 	"testing"
 	"time"
 
@@ -199,4 +200,65 @@ func quoteIDs(qs []store.DigestQuote) []int64 {
 		out = append(out, q.ID)
 	}
 	return out
+}
+
+// Two replicas analysing at once, each a batch whose mentions fall in the
+// same two hours in the opposite order, used to deadlock on PostgreSQL:
+// each transaction locked its first hour's rollup row and then waited for
+// the other's. The test holds both transactions after their first
+// analysis until both have made it, which is the interleaving that
+// deadlocked; both must now commit, and the rollups count all four.
+func TestConcurrentAnalysesDoNotDeadlock(t *testing.T) {
+	for name, s := range openStores(t) {
+		t.Run(name, func(t *testing.T) {
+			if name == "sqlite" {
+				t.Skip("SQLite runs one writing transaction at a time; the interleaving cannot happen")
+			}
+			ctx := context.Background()
+			src := setup(t, s)
+			h1 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+			h2 := h1.Add(time.Hour)
+			var ids []int64
+			for i, at := range []time.Time{h1, h2, h2, h1} {
+				res, err := s.SaveMentions(ctx, src, []models.Mention{{ExternalID: fmt.Sprint("dl", i), Text: fmt.Sprint("slow service ", i), PostedAt: at.Add(time.Duration(i) * time.Minute)}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids = append(ids, res.NewIDs[0])
+			}
+			analysis := func(id int64) *models.Analysis {
+				return &models.Analysis{MentionID: id, MentionVersion: 1, BusinessID: src.BusinessID, Label: models.LabelNegative, Compound: -0.8, Complaint: true,
+					Aspects: []models.Aspect{{Category: "service", Term: "slow service", Polarity: models.PolarityNegative}}}
+			}
+			var first sync.WaitGroup
+			first.Add(2)
+			errs := make(chan error, 2)
+			batch := func(a, b int64) {
+				errs <- s.Tx(ctx, func(tx *store.Store) error {
+					if _, err := tx.SaveAnalysis(ctx, analysis(a)); err != nil {
+						first.Done()
+						return err
+					}
+					first.Done()
+					first.Wait()
+					_, err := tx.SaveAnalysis(ctx, analysis(b))
+					return err
+				})
+			}
+			go batch(ids[0], ids[1]) // hour 1, then hour 2
+			go batch(ids[2], ids[3]) // hour 2, then hour 1
+			for range 2 {
+				if err := <-errs; err != nil {
+					t.Fatalf("a replica's analysis batch failed: %v", err)
+				}
+			}
+			buckets, err := s.DigestMentionBuckets(ctx, src.BusinessID, []time.Time{h1, h2.Add(time.Hour)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(buckets) != 1 || buckets[0].Complaints != 4 {
+				t.Fatalf("rollups after both batches: %+v, want 4 complaints", buckets)
+			}
+		})
+	}
 }

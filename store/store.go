@@ -68,6 +68,9 @@ type Store struct {
 	// and users it read: the alerter asks for the same few on every
 	// complaint of a batch. Nil outside a transaction.
 	memo *txMemo
+	// rollups gathers the transaction's changes to the digest rollups,
+	// written at commit (rollupBuffer). Nil outside a transaction.
+	rollups *rollupBuffer
 }
 
 // pgIdleConns is how many PostgreSQL connections a replica keeps open
@@ -275,7 +278,18 @@ func (s *Store) DB() (*sql.DB, error) { return s.db.DB() }
 // commits together or not at all.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	return s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
-		return fn(&Store{db: gtx, driver: s.driver, clock: s.clock, log: s.log, file: s.file, memo: &txMemo{}})
+		tx := &Store{db: gtx, driver: s.driver, clock: s.clock, log: s.log, file: s.file, memo: &txMemo{}, rollups: &rollupBuffer{}}
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if s.rollups != nil {
+			// A nested transaction (a savepoint) hands its changes to the
+			// enclosing one, which writes them at its commit; had it
+			// failed, they would be dropped with it.
+			s.rollups.add(tx.rollups.rows, tx.rollups.aspects)
+			return nil
+		}
+		return tx.writeRollups(ctx, tx.rollups.rows, tx.rollups.aspects)
 	})
 }
 

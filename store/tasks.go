@@ -327,3 +327,35 @@ func (s *Store) AdvanceEscalation(ctx context.Context, taskID int64, from, to in
 	}
 	return r.RowsAffected > 0, nil
 }
+
+// ClaimTaskPost takes task t (as the caller read it) for posting its
+// reply: it records key, by and at and counts the attempt, only while
+// the task is still in the state, attempt count and claimant the caller
+// read. A conditional UPDATE is atomic on SQLite and PostgreSQL alike,
+// so of two submits that read the same row one wins and the other gets
+// false.
+func (s *Store) ClaimTaskPost(ctx context.Context, t models.Task, key, by string, at time.Time) (bool, error) {
+	r := s.q(ctx).Model(&models.Task{}).
+		Where("id = ? AND state = ? AND post_attempts = ? AND post_claimed_by = ?", t.ID, t.State, t.PostAttempts, t.PostClaimedBy).
+		Updates(map[string]any{"post_key": key, "post_claimed_at": at.UTC(), "post_claimed_by": by,
+			"post_attempts": t.PostAttempts + 1, "updated_at": s.Now()})
+	if r.Error != nil {
+		return false, fmt.Errorf("store: claim task %d for posting: %w", t.ID, r.Error)
+	}
+	return r.RowsAffected > 0, nil
+}
+
+// ReleaseTaskPost ends by's posting claim on a task. settled says the
+// outcome is known (recorded, or the platform refused the post), so the
+// next attempt need not look on the platform first; otherwise the
+// attempt stays counted.
+func (s *Store) ReleaseTaskPost(ctx context.Context, id int64, by string, settled bool) error {
+	set := map[string]any{"post_claimed_at": nil, "post_claimed_by": ""}
+	if settled {
+		set["post_attempts"] = 0
+	}
+	if err := s.q(ctx).Model(&models.Task{}).Where("id = ? AND post_claimed_by = ?", id, by).Updates(set).Error; err != nil {
+		return fmt.Errorf("store: release posting claim on task %d: %w", id, err)
+	}
+	return nil
+}

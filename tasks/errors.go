@@ -22,6 +22,16 @@ var (
 	// ErrEmptyReply means a reply or draft had no text and there was no
 	// draft to fall back on.
 	ErrEmptyReply = errors.New("the reply is empty")
+	// ErrPostInProgress means another submit is posting this task's reply
+	// right now (a double click, a colleague, another replica).
+	ErrPostInProgress = errors.New("the reply is already being posted")
+	// ErrAlreadyReplied means the task's reply was already posted or
+	// recorded.
+	ErrAlreadyReplied = errors.New("the reply was already posted")
+	// ErrPostUnconfirmed means an earlier attempt to post stopped before
+	// its outcome was known and the platform cannot be asked whether the
+	// reply went out (X): posting again could publish it twice.
+	ErrPostUnconfirmed = errors.New("an earlier post may have been published")
 )
 
 // IsNotFound reports whether err means the task does not exist.

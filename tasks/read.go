@@ -227,7 +227,7 @@ func overdue(t models.Task, now time.Time) bool {
 
 // view is a task as lists show it; m is its mention, loaded by the caller
 // (in one query for a whole list).
-func view(ctx context.Context, st *store.Store, t models.Task, m models.Mention, now time.Time, names map[int64]string) (TaskView, error) {
+func view(ctx context.Context, st Store, t models.Task, m models.Mention, now time.Time, names map[int64]string) (TaskView, error) {
 	v := TaskView{Task: t, Overdue: overdue(t, now), NextAt: t.DueAt}
 	if t.State == models.TaskReplied || t.State == models.TaskFollowUpDue {
 		v.NextAt = followUpAt(t)

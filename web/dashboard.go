@@ -91,6 +91,17 @@ type dashboardPage struct {
 
 // inboxHref is a link to the inbox filtered by the given parameters, in
 // a fixed order.
+// dashboardStore is what the dashboard's figures are read from.
+type dashboardStore interface {
+	DashMentionDays(ctx context.Context, businessIDs []int64, from, to time.Time) ([]store.DashDay, error)
+	DashTaskDays(ctx context.Context, businessIDs []int64, from, to time.Time) ([]store.DashTaskDay, error)
+	DashResponse(ctx context.Context, businessIDs []int64, from, to, now time.Time) (store.DashResponse, error)
+	DashIssues(ctx context.Context, businessIDs []int64, from, to time.Time, limit int) ([]store.DashIssue, error)
+	DashOpenTasks(ctx context.Context, businessIDs []int64, now time.Time) ([]store.DashOpen, error)
+	DashSourceRuns(ctx context.Context, sourceIDs []int64, from, to time.Time) ([]store.DashSourceRuns, error)
+	AggregateRatings(ctx context.Context, sourceID int64, limit int) ([]models.AggregateRating, error)
+}
+
 func inboxHref(kv ...string) string {
 	v := url.Values{}
 	for i := 0; i+1 < len(kv); i += 2 {

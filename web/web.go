@@ -54,7 +54,7 @@ type Tasks interface {
 	Assign(ctx context.Context, id int64, user, actor string) (models.Task, error)
 	// In is the same service inside a transaction, for an action that
 	// must commit with something else (a one-tap link being spent).
-	In(tx *store.Store) *tasks.Service
+	In(tx tasks.Store) *tasks.Service
 	NotComplaint(ctx context.Context, id int64, actor, note string) (models.Task, error)
 	// The reply composer and the approval step.
 	EditDraft(ctx context.Context, id int64, text, actor string) (models.Task, error)
@@ -65,11 +65,45 @@ type Tasks interface {
 	ConfirmComplaint(ctx context.Context, id int64, actor string) (models.Task, error)
 }
 
+// Store is what the web app reads beside the tasks service; *store.Store
+// is one. Tasks change only through Tasks; what is read here is the
+// accounts and sessions of signing in, the businesses and sources a page
+// names, the dashboard's figures and the one-tap links.
+type Store interface {
+	auth.Accounts
+	onetap.Secrets
+	dashboardStore
+	Account(ctx context.Context, id int64) (models.Account, error)
+	AccountByTokenHash(ctx context.Context, hash string) (models.Account, error)
+	CountAccounts(ctx context.Context) (int64, error)
+	CreateAccount(ctx context.Context, a *models.Account) error
+	SetMembership(ctx context.Context, accountID, businessID int64, role string) error
+	Sessions() *store.SessionStore
+	Businesses(ctx context.Context) ([]models.Business, error)
+	BusinessByName(ctx context.Context, name string) (models.Business, error)
+	Sources(ctx context.Context) ([]models.Source, error)
+	// OutboxBacklog is the sources page's "Notifications waiting".
+	OutboxBacklog(ctx context.Context) ([]models.ChannelBacklog, error)
+	Users(ctx context.Context, businessID int64) ([]models.User, error)
+	Task(ctx context.Context, id int64) (models.Task, error)
+	LatestAnalysis(ctx context.Context, mentionID int64) (models.Analysis, error)
+	// The task page: its business (time zone, locale), the mention's
+	// earlier versions and the conversation around it.
+	Business(ctx context.Context, id int64) (models.Business, error)
+	MentionVersions(ctx context.Context, mentionID int64) ([]models.MentionVersion, error)
+	Conversation(ctx context.Context, m models.Mention, limit int) ([]models.Mention, error)
+	ListMentions(ctx context.Context, f store.MentionFilter) ([]models.Mention, error)
+	Stats(ctx context.Context, businessID int64, now time.Time) (store.BusinessStats, error)
+	LinkUsed(ctx context.Context, nonce string) (time.Time, bool, error)
+	// Tx spends a one-tap link in the transaction of the action it takes.
+	Tx(ctx context.Context, fn func(tx *store.Store) error) error
+}
+
 // Options configure the inbox.
 type Options struct {
 	// Store is the database: accounts, sessions and one-tap links live
 	// beside the tasks.
-	Store  *store.Store
+	Store  Store
 	Tasks  Tasks
 	Clock  clockwork.Clock
 	Logger *slog.Logger
@@ -79,6 +113,9 @@ type Options struct {
 	// BaseURL is server.base_url: session cookies are Secure when it is
 	// https, and one-tap links start with it.
 	BaseURL string
+	// ChannelWarnAfter is alerts.retry.warn_after: a channel failing for
+	// longer is shown as down on the sources page.
+	ChannelWarnAfter time.Duration
 }
 
 type server struct {
@@ -351,6 +388,19 @@ type sourcesPage struct {
 	Title   string
 	Sources []models.Source
 	Names   map[int64]string
+	// Backlog is the outbox per channel with anything waiting; Failed
+	// counts the notifications given up on across channels (the hint to
+	// `earshot outbox retry` shows when there are any).
+	Backlog []backlogRow
+	Failed  int
+}
+
+// backlogRow is one channel's outbox backlog as the sources page shows
+// it: Down once it has been failing for longer than warn_after, when the
+// other channels are told.
+type backlogRow struct {
+	models.ChannelBacklog
+	Down bool
 }
 
 func (s *server) sources(w http.ResponseWriter, r *http.Request) {
@@ -367,7 +417,19 @@ func (s *server) sources(w http.ResponseWriter, r *http.Request) {
 			names[b.ID] = b.DisplayName
 		}
 	}
-	s.render(w, r, "sources", http.StatusOK, sourcesPage{Title: "Sources", Sources: srcs, Names: names})
+	page := sourcesPage{Title: "Sources", Sources: srcs, Names: names}
+	backlog, err := s.Store.OutboxBacklog(r.Context())
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	now := s.Clock.Now()
+	for _, b := range backlog {
+		down := b.FailingSince != nil && now.Sub(*b.FailingSince) >= s.ChannelWarnAfter
+		page.Backlog = append(page.Backlog, backlogRow{ChannelBacklog: b, Down: down})
+		page.Failed += b.Failed
+	}
+	s.render(w, r, "sources", http.StatusOK, page)
 }
 
 func (s *server) fail(w http.ResponseWriter, err error) {

@@ -33,16 +33,6 @@ var (
 	ErrBadTarget = scrapers.ErrBadTarget
 )
 
-// For returns the poster for a source kind. apiBase is the source's API
-// base (empty for the platform's default).
-func For(kind, apiBase string, client *http.Client, getenv func(string) string) (Poster, error) {
-	k, ok := registry.Resolve(kind)
-	if !ok || !k.Postable() {
-		return nil, fmt.Errorf("post: %s: %w", kind, ErrUnsupported)
-	}
-	return k.Post(scrapers.PostOptions{APIBase: apiBase, Client: client, Getenv: getenv})
-}
-
 // ForSource returns the poster for src's kind, API base and API version
 // (`api: v2` makes twitter reply through API v2).
 func ForSource(src models.Source, client *http.Client, getenv func(string) string) (Poster, error) {

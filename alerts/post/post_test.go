@@ -89,7 +89,7 @@ func TestReplies(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			srv, got := server(t, 200, c.reply)
-			p, err := For(c.kind, srv.URL, srv.Client(), env(creds))
+			p, err := ForSource(models.Source{Kind: c.kind, APIBase: srv.URL}, srv.Client(), env(creds))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -121,7 +121,7 @@ func TestReplyErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			p, err := For(c.kind, srv.URL, srv.Client(), env(c.env))
+			p, err := ForSource(models.Source{Kind: c.kind, APIBase: srv.URL}, srv.Client(), env(c.env))
 			if err == nil {
 				_, err = p.Reply(context.Background(), models.Mention{ExternalID: c.extID, SourceKind: c.kind}, "hi")
 			}
@@ -142,8 +142,8 @@ func TestSupported(t *testing.T) {
 		if got := Supported(kind); got != want {
 			t.Errorf("Supported(%q) = %v, want %v", kind, got, want)
 		}
-		if _, err := For(kind, "", nil, env(nil)); !want && !errors.Is(err, ErrUnsupported) {
-			t.Errorf("For(%q): %v, want ErrUnsupported", kind, err)
+		if _, err := ForSource(models.Source{Kind: kind}, nil, env(nil)); !want && !errors.Is(err, ErrUnsupported) {
+			t.Errorf("ForSource(%q): %v, want ErrUnsupported", kind, err)
 		}
 	}
 }

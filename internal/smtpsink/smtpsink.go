@@ -53,6 +53,12 @@ type Sink struct {
 	notify chan struct{}
 	// Now stamps ReceivedAt (tests inject a clock); default time.Now.
 	Now func() time.Time
+	// BeforeAccept, when set, sees each message after its data arrived
+	// and before the server answers: it may hold the answer (a test kills
+	// the sender meanwhile) and returns whether the message is kept, as a
+	// server that delivers what it received even when the client is gone
+	// (true) or one that drops it (false, answered 451).
+	BeforeAccept func(Message) bool
 }
 
 // Start listens on addr ("127.0.0.1:0" picks a free port). When dir is
@@ -169,5 +175,9 @@ func (x *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	return x.s.add(Message{From: x.from, To: x.to, Data: data})
+	m := Message{From: x.from, To: x.to, Data: data}
+	if hook := x.s.BeforeAccept; hook != nil && !hook(m) {
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "smtpsink: message refused by the test"}
+	}
+	return x.s.add(m)
 }

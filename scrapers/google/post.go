@@ -39,12 +39,9 @@ func NewPoster(o scrapers.PostOptions) (scrapers.Poster, error) {
 // mention's PlatformID, stored by the scraper; mentions stored before
 // that carry it as their ExternalID when the API gave the full name.
 func (p poster) Reply(ctx context.Context, m models.Mention, text string) (string, error) {
-	name := strings.Trim(m.PlatformID, "/")
-	if !reviewName.MatchString(name) {
-		name = strings.Trim(m.ExternalID, "/")
-	}
-	if !reviewName.MatchString(name) {
-		return "", fmt.Errorf("post: google review name %q is not accounts/…/locations/…/reviews/…: %w", m.ExternalID, scrapers.ErrBadTarget)
+	name, err := reviewNameOf(m)
+	if err != nil {
+		return "", err
 	}
 	token, err := accessToken(ctx, p.client, p.getenv, p.tokenURL)
 	if err != nil {
@@ -63,8 +60,67 @@ func (p poster) Reply(ctx context.Context, m models.Mention, text string) (strin
 	}
 	defer resp.Body.Close()
 	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+	if resp.StatusCode/100 == 4 {
+		return "", fmt.Errorf("post: google reply to %s: HTTP %d: %q: %w", name, resp.StatusCode, bytes.TrimSpace(snippet), scrapers.ErrPostRefused)
+	}
 	if resp.StatusCode/100 != 2 {
 		return "", fmt.Errorf("post: google reply to %s: HTTP %d: %q", name, resp.StatusCode, bytes.TrimSpace(snippet))
 	}
 	return m.URL, nil
+}
+
+// FindReply reads the review (GET {base}/v4/{reviewName}) and reports
+// whether its owner reply already has this text. The reply is one field
+// of the review that a PUT replaces, so Google never shows two; this
+// check only spares a second PUT and records the reply as found.
+func (p poster) FindReply(ctx context.Context, m models.Mention, text string) (string, bool, error) {
+	name, err := reviewNameOf(m)
+	if err != nil {
+		return "", false, err
+	}
+	token, err := accessToken(ctx, p.client, p.getenv, p.tokenURL)
+	if err != nil {
+		return "", false, fmt.Errorf("post: google review %s: %w", name, err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.base+"/v4/"+name, nil)
+	if err != nil {
+		return "", false, fmt.Errorf("post: google review: %w", err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := p.client.Do(req)
+	if err != nil {
+		return "", false, fmt.Errorf("post: google review %s: %w", name, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode/100 != 2 {
+		return "", false, fmt.Errorf("post: google review %s: HTTP %d: %q", name, resp.StatusCode, bytes.TrimSpace(body[:min(len(body), 512)]))
+	}
+	var review struct {
+		ReviewReply *struct {
+			Comment string `json:"comment"`
+		} `json:"reviewReply"`
+	}
+	if err := json.Unmarshal(body, &review); err != nil {
+		return "", false, fmt.Errorf("post: google review %s: %w", name, err)
+	}
+	if review.ReviewReply != nil && strings.TrimSpace(review.ReviewReply.Comment) == strings.TrimSpace(text) {
+		return m.URL, true, nil
+	}
+	return "", false, nil
+}
+
+// reviewNameOf is the review's resource name (accounts/…/locations/…/
+// reviews/…): the mention's PlatformID, stored by the scraper; mentions
+// stored before that carry it as their ExternalID when the API gave the
+// full name.
+func reviewNameOf(m models.Mention) (string, error) {
+	name := strings.Trim(m.PlatformID, "/")
+	if !reviewName.MatchString(name) {
+		name = strings.Trim(m.ExternalID, "/")
+	}
+	if !reviewName.MatchString(name) {
+		return "", fmt.Errorf("post: google review name %q is not accounts/…/locations/…/reviews/…: %w", m.ExternalID, scrapers.ErrBadTarget)
+	}
+	return name, nil
 }

@@ -44,6 +44,15 @@ func (f *fakeGBP) serve(t *testing.T) *httptest.Server {
 			w.WriteHeader(http.StatusUnauthorized)
 		case r.Method == http.MethodGet && r.URL.Path == "/v4/accounts/7/locations/42/reviews":
 			io.WriteString(w, `{"reviews":[{"reviewId":"R-1","reviewer":{"displayName":"Ana"},"starRating":"ONE","comment":"Cold food.","createTime":"2026-11-20T18:00:00Z"}],"totalReviewCount":1}`)
+		case r.Method == http.MethodGet && r.URL.Path == "/v4/accounts/7/locations/42/reviews/R-1":
+			review := map[string]any{"reviewId": "R-1", "comment": "Cold food."}
+			if n := len(f.replies); n > 0 {
+				var last map[string]string
+				_, body, _ := strings.Cut(f.replies[n-1], " ")
+				json.Unmarshal([]byte(body), &last)
+				review["reviewReply"] = map[string]string{"comment": last["comment"], "updateTime": "2026-11-21T09:00:00Z"}
+			}
+			json.NewEncoder(w).Encode(review)
 		case r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/reply"):
 			b, _ := io.ReadAll(r.Body)
 			f.replies = append(f.replies, r.URL.Path+" "+string(b))
@@ -139,6 +148,47 @@ func TestPosterCredentials(t *testing.T) {
 			}
 			if len(f.replies) != 0 {
 				t.Errorf("a reply was sent: %q", f.replies)
+			}
+		})
+	}
+}
+
+// TestFindReply reads the review back, as a retry after a crash mid-post
+// does: the reply is found only once the review carries it, with the
+// same text.
+func TestFindReply(t *testing.T) {
+	f := &fakeGBP{}
+	srv := f.serve(t)
+	creds := map[string]string{EnvClientID: "cid", EnvClientSecret: "client-s3cr3t", EnvRefreshToken: "refresh-s3cr3t"}
+	p, err := NewPoster(scrapers.PostOptions{APIBase: srv.URL, Client: srv.Client(), Getenv: func(k string) string { return creds[k] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	finder := p.(scrapers.ReplyFinder)
+	m := models.Mention{SourceKind: Kind, ExternalID: "R-1", PlatformID: "accounts/7/locations/42/reviews/R-1", URL: "https://maps.example/r1"}
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name   string
+		before func()
+		text   string
+		found  bool
+	}{
+		{"no reply yet", func() {}, "Ana, we are sorry.", false},
+		{"the reply is there", func() {
+			if _, err := p.Reply(ctx, m, "Ana, we are sorry."); err != nil {
+				t.Fatal(err)
+			}
+		}, "Ana, we are sorry.", true},
+		{"another text is there", func() {}, "Ana, please call us.", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.before()
+			ref, found, err := finder.FindReply(ctx, m, tc.text)
+			if err != nil || found != tc.found {
+				t.Fatalf("FindReply = %q, %v, %v; want found %v", ref, found, err, tc.found)
+			}
+			if found && ref != m.URL {
+				t.Errorf("ref %q, want the review's URL", ref)
 			}
 		})
 	}

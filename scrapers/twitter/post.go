@@ -132,6 +132,9 @@ func (p posterV2) Reply(ctx context.Context, m models.Mention, text string) (str
 	}
 	defer resp.Body.Close()
 	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode/100 == 4 {
+		return "", fmt.Errorf("post: reply to tweet %s: HTTP %d: %q: %w", id, resp.StatusCode, bytes.TrimSpace(answer[:min(len(answer), 512)]), scrapers.ErrPostRefused)
+	}
 	if resp.StatusCode/100 != 2 {
 		return "", fmt.Errorf("post: reply to tweet %s: HTTP %d: %q", id, resp.StatusCode, bytes.TrimSpace(answer[:min(len(answer), 512)]))
 	}
