@@ -263,23 +263,30 @@ func (s *Service) Reply(ctx context.Context, id int64, o ReplyOptions) (models.T
 			return t, err
 		}
 	}
-	err = s.st.Tx(ctx, func(tx *store.Store) error {
-		cur, err := tx.Task(ctx, id)
+	return s.recordReply(ctx, t, EventReply, o.Actor, text, note, claim)
+}
+
+// recordReply records the reply to task t through ev (a reply, or an
+// approval), releasing the posting claim when there was one, and
+// returns the task as stored.
+func (s *Service) recordReply(ctx context.Context, t models.Task, ev Event, actor, text, note, claim string) (models.Task, error) {
+	err := s.st.Tx(ctx, func(tx *store.Store) error {
+		cur, err := tx.Task(ctx, t.ID)
 		if err != nil {
 			return fmt.Errorf("tasks: %w", err)
 		}
-		if err := MarkReplied(ctx, tx, cur, o.Actor, text, note, s.clock.Now().UTC(), s.followUp); err != nil {
+		if err := markReplied(ctx, tx, cur, ev, actor, text, note, s.clock.Now().UTC(), s.followUp); err != nil {
 			return err
 		}
 		if claim != "" {
-			return tx.ReleaseTaskPost(ctx, id, claim, true)
+			return tx.ReleaseTaskPost(ctx, t.ID, claim, true)
 		}
 		return nil
 	})
 	if err != nil {
 		return t, err
 	}
-	return s.st.Task(ctx, id)
+	return s.st.Task(ctx, t.ID)
 }
 
 // post publishes text as the reply to t's mention, holding the task's
@@ -436,21 +443,5 @@ func (s *Service) Approve(ctx context.Context, id int64, o ReplyOptions) (models
 			return t, err
 		}
 	}
-	err = s.st.Tx(ctx, func(tx *store.Store) error {
-		cur, err := tx.Task(ctx, id)
-		if err != nil {
-			return fmt.Errorf("tasks: %w", err)
-		}
-		if err := markReplied(ctx, tx, cur, EventApprove, o.Actor, text, "approved; "+note, s.clock.Now().UTC(), s.followUp); err != nil {
-			return err
-		}
-		if claim != "" {
-			return tx.ReleaseTaskPost(ctx, id, claim, true)
-		}
-		return nil
-	})
-	if err != nil {
-		return t, err
-	}
-	return s.st.Task(ctx, id)
+	return s.recordReply(ctx, t, EventApprove, o.Actor, text, "approved; "+note, claim)
 }
