@@ -93,7 +93,7 @@ func (iq inboxQuery) options() tasks.ListOptions {
 	}
 	return tasks.ListOptions{Issue: iq.Issue, OpenedFrom: from, OpenedBefore: before, Business: iq.Business, Assignee: iq.Assignee, Overdue: iq.Overdue, All: iq.All, Source: iq.Source,
 		MinSeverity: iq.MinSeverity, State: models.TaskState(iq.State), Language: iq.Lang, Search: iq.Search, Sort: sort,
-		Limit: inboxPageSize, Cursor: iq.After}
+		Limit: inboxPageSize, Cursor: iq.After, NoTotal: true}
 }
 
 // option is one choice of a filter menu.

@@ -83,7 +83,7 @@ func BenchmarkInbox(b *testing.B) {
 			resp.Body.Close()
 			u, _ := url.Parse(srv.URL)
 			cookies := jar.Cookies(u)
-			search := "mention_id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH '\"rude\"')"
+			search := "id IN (SELECT t.id FROM mentions_fts CROSS JOIN tasks AS t ON t.mention_id = mentions_fts.rowid WHERE mentions_fts MATCH '\"rude\"')"
 			if dialect == "postgres" {
 				search = "mention_id IN (SELECT id FROM mentions WHERE to_tsvector('simple', title || ' ' || text || ' ' || author) @@ plainto_tsquery('simple', 'rude'))"
 			}
