@@ -414,3 +414,36 @@ func mustZone(t *testing.T, name string) *time.Location {
 	}
 	return loc
 }
+
+// TestTaskPageHistoryAndConversation: the task page shows the review's
+// earlier version after an edit and the author's other posts at the
+// same business and source, escaped like everything scraped.
+func TestTaskPageHistoryAndConversation(t *testing.T) {
+	f := newFixture(t, "")
+	ctx := context.Background()
+	task := f.hostileTask(t)
+	m, err := f.app.Store.Mention(ctx, task.MentionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(f.app.Sources(), func(s models.Source) bool { return s.ID == m.SourceID })
+	src := f.app.Sources()[i]
+	edited := m
+	edited.Text = "Edited: still <i>cold</i>."
+	other := models.Mention{ExternalID: "r-667", Author: m.Author, Text: "Earlier visit: <script>x()</script> fine.", PostedAt: time.Now().Add(-48 * time.Hour)}
+	if _, err := f.app.Store.SaveMentions(ctx, src, []models.Mention{edited, other}); err != nil {
+		t.Fatal(err)
+	}
+	_, body := f.get(t, "/tasks/"+itoa(task.ID))
+	versions := regexp.MustCompile(`(?s)<details id="versions">.*?</details>`).FindString(body)
+	if !strings.Contains(versions, "&lt;script&gt;alert(&#39;owned&#39;)&lt;/script&gt;") {
+		t.Errorf("the edit history does not show the earlier text (escaped): %.300s", versions)
+	}
+	conv := regexp.MustCompile(`(?s)<div class="card" id="conversation">.*?</div>\s*</li></ul>`).FindString(body)
+	if !strings.Contains(conv, "Earlier visit: &lt;script&gt;x()&lt;/script&gt; fine.") {
+		t.Errorf("the conversation does not show the author's other post (escaped): %.300s", conv)
+	}
+	if strings.Contains(body, "<script>x()") || strings.Contains(body, "<i>cold</i>") {
+		t.Error("scraped markup reached the task page unescaped")
+	}
+}
