@@ -27,6 +27,9 @@ type Options struct {
 	Clock clockwork.Clock
 	// Metrics receives the alerter's Prometheus metrics; nil disables them.
 	Metrics prometheus.Registerer
+	// Links signs the one-tap links of alert emails; nil sends alerts
+	// with page links only.
+	Links Linker
 }
 
 // Alerter implements the pipeline's app.Alerter.
@@ -40,6 +43,7 @@ type Alerter struct {
 	// fails on a particular complaint.
 	fallback *drafter
 	m        *metrics
+	links    Linker
 }
 
 // New checks the alert configuration (templates run on a sample
@@ -62,7 +66,7 @@ func New(cfg *config.Config, st Store, opts Options) (*Alerter, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &Alerter{cfg: cfg, st: st, log: opts.Logger, clock: opts.Clock, drafts: d, fallback: fallback}
+	a := &Alerter{cfg: cfg, st: st, log: opts.Logger, clock: opts.Clock, drafts: d, fallback: fallback, links: opts.Links}
 	a.m, err = newMetrics(opts.Metrics)
 	if err != nil {
 		return nil, err

@@ -6,10 +6,10 @@ import (
 	"os"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/store"
 	"github.com/jonboulle/clockwork"
@@ -32,7 +32,7 @@ func BenchmarkComplaintsToSMTP(b *testing.B) {
 		ms := make([]models.Mention, n)
 		for i := range ms {
 			c := complaint{id: fmt.Sprintf("b%d", i), author: fmt.Sprintf("Customer %d", i), rating: rating(1), severity: 3,
-				text: "Waited an hour, food cold, nobody apologised."}
+				text: "Waited an hour, food cold, nobody apologised.", posted: f.postedAt()}
 			ms[i] = c.mention()
 		}
 		b.StartTimer()
@@ -119,6 +119,7 @@ func newBenchFixture(b *testing.B) *fixture {
 		b.Fatal(err)
 	}
 	f.al = al
+	f.real = true
 	if f.send, err = notify.New(f.cfg, st, notify.Options{Clock: real}); err != nil {
 		b.Fatal(err)
 	}
@@ -133,7 +134,7 @@ func BenchmarkOneComplaintToSMTP(b *testing.B) {
 	lat := make([]float64, 0, b.N)
 	b.ResetTimer()
 	for i := range b.N {
-		c := complaint{id: fmt.Sprintf("one%d", i), author: fmt.Sprintf("Customer %d", i), rating: rating(1), severity: 3, text: "Cold food."}
+		c := complaint{id: fmt.Sprintf("one%d", i), author: fmt.Sprintf("Customer %d", i), rating: rating(1), severity: 3, text: "Cold food.", posted: f.postedAt()}
 		t0 := time.Now()
 		res, err := f.st.SaveMentions(f.ctx, f.src["trustpilot"], []models.Mention{c.mention()})
 		if err != nil {
@@ -176,19 +177,21 @@ func BenchmarkBurst(b *testing.B) {
 		b.StopTimer()
 		f := newBenchFixture(b)
 		b.StartTimer()
-		t0 := time.Now()
+		t0, cpu := time.Now(), testutil.CPUTime()
 		q := runBurst(b, f, n, false)
 		if _, err := f.send.Deliver(f.ctx); err != nil {
 			b.Fatal(err)
 		}
-		el := time.Since(t0)
+		el, cpuEl := time.Since(t0), testutil.CPUTime()-cpu
 		b.StopTimer()
 		if len(f.sink.Messages()) == 0 {
 			b.Fatal("no alert arrived")
 		}
+		b.ReportMetric(float64(cpuEl.Microseconds())/float64(n), "cpu-µs/complaint")
+		b.ReportMetric(float64(len(f.sink.Messages())), "emails")
 		b.ReportMetric(float64(n)/el.Seconds(), "complaints/s")
 		b.ReportMetric(float64(q)/float64(n), "stmts/complaint")
-		b.ReportMetric(float64(peakRSS())/(1<<20), "peak-RSS-MB")
+		b.ReportMetric(float64(testutil.PeakRSS())/(1<<20), "peak-RSS-MB")
 		b.StartTimer()
 	}
 }
@@ -214,7 +217,7 @@ func BenchmarkBurstPlainSQL(b *testing.B) {
 		f := newBenchFixture(b)
 		ms := make([]models.Mention, n)
 		for i := range ms {
-			ms[i] = complaint{id: fmt.Sprintf("p%d", i), author: fmt.Sprintf("C %d", i), rating: rating(1), text: "Down."}.mention()
+			ms[i] = complaint{id: fmt.Sprintf("p%d", i), author: fmt.Sprintf("C %d", i), rating: rating(1), text: "Down.", posted: f.postedAt()}.mention()
 		}
 		res, err := f.st.SaveMentions(f.ctx, f.src["trustpilot"], ms)
 		if err != nil {
@@ -225,7 +228,7 @@ func BenchmarkBurstPlainSQL(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		t0 := time.Now()
+		t0, cpu := time.Now(), testutil.CPUTime()
 		now := time.Now().UTC()
 		for start := 0; start < n; start += 200 {
 			tx, err := db.BeginTx(f.ctx, nil)
@@ -250,20 +253,6 @@ func BenchmarkBurstPlainSQL(b *testing.B) {
 			}
 		}
 		b.ReportMetric(float64(n)/time.Since(t0).Seconds(), "complaints/s")
+		b.ReportMetric(float64((testutil.CPUTime()-cpu).Microseconds())/float64(n), "cpu-µs/complaint")
 	}
-}
-
-// peakRSS is the process's peak resident set (VmHWM) in bytes, or 0.
-func peakRSS() int64 {
-	raw, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, l := range strings.Split(string(raw), "\n") {
-		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }

@@ -20,7 +20,7 @@ func runBurst(t testing.TB, f *fixture, n int, sameAuthor bool) int64 {
 		if sameAuthor {
 			author = "Amazon Customer"
 		}
-		c := complaint{id: fmt.Sprintf("burst%d", i), author: author, rating: rating(1), severity: 3, text: "The app is down again."}
+		c := complaint{id: fmt.Sprintf("burst%d", i), author: author, rating: rating(1), severity: 3, text: "The app is down again.", posted: f.postedAt()}
 		ms[i] = c.mention()
 	}
 	res, err := f.st.SaveMentions(f.ctx, f.src["trustpilot"], ms)

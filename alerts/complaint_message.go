@@ -36,7 +36,13 @@ func (a *Alerter) complaintMessage(biz models.Business, src models.Source, t mod
 	if m.Rating != nil {
 		what = p.T("alert.what.review", map[string]any{"Stars": stars(m.Rating)})
 	}
-	issues := IssueWords(an)
+	// The subject names the problems, as the draft does ("the allergic
+	// reaction", not "the waiter, the dessert"); an analysis that named
+	// none falls back to its negative aspects.
+	issues := ProblemWords(an)
+	if len(issues) == 0 {
+		issues = IssueWords(an)
+	}
 	if lang, _ := a.drafts.Language(an); lang != "en" {
 		issues = IssueTerms(an)
 	}
@@ -67,7 +73,7 @@ func (a *Alerter) complaintMessage(biz models.Business, src models.Source, t mod
 		lines = append(lines, note)
 	}
 	lines = append(lines, "", p.T("alert.draft", nil), t.Draft, "",
-		fmt.Sprintf("earshot tasks ack %d · earshot tasks reply %d%s · earshot tasks show %d", t.ID, t.ID, postHint(m), t.ID))
+		p.T("alert.cli", map[string]any{"Commands": fmt.Sprintf("earshot tasks ack %d · earshot tasks reply %d%s · earshot tasks show %d", t.ID, t.ID, postHint(m), t.ID)}))
 	posted := m.PostedAt
 	if posted.IsZero() {
 		posted = m.FetchedAt
@@ -77,14 +83,15 @@ func (a *Alerter) complaintMessage(biz models.Business, src models.Source, t mod
 		heading = p.T("alert.heading", map[string]any{"Who": who, "When": p.ShortDateTime(posted)})
 	}
 	return message{
-		Subject:  subj,
-		Lead:     p.T("alert.lead", args),
-		Banner:   banner,
-		Items:    []item{{Heading: heading, Title: wording.OneLine(m.Title, 200), Quote: excerpt(m.Text, 1200), Lines: lines, Link: safeLink(m.URL)}},
+		Subject: subj,
+		Lead:    p.T("alert.lead", args),
+		Banner:  banner,
+		Items: []item{{Heading: heading, Title: wording.OneLine(m.Title, 200), Quote: excerpt(m.Text, 1200), Lines: lines, Link: safeLink(m.URL),
+			Page: a.taskPage(t.ID), PageLabel: p.T("link.task", map[string]any{"Task": t.ID})}},
 		Footer:   []string{p.T("alert.footer", nil)},
 		Lang:     p.Lang(),
 		LinkHTML: p.T("alert.link.html", nil),
-		LinkText: p.T("alert.link.text", nil),
+		LinkText: p.T("alert.link.text", nil), Sep: p.T("link.sep", nil),
 		Data: alertData{TaskID: t.ID, Business: biz.Name, Source: src.Name, Author: m.Author, Rating: m.Rating,
 			Severity: an.Severity, Issues: issues, Text: m.Text, URL: safeLink(m.URL), DueAt: t.DueAt, Draft: t.Draft,
 			Reasons: an.Reasons, Assignee: t.Assignee, Incident: t.IncidentID, MentionID: m.ID, Language: an.Language},
@@ -105,16 +112,7 @@ func (a *Alerter) draftNote(p i18n.Printer, an models.Analysis) string {
 // LanguageName is the name of an ISO 639-1 language in the printer's
 // locale ("Italian", "イタリア語"), or the code itself when the catalogue
 // has no name for it.
-func LanguageName(p i18n.Printer, code string) string {
-	if code == "" {
-		code = "und"
-	}
-	id := "language." + code
-	if s := p.T(id, nil); s != id {
-		return s
-	}
-	return code
-}
+func LanguageName(p i18n.Printer, code string) string { return p.Language(code) }
 
 func postHint(m models.Mention) string {
 	if tasks.PostSupported(m.SourceKind) {

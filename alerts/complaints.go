@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/earshot/earshot/i18n"
 	"github.com/earshot/earshot/internal/wording"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/notify"
@@ -45,6 +46,9 @@ func (a *Alerter) OnAnalysis(ctx context.Context, tx Tx, m models.Mention, an mo
 		return fmt.Errorf("alerts: complaint %d: %w", m.ID, err)
 	}
 	if why, ok := a.held(m); ok {
+		if _, old := a.Old(m); !old && a.cfg.Alerts.FollowUpAnswered {
+			return a.followUpAnswered(ctx, tx, biz, m, an)
+		}
 		a.log.Debug("complaint opens no task", "mention", m.ID, "why", why)
 		return nil
 	}
@@ -57,7 +61,7 @@ func (a *Alerter) OnAnalysis(ctx context.Context, tx Tx, m models.Mention, an mo
 		if !tasks.Answered(prev.State) {
 			return a.repeatWhileOpen(ctx, tx, biz, src, prev, m, an)
 		}
-		return a.reopen(ctx, tx, biz, src, prev, m, an, fmt.Sprintf("the same author complained again (mention %d)", m.ID))
+		return a.reopen(ctx, tx, biz, src, prev, m, an, reason{"reopen.again", map[string]any{"Mention": m.ID}})
 	}
 
 	now := a.clock.Now().UTC()
@@ -86,6 +90,31 @@ func (a *Alerter) OnAnalysis(ctx context.Context, tx Tx, m models.Mention, an mo
 	}
 	a.m.opened.WithLabelValues("opened").Inc()
 	return a.alertNew(ctx, tx, biz, src, t, m, an)
+}
+
+// followUpAnswered opens a follow-up task for a complaint the owner had
+// already answered on the site (alerts.follow_up_answered): due
+// alerts.follow_up from now, with no draft and no alert, because the
+// apology was made; what is left is checking that it settled things.
+func (a *Alerter) followUpAnswered(ctx context.Context, tx Tx, biz models.Business, m models.Mention, an models.Analysis) error {
+	now := a.clock.Now().UTC()
+	assignee, err := defaultAssignee(ctx, tx, biz.ID)
+	if err != nil {
+		return err
+	}
+	t := models.Task{
+		BusinessID: biz.ID, MentionID: m.ID, Kind: models.TaskFollowUp, DedupKey: "answered:" + strconv.FormatInt(m.ID, 10),
+		AuthorKey: m.Author, SourceKind: m.SourceKind, Assignee: assignee, Severity: an.Severity, Channel: PolicyChannel(m),
+		Issue: IssueKey(an), DueAt: now.Add(a.cfg.Alerts.FollowUp.D()), Link: m.URL, OpenedAt: now, Language: foreign(an),
+	}
+	created, err := tasks.Create(ctx, tx, &t, fmt.Sprintf("already answered on the site: check the reply settled it; assigned to %s", tasks.OrNobody(assignee)))
+	if err != nil {
+		return fmt.Errorf("alerts: answered complaint %d: %w", m.ID, err)
+	}
+	if created {
+		a.m.opened.WithLabelValues("follow_up").Inc()
+	}
+	return nil
 }
 
 // humanRead opens a "needs a human read" task for a mention earshot
@@ -162,12 +191,9 @@ func (a *Alerter) repeatWhileOpen(ctx context.Context, tx Tx, biz models.Busines
 	p := a.printer(biz)
 	msg.Subject = p.T("alert.worse.subject", map[string]any{"Rest": strings.TrimPrefix(msg.Subject, "[earshot] ")})
 	msg.Lead = p.T("alert.worse.lead", map[string]any{"Task": t.ID}) + msg.Lead
-	n, err := msg.notification(models.Notification{BusinessID: biz.ID, TaskID: &t.ID, MentionID: &m.ID, Kind: notify.KindAlert,
-		MentionStoredAt: storedAt(m)})
-	if err != nil {
-		return err
-	}
-	_, err = a.enqueue(ctx, tx, n, fmt.Sprintf("worse:%d:%d", t.ID, m.ID), a.routeTargets(biz, src, an.Severity), true)
+	base := models.Notification{BusinessID: biz.ID, TaskID: &t.ID, MentionID: &m.ID, Kind: notify.KindAlert,
+		MentionStoredAt: storedAt(m)}
+	_, err := a.enqueueAlert(ctx, tx, msg, base, fmt.Sprintf("worse:%d:%d", t.ID, m.ID), a.routeTargets(biz, src, an.Severity), t, p)
 	return err
 }
 
@@ -232,12 +258,23 @@ func (a *Alerter) onEdit(ctx context.Context, tx Tx, biz models.Business, src mo
 	if prev == nil || *m.Rating >= *prev {
 		return nil
 	}
-	return a.reopen(ctx, tx, biz, src, t, m, an, fmt.Sprintf("the review was edited from %s to %s", stars(prev), stars(m.Rating)))
+	return a.reopen(ctx, tx, biz, src, t, m, an, reason{"reopen.edited", map[string]any{"From": stars(prev), "To": stars(m.Rating)}})
 }
+
+// reason is why something happened, as a catalogue message: the task
+// history keeps it in English (the log's language), the alert says it
+// in the owner's.
+type reason struct {
+	id   string
+	args map[string]any
+}
+
+func (r reason) in(p i18n.Printer) string { return p.T(r.id, r.args) }
 
 // reopen puts an answered task back to open with a fresh deadline and
 // draft, pointing at mention m, and alerts as for a new complaint.
-func (a *Alerter) reopen(ctx context.Context, tx Tx, biz models.Business, src models.Source, t models.Task, m models.Mention, an models.Analysis, why string) error {
+func (a *Alerter) reopen(ctx context.Context, tx Tx, biz models.Business, src models.Source, t models.Task, m models.Mention, an models.Analysis, r reason) error {
+	why := r.in(i18n.For("en", nil))
 	now := a.clock.Now().UTC()
 	dl := a.deadline(biz, m, an.Severity, now)
 	draft := a.draft(biz, m, an)
@@ -251,15 +288,13 @@ func (a *Alerter) reopen(ctx context.Context, tx Tx, biz models.Business, src mo
 	}
 	a.m.opened.WithLabelValues("reopened").Inc()
 	msg := a.complaintMessage(biz, src, t, m, an, now)
-	msg.Subject = "[earshot] Reopened: " + strings.TrimPrefix(msg.Subject, "[earshot] ")
-	msg.Lead = "A task was reopened because " + why + ". " + msg.Lead
-	n, err := msg.notification(models.Notification{BusinessID: biz.ID, TaskID: &t.ID, MentionID: &m.ID, Kind: notify.KindReopened,
-		MentionStoredAt: storedAt(m)})
-	if err != nil {
-		return err
-	}
+	p := a.printer(biz)
+	msg.Subject = p.T("alert.reopened.subject", map[string]any{"Rest": strings.TrimPrefix(msg.Subject, "[earshot] ")})
+	msg.Lead = p.T("alert.reopened.lead", map[string]any{"Why": r.in(p)}) + msg.Lead
+	base := models.Notification{BusinessID: biz.ID, TaskID: &t.ID, MentionID: &m.ID, Kind: notify.KindReopened,
+		MentionStoredAt: storedAt(m)}
 	key := fmt.Sprintf("reopen:%d:%d:%d", t.ID, m.ID, m.Version)
-	_, err = a.enqueue(ctx, tx, n, key, a.routeTargets(biz, src, an.Severity), true)
+	_, err := a.enqueueAlert(ctx, tx, msg, base, key, a.routeTargets(biz, src, an.Severity), t, p)
 	return err
 }
 

@@ -2,6 +2,8 @@ package alerts
 
 import (
 	"fmt"
+	"hash/fnv"
+	"strconv"
 	"strings"
 	"text/template"
 	"unicode"
@@ -22,8 +24,9 @@ type DraftData struct {
 	Customer string
 	// Business is the business's display name.
 	Business string
-	// Issues are the complaint's problems in plain words ("the slow
-	// service", "the cold food"), for acknowledging each one; in other
+	// Issues are the problems the analyzer named, in plain words ("the
+	// 45-minute wait", "the cold food"), for apologising for each one; a
+	// noun only mentioned in a negative sentence is not one; in other
 	// languages, the analyzer's terms in the reviewer's words
 	// ("料理が冷めていた", "comida fría").
 	Issues []string
@@ -42,22 +45,92 @@ type DraftData struct {
 	Short bool
 }
 
-// DefaultReviewDraft apologises for each issue, offers no compensation
-// and invites the customer to get in touch.
+// DefaultReviewDraft is the first of the built-in review drafts, the one
+// the README shows.
 const DefaultReviewDraft = `Hi {{.Customer}}, thank you for telling us about your experience
 {{- if .Issues}}, and we're sorry about {{and .Issues}}{{end}}.
 {{- if .Short}} We have passed this on to the team.{{else}} That is not what we want for anyone at {{.Business}}, and we have shared your feedback with the team so it does not happen again.{{end}}
 {{- if .Short}} Please get in touch so we can help.{{else}} We would like to hear more and put this right: please get in touch with us directly.{{end}}`
 
-// DefaultSocialDraft is shorter and invites the customer to a private
-// channel, where details belong.
+// DefaultSocialDraft is the first of the built-in social drafts: shorter,
+// and inviting the customer to a private channel, where details belong.
 const DefaultSocialDraft = `{{if .Short}}Sorry, {{.Customer}}{{else}}Hi {{.Customer}}, we're sorry{{end}}
 {{- if .Issues}} about {{and .Issues}}{{end}}.
 {{- if .Short}} Could you {{.Contact}}?{{else}} That's not the experience we want at {{.Business}}. Could you {{.Contact}} so we can put this right?{{end}}`
 
+// DefaultReviewDrafts are the built-in English review drafts. A page of
+// public replies that all open with the same sentence reads as a form
+// letter (Birdeye rotates up to ten templates for that reason), so each
+// complaint gets one of these, chosen by the mention (draftVariant), and
+// a re-draft of the same mention gets the same one. Each apologises for
+// the problems the customer named, or for the experience when none was
+// named, promises nothing, offers no compensation and invites the
+// customer to get in touch; each has a Short form for tight limits.
+// "there" is the Customer of an unknown author, so every greeting must
+// read well with it ("Hi there", "Hello there").
+var DefaultReviewDrafts = []string{
+	DefaultReviewDraft,
+
+	`Hi {{.Customer}}, we're sorry {{if .Issues}}about {{and .Issues}}{{else}}that we let you down{{end}}, and thank you for letting us know.
+{{- if .Short}} The team has heard about it.{{else}} The team at {{.Business}} has read your review, and we are looking at what went wrong.{{end}}
+{{- if .Short}} Please contact us so we can help.{{else}} Please contact us directly so we can talk it through and make it right.{{end}}`,
+
+	`Hello {{.Customer}}, thank you for your honest review
+{{- if .Issues}}. We apologise for {{and .Issues}}.{{else}}, and we apologise that we let you down.{{end}}
+{{- if .Short}} We have shared it with the team.{{else}} It is not the standard we hold ourselves to at {{.Business}}, and the team has been told so it is not repeated.{{end}}
+{{- if .Short}} Please reach out to us directly.{{else}} If you are willing, please reach out to us directly so we can hear the whole story.{{end}}`,
+
+	`Hi {{.Customer}}, we were sorry to read about {{if .Issues}}{{and .Issues}}{{else}}your experience{{end}}.
+{{- if .Short}} Thank you for telling us.{{else}} Thank you for taking the time to tell us; it has gone straight to the team at {{.Business}}.{{end}}
+{{- if .Short}} Please get in touch with us.{{else}} We would welcome the chance to put things right, so please get in touch with us directly.{{end}}`,
+
+	`Hello {{.Customer}}, this is not the experience we want anyone to have at {{.Business}}
+{{- if .Issues}}, and we apologise for {{and .Issues}}{{end}}.
+{{- if .Short}} We have told the team.{{else}} Thank you for raising it: we have shared your review with the team and are looking into it.{{end}}
+{{- if .Short}} Please contact us directly.{{else}} Please contact us directly so we can understand what happened and make it right.{{end}}`,
+
+	`Hi {{.Customer}}, thank you for your review
+{{- if .Issues}}. We're truly sorry about {{and .Issues}}.{{else}}, and we're truly sorry it was not what you expected.{{end}}
+{{- if .Short}} The team knows.{{else}} Your feedback has been passed to the team at {{.Business}} so we can do better.{{end}}
+{{- if .Short}} Please get in touch so we can help.{{else}} We would like to make this right, so please get in touch with us directly.{{end}}`,
+
+	`Hi {{.Customer}}, we owe you an apology{{if .Issues}} for {{and .Issues}}{{end}}.
+{{- if .Short}} We have passed this on.{{else}} That falls short of what we aim for at {{.Business}}, and the team has heard about it.{{end}}
+{{- if .Short}} Please get in touch.{{else}} Please get in touch with us directly; we would like to hear more and put it right.{{end}}`,
+
+	`Hello {{.Customer}}, thank you for letting us know{{if .Issues}} about {{and .Issues}}{{end}}, and please accept our apologies.
+{{- if .Short}} The team is looking into it.{{else}} Everyone at {{.Business}} wants to get this right, and the team is looking into what happened.{{end}}
+{{- if .Short}} Please contact us directly.{{else}} We would be grateful for the chance to talk it through: please contact us directly.{{end}}`,
+}
+
+// DefaultSocialDrafts are the built-in English drafts for posts on social
+// networks, rotated like DefaultReviewDrafts; each asks the customer to
+// {{.Contact}} and keeps its Short form within a post's limit.
+var DefaultSocialDrafts = []string{
+	DefaultSocialDraft,
+
+	`Hello {{.Customer}}, sorry to hear {{if .Issues}}about {{and .Issues}}{{else}}this{{end}}.
+{{- if .Short}} Could you {{.Contact}}?{{else}} We'd like to help: could you {{.Contact}} so the team at {{.Business}} can look into it?{{end}}`,
+
+	`Hi {{.Customer}}, thanks for telling us{{if .Issues}} about {{and .Issues}}{{end}}, and sorry we let you down.
+{{- if .Short}} Could you {{.Contact}}?{{else}} Could you {{.Contact}} with the details so we can put it right?{{end}}`,
+
+	`Hi {{.Customer}}, we apologise for {{if .Issues}}{{and .Issues}}{{else}}this{{end}}.
+{{- if .Short}} Please {{.Contact}}.{{else}} That's not what we want at {{.Business}}. Please {{.Contact}} so we can sort it out.{{end}}`,
+
+	`Hello {{.Customer}}, that isn't good enough{{if .Issues}}, and we're sorry about {{and .Issues}}{{end}}.
+{{- if .Short}} Please {{.Contact}}.{{else}} Could you {{.Contact}} so the team at {{.Business}} can help?{{end}}`,
+
+	`Hi {{.Customer}}, sorry{{if .Issues}} about {{and .Issues}}{{end}}: this isn't how it should be.
+{{- if .Short}} Could you {{.Contact}}?{{else}} Could you {{.Contact}} so we can make it right?{{end}}`,
+}
+
 // drafter renders reply drafts from the configured templates.
 type drafter struct {
-	review, social *template.Template
+	// review and social are the English drafts a complaint's is chosen
+	// from (draftVariant): the built-in rotations, or the one template the
+	// operator configured.
+	review, social []*template.Template
 	byKind         map[string]*template.Template
 	// byLang are the templates of languages other than English, built-in
 	// or from alerts.templates.by_language.
@@ -95,10 +168,23 @@ func newDrafter(cfg *config.Config) (*drafter, error) {
 		return t, nil
 	}
 	var err error
-	if d.review, err = parse("alerts.templates.draft", a.Templates.Draft, DefaultReviewDraft); err != nil {
+	rotation := func(path, src string, builtin []string) ([]*template.Template, error) {
+		if src != "" {
+			t, err := parse(path, src, "")
+			return []*template.Template{t}, err
+		}
+		out := make([]*template.Template, len(builtin))
+		for i, b := range builtin {
+			if out[i], err = parse(fmt.Sprintf("built-in %s draft %d", path, i+1), b, ""); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+	if d.review, err = rotation("alerts.templates.draft", a.Templates.Draft, DefaultReviewDrafts); err != nil {
 		return nil, err
 	}
-	if d.social, err = parse("alerts.templates.social", a.Templates.Social, DefaultSocialDraft); err != nil {
+	if d.social, err = rotation("alerts.templates.social", a.Templates.Social, DefaultSocialDrafts); err != nil {
 		return nil, err
 	}
 	for k, src := range a.Templates.ByKind {
@@ -127,10 +213,10 @@ func newDrafter(cfg *config.Config) (*drafter, error) {
 			return nil, err
 		}
 		if a.Templates.Draft == "" {
-			d.review = en
+			d.review = []*template.Template{en}
 		}
 		if a.Templates.Social == "" {
-			d.social = en
+			d.social = []*template.Template{en}
 		}
 	}
 	return d, nil
@@ -161,7 +247,7 @@ func (d *drafter) Draft(biz models.Business, m models.Mention, a models.Analysis
 	data := DraftData{
 		Customer: customerName(m),
 		Business: displayName(biz),
-		Issues:   IssueWords(a),
+		Issues:   ProblemWords(a),
 		Social:   PolicyChannel(m) == ChannelSocial,
 		Contact:  d.contact,
 		Kind:     m.SourceKind,
@@ -170,10 +256,11 @@ func (d *drafter) Draft(biz models.Business, m models.Mention, a models.Analysis
 	if m.Rating != nil {
 		data.Stars = int(*m.Rating + 0.5)
 	}
-	t := d.review
+	ts := d.review
 	if data.Social {
-		t = d.social
+		ts = d.social
 	}
+	t := ts[draftVariant(m, len(ts))]
 	if k, ok := d.byKind[m.SourceKind]; ok {
 		t = k
 	}
@@ -216,6 +303,39 @@ func Fit(s string, limit int) string {
 		cut = cut[:i]
 	}
 	return strings.TrimRightFunc(cut, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) }) + "…"
+}
+
+// draftVariant chooses which of n drafts a mention gets. It depends on
+// the mention alone (its site id, else its row id), so a re-draft, a
+// re-render or another replica writes the same reply, while different
+// complaints spread over the whole rotation.
+func draftVariant(m models.Mention, n int) int {
+	if n <= 1 {
+		return 0
+	}
+	h := fnv.New32a()
+	if m.ExternalID != "" {
+		h.Write([]byte(m.SourceKind + "\x00" + m.ExternalID))
+	} else {
+		h.Write([]byte(strconv.FormatInt(m.ID, 10)))
+	}
+	return int(h.Sum32() % uint32(n))
+}
+
+// ProblemWords are the problems a reply apologises for: the issues the
+// sentiment stage named in the customer's words (Aspect.Problem: "the
+// cold food", "the 45-minute wait", "the double charge"), shaped like
+// IssueWords. A noun that merely sat in a negative sentence ("the
+// waiter", "the dessert") is left out: apologising for it reads as
+// apologising for a person or a dish rather than for what went wrong.
+func ProblemWords(a models.Analysis) []string {
+	var named models.Analysis
+	for _, x := range a.Issues() {
+		if x.Problem {
+			named.Aspects = append(named.Aspects, x)
+		}
+	}
+	return IssueWords(named)
 }
 
 // IssueWords turns the negative aspects of an analysis into plain words,

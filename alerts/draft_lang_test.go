@@ -18,7 +18,7 @@ func TestDraftsInReviewerLanguage(t *testing.T) {
 	neg := func(lang string, terms ...string) models.Analysis {
 		a := models.Analysis{Language: lang}
 		for _, x := range terms {
-			a.Aspects = append(a.Aspects, models.Aspect{Category: "food", Term: x, Polarity: models.PolarityNegative})
+			a.Aspects = append(a.Aspects, models.Aspect{Category: "food", Term: x, Polarity: models.PolarityNegative, Problem: true})
 		}
 		return a
 	}
@@ -47,11 +47,11 @@ func TestDraftsInReviewerLanguage(t *testing.T) {
 		{"it: unanalysed but answered in Italian", models.Mention{Author: "Marco", Rating: rating(1), SourceKind: "google"}, models.Analysis{Language: "it"}, "it", false,
 			[]string{"Ciao Marco", "Ci dispiace"}, nil},
 		{"pt: no template, English draft", models.Mention{Author: "João", Rating: rating(1), SourceKind: "google"}, models.Analysis{Language: "pt"}, "en", true,
-			[]string{"Hi João"}, nil},
+			[]string{"João,"}, nil},
 		{"und: English draft", models.Mention{Author: "X", Rating: rating(1), SourceKind: "google"}, models.Analysis{Language: "und"}, "en", true,
-			[]string{"Hi X"}, nil},
+			[]string{"X,"}, nil},
 		{"en unchanged", models.Mention{Author: "Dana", Rating: rating(1), SourceKind: "google"}, neg("en", "cold food"), "en", false,
-			[]string{"Hi Dana", "sorry about the cold food"}, nil},
+			[]string{"Dana,", "the cold food"}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			lang, fb := d.Language(c.a)

@@ -144,9 +144,13 @@ func (a *Alerter) escalate(ctx context.Context, tx Tx, t models.Task, s step, no
 		Subject: subj,
 		Lead:    p.T("reminder.lead", map[string]any{"Assignee": assignee, "State": state, "Percent": s.Percent}),
 		Items: []item{{Heading: strings.TrimSpace(wording.OneLine(m.Author, 60) + " " + stars(m.Rating)), Quote: excerpt(m.Text, 600),
-			Lines: []string{p.T("alert.draft", nil), t.Draft, "", fmt.Sprintf("earshot tasks reply %d%s", t.ID, postHint(m))}, Link: safeLink(m.URL)}},
-		Lang: p.Lang(), LinkHTML: p.T("alert.link.html", nil), LinkText: p.T("alert.link.text", nil),
+			Lines: []string{p.T("alert.draft", nil), t.Draft, "", p.T("alert.cli", map[string]any{"Commands": fmt.Sprintf("earshot tasks reply %d%s", t.ID, postHint(m))})},
+			Link:  safeLink(m.URL), Page: a.taskPage(t.ID), PageLabel: p.T("link.task", map[string]any{"Task": t.ID})}},
+		Lang: p.Lang(), LinkHTML: p.T("alert.link.html", nil), LinkText: p.T("alert.link.text", nil), Sep: p.T("link.sep", nil),
 		Data: map[string]any{"task_id": t.ID, "step": s.Percent, "due_at": t.DueAt, "assignee": t.Assignee},
+	}
+	if s.Percent >= 100 {
+		msg.Page, msg.PageLabel = a.overduePage(), p.T("link.overdue", nil)
 	}
 	n, err := msg.notification(models.Notification{BusinessID: t.BusinessID, TaskID: &t.ID, MentionID: &t.MentionID, Kind: notify.KindReminder})
 	if err != nil {
@@ -211,8 +215,9 @@ func (a *Alerter) followUp(ctx context.Context, tx Tx, t models.Task, now time.T
 		Subject: p.T("followup.subject", map[string]any{"Who": wording.OneLine(m.Author, 60), "Task": t.ID}),
 		Lead:    p.T("followup.lead", nil),
 		Items: []item{{Heading: strings.TrimSpace(wording.OneLine(m.Author, 60) + " " + stars(m.Rating)), Quote: excerpt(m.Text, 600),
-			Lines: []string{p.T("followup.reply", map[string]any{"Reply": excerpt(t.ReplyText, 600)}), "", fmt.Sprintf("earshot tasks resolve %d", t.ID)}, Link: safeLink(m.URL)}},
-		Lang: p.Lang(), LinkHTML: p.T("alert.link.html", nil), LinkText: p.T("alert.link.text", nil),
+			Lines: []string{p.T("followup.reply", map[string]any{"Reply": excerpt(t.ReplyText, 600)}), "", p.T("alert.cli", map[string]any{"Commands": fmt.Sprintf("earshot tasks resolve %d", t.ID)})},
+			Link:  safeLink(m.URL), Page: a.taskPage(t.ID), PageLabel: p.T("link.task", map[string]any{"Task": t.ID})}},
+		Lang: p.Lang(), LinkHTML: p.T("alert.link.html", nil), LinkText: p.T("alert.link.text", nil), Sep: p.T("link.sep", nil),
 	}
 	n, err := msg.notification(models.Notification{BusinessID: t.BusinessID, TaskID: &t.ID, MentionID: &t.MentionID, Kind: notify.KindFollowUp})
 	if err != nil {

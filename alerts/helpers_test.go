@@ -1,6 +1,7 @@
 package alerts
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"github.com/earshot/earshot/notify"
@@ -15,6 +16,7 @@ import (
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/smtpsink"
 	"github.com/earshot/earshot/models"
+	"github.com/earshot/earshot/onetap"
 	"github.com/earshot/earshot/store"
 	"github.com/jonboulle/clockwork"
 	"github.com/prometheus/client_golang/prometheus"
@@ -26,6 +28,8 @@ var start = time.Date(2026, 10, 27, 14, 0, 0, 0, time.UTC)
 
 // baseConfig is a real config file; %s parts are filled per test.
 const baseConfig = `
+server:
+  base_url: "https://earshot.example/"
 database:
   path: %[1]s
 smtp:
@@ -82,6 +86,10 @@ type fixture struct {
 	reg   *prometheus.Registry
 	env   map[string]string
 	http  *http.Client
+	// real is set by newBenchFixture: the store, alerter and sender run
+	// on the real clock, so complaints must be posted relative to now or
+	// they fall before alerts.alert_window and open no task.
+	real bool
 }
 
 type fixtureOpts struct {
@@ -143,7 +151,11 @@ func newFixture(t tb, o fixtureOpts) *fixture {
 // to it as the app does, on the fixture's store and registry.
 func (f *fixture) newAlerter() *Alerter {
 	f.t.Helper()
-	al, err := New(f.cfg, f.st, Options{Clock: f.clock, Metrics: f.reg, Logger: slog.New(slog.DiscardHandler)})
+	links, err := onetap.New(f.ctx, f.st, f.cfg.Server.BaseURL, f.clock)
+	if err != nil {
+		f.t.Fatalf("onetap.New: %v", err)
+	}
+	al, err := New(f.cfg, f.st, Options{Clock: f.clock, Metrics: f.reg, Logger: slog.New(slog.DiscardHandler), Links: links})
 	if err != nil {
 		f.t.Fatalf("alerts.New: %v", err)
 	}
@@ -188,9 +200,11 @@ type complaint struct {
 	title    string
 	text     string
 	severity int
-	issues   []string // "category/term"
-	notBad   bool     // analysis says it is not a complaint
-	language string   // Analysis.Language; empty is English
+	issues   []string  // "category/term": problems the analyzer named
+	nouns    []string  // "category/term": things mentioned in a negative sentence, no problem named
+	notBad   bool      // analysis says it is not a complaint
+	language string    // Analysis.Language; empty is English
+	posted   time.Time // PostedAt; zero is an hour before start
 }
 
 func (c complaint) mention() models.Mention {
@@ -199,7 +213,16 @@ func (c complaint) mention() models.Mention {
 		src = "trustpilot"
 	}
 	return models.Mention{ExternalID: c.id, Author: c.author, Rating: c.rating, Title: c.title, Text: c.text,
-		URL: "https://reviews.example/" + src + "/" + c.id, PostedAt: start.Add(-time.Hour)}
+		URL: "https://reviews.example/" + src + "/" + c.id, PostedAt: cmp.Or(c.posted, start.Add(-time.Hour))}
+}
+
+// postedAt is when a complaint of this fixture was posted: an hour
+// before the fixture's now, on whichever clock its parts run.
+func (f *fixture) postedAt() time.Time {
+	if f.real {
+		return time.Now().Add(-time.Hour)
+	}
+	return f.clock.Now().Add(-time.Hour)
 }
 
 func (c complaint) analysis(m models.Mention) models.Analysis {
@@ -209,6 +232,10 @@ func (c complaint) analysis(m models.Mention) models.Analysis {
 		a.Label = models.LabelPositive
 	}
 	for _, is := range c.issues {
+		cat, term, _ := strings.Cut(is, "/")
+		a.Aspects = append(a.Aspects, models.Aspect{Category: cat, Term: term, Polarity: models.PolarityNegative, Evidence: term, Problem: true})
+	}
+	for _, is := range c.nouns {
 		cat, term, _ := strings.Cut(is, "/")
 		a.Aspects = append(a.Aspects, models.Aspect{Category: cat, Term: term, Polarity: models.PolarityNegative, Evidence: term})
 	}

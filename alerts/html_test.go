@@ -6,7 +6,8 @@ import (
 )
 
 var urgentTitled = complaint{id: "r9", author: "Priya", rating: rating(1), severity: 5, title: "Allergic reaction",
-	text: "We told the waiter about the nut allergy.\nThe dessert had nuts.", issues: []string{"food/allergy"}}
+	text: "We told the waiter about the nut allergy.\nThe dessert had nuts.", issues: []string{"health and safety/allergic reaction"},
+	nouns: []string{"service/waiter", "food/dessert"}}
 
 // The review's title is a line of its own above the text, not run into
 // it ("Allergic reaction We told…"), and a severity 5 complaint says

@@ -80,6 +80,7 @@ func (a *Alerter) OnImport(ctx context.Context, tx Tx, src models.Source, imp Im
 		Lead:    lead + " " + detail,
 		Items:   items,
 		Footer:  []string{"This is the only message about this import. `earshot tasks list` shows the tasks."},
+		Page:    a.businessInbox(biz), PageLabel: "Open the inbox",
 		Data: map[string]any{"source": src.Name, "kind": src.Kind, "imported": imp.Imported, "old": old,
 			"answered": answered, "task_ids": ids},
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/earshot/earshot/internal/wording"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/notify"
-	"github.com/earshot/earshot/tasks"
 )
 
 // alertNew queues the alert of a new complaint, or groups it into an
@@ -32,12 +31,9 @@ func (a *Alerter) alertNew(ctx context.Context, tx Tx, biz models.Business, src 
 		}
 	}
 	msg := a.complaintMessage(biz, src, t, m, an, now)
-	n, err := msg.notification(models.Notification{BusinessID: biz.ID, TaskID: &t.ID, MentionID: &m.ID, Kind: notify.KindAlert,
-		MentionStoredAt: storedAt(m)})
-	if err != nil {
-		return err
-	}
-	_, err = a.enqueue(ctx, tx, n, fmt.Sprintf("alert:%d", t.ID), targets, true)
+	base := models.Notification{BusinessID: biz.ID, TaskID: &t.ID, MentionID: &m.ID, Kind: notify.KindAlert,
+		MentionStoredAt: storedAt(m)}
+	_, err := a.enqueueAlert(ctx, tx, msg, base, fmt.Sprintf("alert:%d", t.ID), targets, t, a.printer(biz))
 	return err
 }
 
@@ -84,7 +80,7 @@ func (a *Alerter) groupBurst(ctx context.Context, tx Tx, biz models.Business, t 
 	if len(items) < max(maxListed, threshold) {
 		items = append(items, models.IncidentItem{
 			TaskID:  t.ID,
-			Heading: strings.TrimSpace(fmt.Sprintf("Task %d: %s %s", t.ID, wording.OneLine(m.Author, 60), stars(m.Rating))),
+			Heading: strings.TrimSpace(wording.OneLine(m.Author, 60) + " " + stars(m.Rating)),
 			Quote:   excerpt(m.Text, 400),
 			Link:    safeLink(m.URL),
 			DueAt:   t.DueAt,
@@ -124,38 +120,49 @@ func (a *Alerter) groupBurst(ctx context.Context, tx Tx, biz models.Business, t 
 			return false, err
 		}
 	}
-	if err := tx.SaveIncidentGroup(ctx, &g); err != nil {
+	if err := a.alertIncident(ctx, tx, biz, t, m, &g, items, targets, now); err != nil {
 		return false, err
 	}
-	return true, a.alertIncident(ctx, tx, biz, t, m, g, items, targets, now)
+	return true, tx.SaveIncidentGroup(ctx, &g)
 }
 
 // alertIncident sends one alert listing the tasks of a burst grouped
-// under its leader. The alert is rewritten while it waits in the outbox;
-// once sent, another goes out every Threshold complaints.
-func (a *Alerter) alertIncident(ctx context.Context, tx Tx, biz models.Business, t models.Task, m models.Mention, g models.IncidentGroup, listed []models.IncidentItem, targets []target, now time.Time) error {
+// under its leader. The alert is rewritten while it waits in the outbox
+// (g.AlertRound names it); once sent, another goes out every Threshold
+// complaints. It records the round it queued in g, which the caller saves.
+func (a *Alerter) alertIncident(ctx context.Context, tx Tx, biz models.Business, t models.Task, m models.Mention, g *models.IncidentGroup, listed []models.IncidentItem, targets []target, now time.Time) error {
 	leader := *g.LeaderTaskID
 	count := g.Complaints
+	p := a.printer(biz)
 	items := make([]item, 0, len(listed)+1)
 	ids := make([]int64, 0, len(listed))
 	for _, it := range listed {
 		ids = append(ids, it.TaskID)
-		items = append(items, item{Heading: it.Heading, Quote: it.Quote, Lines: []string{tasks.Remaining(now, it.DueAt)}, Link: it.Link})
+		// Items stored before headings left out the task named it in
+		// English; the task is named here, in the owner's locale.
+		who := strings.TrimPrefix(it.Heading, fmt.Sprintf("Task %d: ", it.TaskID))
+		items = append(items, item{Heading: p.T("incident.item", map[string]any{"Task": it.TaskID, "Who": who}), Quote: it.Quote,
+			Lines: []string{p.Remaining(now, it.DueAt)}, Link: it.Link,
+			Page: a.taskPage(it.TaskID), PageLabel: p.T("link.task", map[string]any{"Task": it.TaskID})})
 	}
 	if more := count - len(listed); more > 0 {
-		items = append(items, item{Heading: fmt.Sprintf("… and %d more complaints about the same issue", more)})
+		items = append(items, item{Heading: p.T("incident.more", map[string]any{"More": more})})
 	}
 	issue := t.Issue
 	if _, term, ok := strings.Cut(issue, "/"); ok && term != "" {
 		issue = term
 	}
+	window := p.Duration(a.cfg.Alerts.Burst.Window.D())
+	args := map[string]any{"Business": displayName(biz), "Count": count, "Issue": wording.OneLine(issue, 80), "Window": window,
+		"Incident": leader, "Threshold": a.cfg.Alerts.Burst.Threshold}
 	msg := message{
-		Subject: fmt.Sprintf("[earshot] %s: incident — %d complaints about %s", displayName(biz), count, issue),
-		Lead: fmt.Sprintf("%d customers complained about %s within %s. They are grouped as incident %d: fix the cause once, then answer each task.",
-			count, issue, wording.Duration(a.cfg.Alerts.Burst.Window.D()), leader),
-		Items:  items,
-		Footer: []string{fmt.Sprintf("earshot tasks list shows them all; each has its own draft reply. Threshold %d complaints in %s (alerts.burst).", a.cfg.Alerts.Burst.Threshold, wording.Duration(a.cfg.Alerts.Burst.Window.D()))},
-		Data:   map[string]any{"incident_id": leader, "business": biz.Name, "issue": t.Issue, "task_ids": ids, "complaints": count},
+		Subject: p.T("incident.subject", args),
+		Lead:    p.T("incident.lead", args),
+		Items:   items,
+		Footer:  []string{p.T("incident.footer", args)},
+		Lang:    p.Lang(), LinkHTML: p.T("alert.link.html", nil), LinkText: p.T("alert.link.text", nil), Sep: p.T("link.sep", nil),
+		Page: a.businessInbox(biz), PageLabel: p.T("link.incident", nil),
+		Data: map[string]any{"incident_id": leader, "business": biz.Name, "issue": t.Issue, "task_ids": ids, "complaints": count},
 	}
 	n, err := msg.notification(models.Notification{BusinessID: biz.ID, TaskID: &leader, MentionID: &t.MentionID, Kind: notify.KindIncident, MentionStoredAt: storedAt(m)})
 	if err != nil {
@@ -164,12 +171,19 @@ func (a *Alerter) alertIncident(ctx context.Context, tx Tx, biz models.Business,
 	threshold := a.cfg.Alerts.Burst.Threshold
 	round := count / threshold
 	keyBase := fmt.Sprintf("incident:%d:%d", leader, round)
-	// Still waiting in the outbox: rewrite it to list the newcomer.
+	// The last one queued, still waiting in the outbox: rewrite it to
+	// list the newcomer, even when the count has reached another round
+	// (a burst read in one pass is one email). A group from before
+	// AlertRound was kept tries the current round's.
+	pending := keyBase
+	if g.AlertRound > 0 {
+		pending = fmt.Sprintf("incident:%d:%d", leader, g.AlertRound)
+	}
 	rewrote := 0
 	for _, tg := range targets {
 		r := n
 		r.Channel, r.Recipient = tg.channel, tg.recipient
-		ok, err := tx.RewritePendingNotification(ctx, keyBase+"|"+tg.channel+"|"+tg.recipient, r)
+		ok, err := tx.RewritePendingNotification(ctx, pending+"|"+tg.channel+"|"+tg.recipient, r)
 		if err != nil {
 			return err
 		}
@@ -180,8 +194,11 @@ func (a *Alerter) alertIncident(ctx context.Context, tx Tx, biz models.Business,
 	if rewrote > 0 || count%threshold != 0 {
 		return nil
 	}
-	_, err = a.enqueue(ctx, tx, n, keyBase, targets, true)
-	return err
+	if _, err = a.enqueue(ctx, tx, n, keyBase, targets, true); err != nil {
+		return err
+	}
+	g.AlertRound = round
+	return nil
 }
 
 func postedAt(m models.Mention) time.Time {

@@ -12,7 +12,7 @@ func TestDraftFallbackSaysSo(t *testing.T) {
 	f := newFixture(t, fixtureOpts{})
 	m := f.process(complaint{id: "pt1", author: "João", rating: rating(1), severity: 3, text: "Comida fria e serviço lento.", language: "pt"})
 	task := f.task(m.ID)
-	if !strings.HasPrefix(task.Draft, "Hi João") {
+	if !strings.HasPrefix(task.Draft, "Hi João") && !strings.HasPrefix(task.Draft, "Hello João") {
 		t.Errorf("draft is not the English one:\n%s", task.Draft)
 	}
 	evs, err := f.st.TaskEvents(f.ctx, task.ID)

@@ -32,6 +32,22 @@ type message struct {
 	// means English.
 	Lang               string
 	LinkHTML, LinkText string
+	// Actions are the recipient's signed one-tap links (acknowledge,
+	// assign to me), shown as buttons; filled per recipient by
+	// enqueueAlert, since each link names the person who taps it.
+	Actions []action
+	// Page is the web app page behind the whole message (the overdue
+	// list, the sources page), with PageLabel as its link text.
+	Page, PageLabel string
+	// Sep separates a label from its link in the text part (": ",
+	// "："); empty means ": ".
+	Sep string
+}
+
+// action is one link button: a one-tap action or a page of the web app.
+type action struct {
+	Label string
+	URL   string
 }
 
 type item struct {
@@ -42,6 +58,10 @@ type item struct {
 	Quote string
 	Lines []string
 	Link  string
+	// Page is the item's page in the web app (its task), labelled
+	// PageLabel; built from server.base_url and ids only, never from
+	// scraped text.
+	Page, PageLabel string
 }
 
 var htmlTmpl = template.Must(template.New("alert").Parse(`<!doctype html>
@@ -53,12 +73,19 @@ var htmlTmpl = template.Must(template.New("alert").Parse(`<!doctype html>
 {{if .Title}}<h4 style="margin:0 0 4px">{{.Title}}</h4>{{end}}
 {{if .Quote}}<blockquote style="margin:0 0 8px;color:#333;white-space:pre-line">{{.Quote}}</blockquote>{{end}}
 {{range .Lines}}<div>{{.}}</div>{{end}}
+{{if .Page}}<p><a href="{{.Page}}" style="font-weight:bold">{{.PageLabel}}</a></p>{{end}}
 {{if .Link}}<p><a href="{{.Link}}">{{if $.LinkHTML}}{{$.LinkHTML}}{{else}}Open the review{{end}}</a></p>{{end}}
 </div>{{end}}
+{{if .Actions}}<p>{{range .Actions}}<a href="{{.URL}}" style="display:inline-block;background:#246;color:#fff;text-decoration:none;padding:10px 16px;margin:0 8px 8px 0;border-radius:4px">{{.Label}}</a>{{end}}</p>{{end}}
+{{if .Page}}<p><a href="{{.Page}}" style="font-weight:bold">{{.PageLabel}}</a></p>{{end}}
 {{range .Footer}}<p style="color:#666;font-size:90%">{{.}}</p>{{end}}
 </body></html>`))
 
 func (m message) text() string {
+	sep := m.Sep
+	if sep == "" {
+		sep = ": "
+	}
 	var b strings.Builder
 	if m.Banner != "" {
 		b.WriteString("*** " + m.Banner + " ***\n\n")
@@ -77,6 +104,9 @@ func (m message) text() string {
 		for _, l := range it.Lines {
 			b.WriteString(l + "\n")
 		}
+		if it.Page != "" {
+			b.WriteString(it.PageLabel + sep + it.Page + "\n")
+		}
 		if it.Link != "" {
 			label := m.LinkText
 			if label == "" {
@@ -84,6 +114,15 @@ func (m message) text() string {
 			}
 			b.WriteString(label + it.Link + "\n")
 		}
+	}
+	if len(m.Actions) > 0 {
+		b.WriteString("\n")
+		for _, a := range m.Actions {
+			b.WriteString(a.Label + sep + a.URL + "\n")
+		}
+	}
+	if m.Page != "" {
+		b.WriteString("\n" + m.PageLabel + sep + m.Page + "\n")
 	}
 	for _, f := range m.Footer {
 		b.WriteString("\n" + f + "\n")

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/config"
-	"github.com/earshot/earshot/internal/wording"
+	"github.com/earshot/earshot/i18n"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/notify"
 )
@@ -105,10 +105,19 @@ func (a *Alerter) personTarget(u models.User) []target {
 // ones are dropped until the hour has passed. keyBase + the target makes
 // the idempotency key.
 func (a *Alerter) enqueue(ctx context.Context, tx Tx, base models.Notification, keyBase string, targets []target, limited bool) (int, error) {
+	return a.enqueueEach(ctx, tx, keyBase, targets, limited, func(target) (models.Notification, error) { return base, nil })
+}
+
+// enqueueEach is enqueue with the notification built per target (its
+// one-tap links name the recipient).
+func (a *Alerter) enqueueEach(ctx context.Context, tx Tx, keyBase string, targets []target, limited bool, build func(target) (models.Notification, error)) (int, error) {
 	now := a.clock.Now()
 	queued := 0
 	for _, t := range targets {
-		n := base
+		n, err := build(t)
+		if err != nil {
+			return queued, err
+		}
 		n.Channel, n.Recipient = t.channel, t.recipient
 		n.IdempotencyKey = keyBase + "|" + t.channel + "|" + t.recipient
 		if limited && a.cfg.Alerts.MaxPerRecipientPerHour > 0 {
@@ -125,9 +134,17 @@ func (a *Alerter) enqueue(ctx context.Context, tx Tx, base models.Notification, 
 			if count == max {
 				n.Kind = notify.KindLimit
 				n.TaskID, n.MentionID = nil, nil
-				n.Subject = fmt.Sprintf("[earshot] More than %s in an hour: the rest wait for the digest", wording.Count(max, "alert"))
-				n.Body = fmt.Sprintf("You have had %s in the last hour. To keep your inbox usable, earshot holds further alerts back for an hour.\n"+
-					"Nothing is lost: every complaint is a task. See them with `earshot tasks list`, and in the weekly digest.\n", wording.Count(max, "alert"))
+				p := i18n.For("", nil)
+				if n.BusinessID != 0 {
+					biz, err := tx.Business(ctx, n.BusinessID)
+					if err != nil {
+						return queued, fmt.Errorf("alerts: limit note: %w", err)
+					}
+					p = a.printer(biz)
+				}
+				args := map[string]any{"Alerts": p.N("limit.alerts", max, nil), "Inbox": a.page("/inbox", nil)}
+				n.Subject = p.T("limit.subject", args)
+				n.Body = p.T("limit.body", args)
 				n.HTMLBody = ""
 				n.Payload = nil
 				n.IdempotencyKey = fmt.Sprintf("limit|%s|%s|%d", ch, rc, now.Truncate(time.Hour).Unix())

@@ -3,6 +3,7 @@ package alerts
 import (
 	"context"
 	"fmt"
+	"github.com/earshot/earshot/i18n"
 	"strings"
 	"time"
 	"unicode"
@@ -27,6 +28,9 @@ type Signal struct {
 	// own are the words of the business's names, left out when comparing
 	// mentions: every mention of it contains them.
 	own map[string]bool
+	// p writes the reasons in the business's locale: they name the
+	// business and are what its owner reads under "why it was flagged".
+	p i18n.Printer
 }
 
 // term is one way a mention can name the business.
@@ -58,7 +62,7 @@ const (
 
 // NewSignal builds the judge for biz from its corrections (newest first).
 func NewSignal(biz models.Business, cs []models.Correction) *Signal {
-	s := &Signal{own: map[string]bool{}}
+	s := &Signal{own: map[string]bool{}, p: i18n.For(biz.Locale, nil)}
 	add := func(raw string, handle bool) {
 		n := normalise(raw)
 		if handle {
@@ -119,15 +123,15 @@ func (s *Signal) Relevance(m models.Mention) (bool, string) {
 	trimmed := strings.TrimLeftFunc(text, unicode.IsSpace)
 	for _, t := range s.terms {
 		if t.handle && strings.HasPrefix(t.text, "@") && hasWordPrefix(trimmed, t.text) {
-			return true, "relevant: a reply to " + t.show
+			return true, s.p.T("signal.reply_to", map[string]any{"Term": t.show})
 		}
 	}
 	for _, t := range s.terms {
 		if containsWord(text, t.text) {
-			return true, "relevant: names " + t.show
+			return true, s.p.T("signal.names", map[string]any{"Term": t.show})
 		}
 	}
-	return false, "not about the business: no name, handle or keyword"
+	return false, s.p.T("signal.unrelated", nil)
 }
 
 // Judge applies relevance (social kinds only) and the business's
@@ -140,7 +144,7 @@ func (s *Signal) Judge(m models.Mention, an *models.Analysis) {
 			an.Unrelated = true
 			if an.Complaint {
 				an.Complaint = false
-				an.Reasons = append(an.Reasons, "no task: a complaint, but not about the business")
+				an.Reasons = append(an.Reasons, s.p.T("signal.no_task", nil))
 			}
 			return
 		}
@@ -177,15 +181,15 @@ func (s *Signal) correct(m models.Mention, an *models.Analysis) {
 	switch {
 	case an.Complaint && len(not) > len(yes) && (len(not) >= notComplaintVotes || near != ""):
 		an.Complaint = false
-		an.Reasons = append(an.Reasons, fmt.Sprintf("business corrections used: like %s staff marked not a complaint (%s)", plural(len(not), "mention"), ids(not)))
+		an.Reasons = append(an.Reasons, s.p.N("signal.used_not", len(not), map[string]any{"IDs": ids(not)}))
 	case !an.Complaint && len(yes) > 0 && len(yes) >= len(not):
 		an.Complaint = true
 		if an.Severity < 1 {
 			an.Severity = 1
 		}
-		an.Reasons = append(an.Reasons, fmt.Sprintf("business corrections used: like %s staff marked a complaint (%s)", plural(len(yes), "mention"), ids(yes)))
+		an.Reasons = append(an.Reasons, s.p.N("signal.used_yes", len(yes), map[string]any{"IDs": ids(yes)}))
 	case len(not)+len(yes) > 0:
-		an.Reasons = append(an.Reasons, fmt.Sprintf("business corrections checked: like %d corrected mention(s), model's verdict kept", len(not)+len(yes)))
+		an.Reasons = append(an.Reasons, s.p.T("signal.checked", map[string]any{"Count": len(not) + len(yes)}))
 	}
 }
 

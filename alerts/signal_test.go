@@ -161,11 +161,17 @@ func TestAlertWindowAndAnsweredReviews(t *testing.T) {
 		reply  string
 		extra  string
 		task   bool
+		kind   string // of the task opened, when one is
 	}{
-		{"posted yesterday", 24 * time.Hour, "", "", true},
-		{"posted 8 days ago", 8 * 24 * time.Hour, "", "", false},
-		{"posted 8 days ago, window 30 days", 8 * 24 * time.Hour, "", "alerts:\n  alert_window: 720h\n", true},
-		{"answered on the site", time.Hour, "Sorry, Ann — the owner", "", false},
+		{"posted yesterday", 24 * time.Hour, "", "", true, models.TaskApology},
+		{"posted 8 days ago", 8 * 24 * time.Hour, "", "", false, ""},
+		{"posted 8 days ago, window 30 days", 8 * 24 * time.Hour, "", "alerts:\n  alert_window: 720h\n", true, models.TaskApology},
+		{"answered on the site", time.Hour, "Sorry, Ann — the owner", "", false, ""},
+		{"answered on the site, follow_up_answered off", time.Hour, "Sorry, Ann — the owner", "alerts:\n  follow_up_answered: false\n", false, ""},
+		{"answered on the site, follow_up_answered on: a follow-up, no apology", time.Hour, "Sorry, Ann — the owner",
+			"alerts:\n  follow_up_answered: true\n  follow_up: 48h\n", true, models.TaskFollowUp},
+		{"answered 8 days ago, follow_up_answered on: history", 8 * 24 * time.Hour, "Sorry, Ann — the owner",
+			"alerts:\n  follow_up_answered: true\n", false, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -179,8 +185,35 @@ func TestAlertWindowAndAnsweredReviews(t *testing.T) {
 			}
 			stored, _ := f.st.Mention(f.ctx, res.NewIDs[0])
 			f.analyse(stored, cp)
-			if got := len(f.tasks()) == 1; got != c.task {
-				t.Errorf("task opened: %v, want %v", got, c.task)
+			ts := f.tasks()
+			if got := len(ts) == 1; got != c.task {
+				t.Fatalf("task opened: %v, want %v (%+v)", got, c.task, ts)
+			}
+			if c.task && ts[0].Kind != c.kind {
+				t.Errorf("task kind %q, want %q", ts[0].Kind, c.kind)
+			}
+			if c.kind != models.TaskFollowUp {
+				return
+			}
+			// The apology was made on the site: no alert asks for another,
+			// no draft offers one, and the check is due follow_up later.
+			f.deliver()
+			if n := len(f.notifications("alert")); n != 0 {
+				t.Errorf("%d apology alerts for an answered review", n)
+			}
+			if n := len(f.mails()); n != 0 {
+				t.Errorf("%d emails for an answered review: %+v", n, f.mails())
+			}
+			if ts[0].Draft != "" {
+				t.Errorf("follow-up task has an apology draft: %q", ts[0].Draft)
+			}
+			if want := start.Add(48 * time.Hour); !ts[0].DueAt.Equal(want) {
+				t.Errorf("due %v, want %v", ts[0].DueAt, want)
+			}
+			// Analysing the same version again opens no second task.
+			f.analyse(stored, cp)
+			if n := len(f.tasks()); n != 1 {
+				t.Errorf("%d tasks after a re-analysis", n)
 			}
 		})
 	}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/earshot/earshot/i18n"
 	"github.com/earshot/earshot/internal/wording"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/notify"
@@ -18,26 +19,32 @@ func (a *Alerter) OnSourceBroken(ctx context.Context, tx Tx, src models.Source) 
 	if err != nil {
 		return fmt.Errorf("alerts: broken source %s: %w", src.Name, err)
 	}
-	since := "it never succeeded"
+	p := a.printer(biz)
+	since := p.T("source.broken.never", nil)
 	outage := "never"
 	if src.LastSuccessAt != nil {
-		since = "the last success was " + src.LastSuccessAt.UTC().Format("Mon 2 Jan 15:04 MST")
+		since = p.T("source.broken.last_success", map[string]any{"When": p.DateTime(*src.LastSuccessAt)})
 		outage = strconv.FormatInt(src.LastSuccessAt.Unix(), 10)
 	}
 	class := src.LastErrorClass
 	if class == "" {
 		class = models.ErrorClassOther
 	}
+	args := map[string]any{"Business": displayName(biz), "Source": src.Name, "Kind": src.Kind, "Since": since,
+		"Runs": p.N("source.runs", src.ConsecutiveFailures, nil)}
 	msg := message{
-		Subject: fmt.Sprintf("[earshot] %s: source %s (%s) is not working", displayName(biz), src.Name, src.Kind),
-		Lead: fmt.Sprintf("earshot could not read %s (%s) for %s: %s in a row failed and %s. Complaints posted there are not reaching you until it is fixed.",
-			src.Name, src.Kind, displayName(biz), wording.Count(src.ConsecutiveFailures, "run"), since),
+		Subject: p.T("source.broken.subject", args),
+		Lead:    p.T("source.broken.lead", args),
 		Items: []item{{
-			Heading: "What went wrong",
-			Lines: []string{"Target: " + wording.OneLine(src.Target, 300), "Error class: " + class,
-				"Last error: " + wording.OneLine(src.LastError, 500), "", "What to do: " + advice(class, src)},
+			Heading: p.T("source.broken.heading", nil),
+			Lines: []string{p.T("source.target", map[string]any{"Target": wording.OneLine(src.Target, 300)}),
+				p.T("source.error_class", map[string]any{"Class": class}),
+				p.T("source.last_error", map[string]any{"Error": wording.OneLine(src.LastError, 500)}), "",
+				p.T("source.what_to_do", map[string]any{"Advice": advice(p, class, src)})},
 		}},
-		Footer: []string{"You hear about this once per outage; `earshot sources` shows the health of every source."},
+		Footer: []string{p.T("source.broken.footer", nil)},
+		Lang:   p.Lang(), Sep: p.T("link.sep", nil),
+		Page: a.page("/sources", nil), PageLabel: p.T("link.sources", nil),
 		Data: map[string]any{"source": src.Name, "kind": src.Kind, "target": src.Target, "error_class": class,
 			"last_error": src.LastError, "consecutive_failures": src.ConsecutiveFailures},
 	}
@@ -66,24 +73,28 @@ func (a *Alerter) OnSourceQuiet(ctx context.Context, tx Tx, src models.Source) e
 	if src.QuietSince == nil {
 		return fmt.Errorf("alerts: quiet source %s: no quiet spell (QuietSince unset)", src.Name)
 	}
+	p := a.printer(biz)
 	since := src.QuietSince.UTC()
-	usual := "unknown"
+	usual := p.T("source.quiet.unknown", nil)
 	if src.QuietUsualGap > 0 {
-		usual = wording.Duration(src.QuietUsualGap)
+		usual = p.Duration(src.QuietUsualGap)
 	}
 	check := scrapeCommand(src)
+	args := map[string]any{"Business": displayName(biz), "Source": src.Name, "Kind": src.Kind, "Since": p.FullDateTime(since),
+		"Usual": usual, "Check": check}
 	msg := message{
-		Subject: fmt.Sprintf("[earshot] %s: source %s (%s) has gone quiet", displayName(biz), src.Name, src.Kind),
-		Lead: fmt.Sprintf("No new mention from %s (%s) for %s since %s, usually one every %s. Every run succeeds, so the listing may have moved or its layout changed so that nothing on it is read: check it with %s.",
-			src.Name, src.Kind, displayName(biz), since.Format("Mon 2 Jan 2006 15:04 MST"), usual, check),
+		Subject: p.T("source.quiet.subject", args),
+		Lead:    p.T("source.quiet.lead", args),
 		Items: []item{{
-			Heading: "What earshot sees",
-			Lines: []string{"Target: " + wording.OneLine(src.Target, 300),
-				"Last new mention: " + since.Format("Mon 2 Jan 2006 15:04 MST"),
-				"Usual gap between new mentions: " + usual,
-				"", "What to do: run " + check + " and compare what it prints with the page in a browser. If the business really is quiet there, nothing needs doing."},
+			Heading: p.T("source.quiet.heading", nil),
+			Lines: []string{p.T("source.target", map[string]any{"Target": wording.OneLine(src.Target, 300)}),
+				p.T("source.quiet.last", args),
+				p.T("source.quiet.usual", args),
+				"", p.T("source.quiet.what_to_do", args)},
 		}},
-		Footer: []string{"You hear about this once per quiet spell; `earshot sources` shows the health of every source."},
+		Footer: []string{p.T("source.quiet.footer", nil)},
+		Lang:   p.Lang(), Sep: p.T("link.sep", nil),
+		Page: a.page("/sources", nil), PageLabel: p.T("link.sources", nil),
 		Data: map[string]any{"source": src.Name, "kind": src.Kind, "target": src.Target,
 			"quiet_since": since.Format("2006-01-02T15:04:05Z07:00"), "usual_gap_seconds": int64(src.QuietUsualGap.Seconds())},
 	}
@@ -145,22 +156,23 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-func advice(class string, src models.Source) string {
-	switch class {
-	case models.ErrorClassBlocked:
-		return "the site is blocking earshot (captcha, 403 or 429). Raise the source's interval, check scraping.user_agent, or use the site's API or feed if it has one."
-	case models.ErrorClassParse:
-		return "the page was fetched but no reviews could be read: the site probably changed its layout. Run " + scrapeCommand(src) + " to see what earshot finds, and report it if it finds nothing."
-	case models.ErrorClassHTTP:
-		return "the site answers with an error status. Open the target in a browser; fix the URL in the config if the page moved."
-	case models.ErrorClassTimeout, models.ErrorClassNetwork:
-		return "the site could not be reached. It may be down; check the machine's network and DNS if every source fails."
-	case models.ErrorClassTooLarge:
-		return "the site sent a page larger than earshot reads (or one that kept growing past scraping.timeout). Check the target URL points at a review page, not a download."
-	case models.ErrorClassStore:
-		return "the mentions were read but could not be saved: the database refused them. Check the disk and `earshot serve`'s log for the database error."
-	case models.ErrorClassConfig:
-		return "the source is misconfigured or its credentials are missing. Run `earshot config check` and set the environment variables it names."
+// adviceKeys name, per error class, what the owner should do about a
+// broken source; a class without a row gets source.advice.other.
+var adviceKeys = map[string]string{
+	models.ErrorClassBlocked:  "source.advice.blocked",
+	models.ErrorClassParse:    "source.advice.parse",
+	models.ErrorClassHTTP:     "source.advice.http",
+	models.ErrorClassTimeout:  "source.advice.network",
+	models.ErrorClassNetwork:  "source.advice.network",
+	models.ErrorClassTooLarge: "source.advice.too_large",
+	models.ErrorClassStore:    "source.advice.store",
+	models.ErrorClassConfig:   "source.advice.config",
+}
+
+func advice(p i18n.Printer, class string, src models.Source) string {
+	key, ok := adviceKeys[class]
+	if !ok {
+		key = "source.advice.other"
 	}
-	return "look at the last error above and run `earshot scrape` on the source to reproduce it."
+	return p.T(key, map[string]any{"Check": scrapeCommand(src)})
 }

@@ -184,7 +184,7 @@ func (a *App) build(ctx context.Context, o Options) error {
 	}
 	a.Alerter = o.Alerter
 	if a.Alerter == nil {
-		al, err := newDefaultAlerter(cfg, a.Store, o, a.Metrics.regr)
+		al, err := newDefaultAlerter(ctx, cfg, a.Store, o, a.Metrics.regr)
 		if err != nil {
 			return err
 		}

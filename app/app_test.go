@@ -466,7 +466,8 @@ func TestQuietSourceAlertsOwnerOnce(t *testing.T) {
 		flat := strings.Join(strings.Fields(text), " ")
 		for _, want := range []string{
 			"No new mention from reviews (" + src.Kind + ")",
-			"since " + lastReview.UTC().Format("Mon 2 Jan 2006 15:04 MST"),
+			// In the business's zone (the demo diner is in London).
+			"since " + lastReview.In(london(t)).Format("Mon 2 Jan 2006 15:04 MST"),
 			"usually one every 1 day.",
 			"the listing may have moved or its layout changed",
 			"`earshot scrape --kind " + src.Kind + " --url " + src.Target,
@@ -494,4 +495,13 @@ func TestQuietSourceAlertsOwnerOnce(t *testing.T) {
 	if n, _, text := quietMails(); n != 2 {
 		t.Fatalf("a second quiet spell: %d quiet-source emails in all, want 2\n%s", n, text)
 	}
+}
+
+func london(t *testing.T) *time.Location {
+	t.Helper()
+	l, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Skip("no tzdata:", err)
+	}
+	return l
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/earshot/earshot/alerts"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/digest"
+	"github.com/earshot/earshot/onetap"
 	"github.com/earshot/earshot/sentiment"
 	"github.com/earshot/earshot/store"
 	"github.com/go-co-op/gocron/v2"
@@ -61,8 +62,15 @@ func japaneseTarget(target string) bool {
 	return false
 }
 
-func newDefaultAlerter(cfg *config.Config, st *store.Store, o Options, reg prometheus.Registerer) (Alerter, error) {
-	return alerts.New(cfg, st, alerts.Options{Logger: o.Logger.With("component", "alerts"), Clock: o.Clock, Metrics: reg})
+// newDefaultAlerter builds the alerter with the installation's one-tap
+// signer, so the alert emails the pipeline writes carry links the inbox
+// at /t/ accepts.
+func newDefaultAlerter(ctx context.Context, cfg *config.Config, st *store.Store, o Options, reg prometheus.Registerer) (Alerter, error) {
+	links, err := onetap.New(ctx, st, cfg.Server.BaseURL, o.Clock)
+	if err != nil {
+		return nil, fmt.Errorf("app: one-tap links: %w", err)
+	}
+	return alerts.New(cfg, st, alerts.Options{Logger: o.Logger.With("component", "alerts"), Clock: o.Clock, Metrics: reg, Links: links})
 }
 
 // JobDigest queues due weekly digests.

@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -19,12 +18,17 @@ import (
 	"github.com/earshot/earshot/models"
 )
 
-// pgConfig is a PostgreSQL config with sources sources on site, perBiz
-// to a business, the way replicas run.
-func pgConfig(b testing.TB, dsn, site string, sources, perBiz int, interval string) *config.Config {
+// benchConfig is a config with sources sources on site, perBiz to a
+// business: on PostgreSQL when db is a postgres:// DSN (the way replicas
+// run), else on the SQLite file at path db.
+func benchConfig(b testing.TB, db, site string, sources, perBiz int, interval string) *config.Config {
 	b.Helper()
 	var y strings.Builder
-	fmt.Fprintf(&y, "database: {driver: postgres, dsn_env: EARSHOT_DATABASE_DSN}\nscraping: {min_interval: 1s, ignore_robots: true}\n"+
+	database := "database: {driver: postgres, dsn_env: EARSHOT_DATABASE_DSN}\n"
+	if !strings.HasPrefix(db, "postgres") {
+		database = fmt.Sprintf("database: {path: %q}\n", db)
+	}
+	fmt.Fprintf(&y, database+"scraping: {min_interval: 1s, ignore_robots: true}\n"+
 		"smtp: {mailbox: %s}\nalerts: {max_per_recipient_per_hour: 1000000, burst: {threshold: 1000000}}\n"+
 		"channels: [{name: owner-email, type: email, to: [\"owner@example.com\"]}]\nbusinesses:\n", filepath.Join(b.TempDir(), "mailbox"))
 	for bz := 0; bz*perBiz < sources; bz++ {
@@ -35,7 +39,7 @@ func pgConfig(b testing.TB, dsn, site string, sources, perBiz int, interval stri
 	}
 	cfg, err := config.Parse([]byte(y.String()), "bench.yaml", func(k string) string {
 		if k == "EARSHOT_DATABASE_DSN" {
-			return dsn
+			return db
 		}
 		return ""
 	})
@@ -67,7 +71,7 @@ func BenchmarkAnalyzeReplicas(b *testing.B) {
 			dsn := testutil.FreshPostgres(b)
 			ctx := context.Background()
 			// 30 locations of a brand, one review site each.
-			cfg := pgConfig(b, dsn, "http://127.0.0.1:9", 30, 1, "1h")
+			cfg := benchConfig(b, dsn, "http://127.0.0.1:9", 30, 1, "1h")
 			apps := make([]*app.App, n)
 			for i := range apps {
 				a, err := app.New(ctx, cfg, app.Options{})
@@ -148,7 +152,7 @@ func BenchmarkIdleScheduler2000(b *testing.B) {
 		b.Run(fmt.Sprintf("sources=%d", n), func(b *testing.B) {
 			dsn := testutil.FreshPostgres(b)
 			ctx := context.Background()
-			cfg := pgConfig(b, dsn, site.URL, n, 10, "1h")
+			cfg := benchConfig(b, dsn, site.URL, n, 10, "1h")
 			for i := 0; i < b.N; i++ {
 				runtime.GC()
 				var before runtime.MemStats
@@ -168,10 +172,10 @@ func BenchmarkIdleScheduler2000(b *testing.B) {
 				sched.Start()
 				// Settle, then measure an idle window.
 				time.Sleep(2 * time.Second)
-				cpu0 := cpuTime()
+				cpu0 := testutil.CPUTime()
 				wall0 := time.Now()
 				time.Sleep(10 * time.Second)
-				cpu := cpuTime() - cpu0
+				cpu := testutil.CPUTime() - cpu0
 				wall := time.Since(wall0)
 				runtime.GC()
 				var after runtime.MemStats
@@ -190,11 +194,4 @@ func BenchmarkIdleScheduler2000(b *testing.B) {
 			}
 		})
 	}
-}
-
-// cpuTime is this process's user+system CPU time so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

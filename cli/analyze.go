@@ -52,6 +52,11 @@ func runAnalyze(ctx context.Context, e *Env, args []string) error {
 			if err != nil {
 				return fmt.Errorf("analyze --business %q: %w", business, err)
 			}
+			// The reasons name the business, so they are in its locale;
+			// the config is the source of the locale.
+			if b, ok := cfg.Business(business); ok && b.Locale != "" {
+				biz.Locale = b.Locale
+			}
 			cs, err := st.Corrections(ctx, biz.ID)
 			if err != nil {
 				return err

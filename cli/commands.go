@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -60,8 +61,20 @@ own -listen (and EARSHOT_REPLICA=name for its metrics).`)
 	if *listen != "" {
 		a.Config.Server.Listen = *listen
 	}
+	if e.Getenv("GOMEMLIMIT") == "" {
+		// Left to GOGC alone, the heap of a long-running serve grows to
+		// twice what it keeps live before collecting, and the Japanese
+		// dictionary alone keeps about 100 MB live: resident memory went to
+		// 347 MB under Japanese traffic. A soft limit makes the collector
+		// run earlier as the heap nears it (it never refuses memory).
+		// GOMEMLIMIT, Go's own variable, sets another limit or "off".
+		debug.SetMemoryLimit(serveMemoryLimit)
+	}
 	return a.Serve(ctx)
 }
+
+// serveMemoryLimit is serve's soft memory limit when GOMEMLIMIT is not set.
+const serveMemoryLimit = 256 << 20
 
 // openApp loads the config and builds the whole app, for the commands
 // that scrape, alert and send (serve, scrape, digest --send): they need

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/earshot/earshot/i18n"
 	"github.com/earshot/earshot/internal/textclean"
 	"github.com/earshot/earshot/internal/wording"
 	"github.com/earshot/earshot/notify/console"
@@ -129,10 +130,11 @@ func runTasks(ctx context.Context, e *Env, args []string) error {
 			}
 			return writeJSON(e, page.Tasks)
 		}
-		printTaskList(e, page.Tasks)
+		p := listPrinter(cfg, *business, page.Tasks)
+		printTaskList(e, p, now, page.Tasks)
 		if page.Next != "" {
-			fmt.Fprintf(e.Stdout, "\n%d of %s tasks shown. Next page: earshot tasks list %s--cursor %s\n", len(page.Tasks), totalOf(page),
-				listFlags(*business, *assignee, *overdue, *all, *limit), page.Next)
+			fmt.Fprint(e.Stdout, p.T("cli.list.more", map[string]any{"Shown": len(page.Tasks), "Total": totalOf(page),
+				"Flags": listFlags(*business, *assignee, *overdue, *all, *limit), "Cursor": page.Next}))
 		}
 		return nil
 	case "show":
@@ -143,40 +145,43 @@ func runTasks(ctx context.Context, e *Env, args []string) error {
 		if *asJSON {
 			return writeJSON(e, d)
 		}
-		printTask(e, d)
+		printTask(e, printerOf(cfg, d.Business), now, d)
 		return nil
 	case "ack":
-		if _, err := svc.Ack(ctx, id, who); err != nil {
+		t, err := svc.Ack(ctx, id, who)
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.Stdout, "Task %d acknowledged by %s.\n", id, who)
+		fmt.Fprintln(e.Stdout, printerOfTask(ctx, cfg, st, t).T("cli.ack", map[string]any{"ID": id, "Who": who}))
 	case "not-complaint":
-		if _, err := svc.NotComplaint(ctx, id, who, *note); err != nil {
+		t, err := svc.NotComplaint(ctx, id, who, *note)
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.Stdout, "Task %d closed as not a complaint (%s); mentions like it will not open tasks for this business.\n", id, who)
+		fmt.Fprintln(e.Stdout, printerOfTask(ctx, cfg, st, t).T("cli.not_complaint", map[string]any{"ID": id, "Who": who}))
 	case "resolve":
-		if _, err := svc.Resolve(ctx, id, who, *note); err != nil {
+		t, err := svc.Resolve(ctx, id, who, *note)
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.Stdout, "Task %d resolved.\n", id)
+		fmt.Fprintln(e.Stdout, printerOfTask(ctx, cfg, st, t).T("cli.resolve", map[string]any{"ID": id}))
 	case "assign":
 		t, err := svc.Assign(ctx, id, rest[1], who)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.Stdout, "Task %d assigned to %s.\n", id, t.Assignee)
+		fmt.Fprintln(e.Stdout, printerOfTask(ctx, cfg, st, t).T("cli.assign", map[string]any{"ID": id, "Who": t.Assignee}))
 	case "reply":
 		t, err := svc.Reply(ctx, id, tasks.ReplyOptions{Text: *text, Post: *postIt, Repost: *repost, Actor: who})
 		if err != nil {
 			return err
 		}
-		how := "recorded"
+		p := printerOfTask(ctx, cfg, st, t)
+		how := p.T("cli.reply.recorded", nil)
 		if *postIt {
-			how = "posted"
+			how = p.T("cli.reply.posted", nil)
 		}
-		fmt.Fprintf(e.Stdout, "Reply to task %d %s. Follow-up %s (%s).\n", id, how,
-			strings.TrimPrefix(tasks.Remaining(now, *t.FollowUpAt), "due "), t.FollowUpAt.Local().Format("Mon 2 Jan 15:04"))
+		fmt.Fprintln(e.Stdout, p.T("cli.reply", map[string]any{"ID": id, "How": how, "Left": p.Duration(t.FollowUpAt.Sub(now)), "At": p.ShortDateTime(*t.FollowUpAt)}))
 	}
 	// Every change is logged with who made it, as the web app does.
 	e.Logger.Info("task action", "task", id, "action", verb, "user", who, "via", "cli")
@@ -250,66 +255,67 @@ func writeJSON(e *Env, v any) error {
 	return enc.Encode(v)
 }
 
-func printTaskList(e *Env, views []tasks.TaskView) {
+func printTaskList(e *Env, p i18n.Printer, now time.Time, views []tasks.TaskView) {
 	if len(views) == 0 {
-		fmt.Fprintln(e.Stdout, "No tasks need work.")
+		fmt.Fprintln(e.Stdout, p.T("cli.list.empty", nil))
 		return
 	}
 	w := tabwriter.NewWriter(displayWriter{e.Stdout}, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tSTATE\tDEADLINE\tASSIGNEE\tBUSINESS\tSOURCE\tAUTHOR\tRATING\tCOMPLAINT")
+	fmt.Fprintln(w, p.T("cli.list.header", nil))
 	for _, v := range views {
 		r := ""
 		if v.Rating != nil {
 			r = strconv.FormatFloat(*v.Rating, 'f', -1, 64) + "★"
 		}
-		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.ID, v.State, v.Remaining, dash(v.Assignee),
-			cell(v.Business, 24), console.Clean(v.Source), cell(v.Author, 24), r, cell(labelled(v), 60))
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.ID, state(p, v.State), remaining(p, v, now), dash(v.Assignee),
+			cell(v.Business, 24), console.Clean(v.Source), cell(v.Author, 24), r, cell(labelled(p, v), 60))
 	}
 	w.Flush()
 }
 
-func printTask(e *Env, d tasks.TaskDetail) {
+func printTask(e *Env, p i18n.Printer, now time.Time, d tasks.TaskDetail) {
 	out := displayWriter{e.Stdout}
-	fmt.Fprintf(out, "Task %d (%s) — %s, %s\n", d.ID, d.Kind, d.State, d.Remaining)
-	if l := tasks.Label(d.Task); l != "" {
-		fmt.Fprintf(out, "Note: %s\n", l)
+	line := func(id string, args map[string]any) { fmt.Fprintln(out, p.T(id, args)) }
+	line("cli.show.title", map[string]any{"ID": d.ID, "Kind": kind(p, d.Kind), "State": state(p, d.State), "Remaining": remaining(p, d.TaskView, now)})
+	if l := label(p, d.Task); l != "" {
+		line("cli.show.note", map[string]any{"Label": l})
 	}
-	fmt.Fprintf(out, "Business: %s   Assignee: %s   Severity: %d   Deadline: %s\n", d.Business, dash(d.Assignee), d.Severity,
-		d.DueAt.Local().Format(time.RFC1123))
+	line("cli.show.facts", map[string]any{"Business": d.Business, "Assignee": dash(d.Assignee), "Severity": d.Severity, "Deadline": p.DateTime(d.DueAt)})
 	if d.IncidentID != nil {
-		fmt.Fprintf(out, "Incident: %d (several complaints about %s)\n", *d.IncidentID, d.Issue)
+		line("cli.show.incident", map[string]any{"ID": *d.IncidentID, "Issue": d.Issue})
 	}
-	fmt.Fprintf(out, "\n%s on %s", console.Clean(d.Mention.Author), d.Mention.SourceKind)
+	sep := p.T("cli.sep", nil)
+	fmt.Fprint(out, "\n"+p.T("cli.show.byline", map[string]any{"Author": console.Clean(d.Mention.Author), "Source": d.Mention.SourceKind}))
 	if d.Mention.Rating != nil {
-		fmt.Fprintf(out, ", %s★", strconv.FormatFloat(*d.Mention.Rating, 'f', -1, 64))
+		fmt.Fprintf(out, "%s%s★", sep, strconv.FormatFloat(*d.Mention.Rating, 'f', -1, 64))
 	}
 	if !d.Mention.PostedAt.IsZero() {
-		fmt.Fprintf(out, ", %s", d.Mention.PostedAt.Local().Format("Mon 2 Jan 2006 15:04"))
+		fmt.Fprintf(out, "%s%s", sep, p.FullDateTime(d.Mention.PostedAt))
 	}
 	fmt.Fprintln(out)
 	for _, l := range strings.Split(console.Clean(strings.TrimSpace(d.Mention.Text)), "\n") {
 		fmt.Fprintf(out, "  > %s\n", l)
 	}
 	if d.Link != "" {
-		fmt.Fprintf(out, "Review: %s\n", console.Clean(d.Link))
+		line("cli.show.review", map[string]any{"URL": console.Clean(d.Link)})
 	}
 	if d.ReplyText != "" {
-		fmt.Fprintf(out, "\nReply:\n  %s\n", console.Clean(d.ReplyText))
+		fmt.Fprintf(out, "\n%s\n  %s\n", p.T("cli.show.reply", nil), console.Clean(d.ReplyText))
 	} else {
-		fmt.Fprintf(out, "\nDraft reply:\n  %s\n", console.Clean(d.Draft))
+		fmt.Fprintf(out, "\n%s\n  %s\n", p.T("cli.show.draft", nil), console.Clean(d.Draft))
 		if d.CanPost {
-			fmt.Fprintf(out, "\nPost it: earshot tasks reply %d --post [--text ...]\n", d.ID)
+			fmt.Fprint(out, "\n"+p.T("cli.show.post", map[string]any{"ID": d.ID})+"\n")
 		} else {
-			fmt.Fprintf(out, "\nAnswer at the link above, then: earshot tasks reply %d [--text ...]\n", d.ID)
+			fmt.Fprint(out, "\n"+p.T("cli.show.answer", map[string]any{"ID": d.ID})+"\n")
 		}
 	}
-	fmt.Fprintln(out, "\nHistory:")
+	fmt.Fprint(out, "\n"+p.T("cli.show.history", nil)+"\n")
 	for _, ev := range d.Events {
 		note := ""
 		if ev.Note != "" {
 			note = " — " + console.Clean(ev.Note)
 		}
-		fmt.Fprintf(out, "  %s  %-8s %s%s\n", ev.At.Local().Format("2006-01-02 15:04"), console.Clean(ev.Actor), ev.Action, note)
+		fmt.Fprintf(out, "  %s  %-8s %s%s\n", ev.At.In(p.Location()).Format("2006-01-02 15:04"), console.Clean(ev.Actor), action(p, ev.Action), note)
 	}
 }
 
@@ -344,8 +350,8 @@ func cell(s string, n int) string {
 
 // labelled is a task's excerpt, led by what is special about it ("needs
 // a human read (Japanese)").
-func labelled(v tasks.TaskView) string {
-	if l := tasks.Label(v.Task); l != "" {
+func labelled(p i18n.Printer, v tasks.TaskView) string {
+	if l := label(p, v.Task); l != "" {
 		return "[" + l + "] " + v.Excerpt
 	}
 	return v.Excerpt

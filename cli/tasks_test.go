@@ -18,6 +18,12 @@ import (
 // their tasks, through the same functions `earshot serve` uses.
 func seedTasks(t *testing.T) (cfgPath string, ids []int64) {
 	t.Helper()
+	return seedTasksFor(t, "")
+}
+
+// seedTasksFor is seedTasks with more YAML for the business (a locale).
+func seedTasksFor(t *testing.T, business string) (cfgPath string, ids []int64) {
+	t.Helper()
 	dir := t.TempDir()
 	cfgPath = filepath.Join(dir, "earshot.yaml")
 	yml := fmt.Sprintf(`database: {path: %q}
@@ -27,12 +33,12 @@ channels:
 businesses:
   - name: rosies
     display_name: "Rosie's Diner"
-    users:
+%[3]s    users:
       - {name: Rosie, email: owner@example.com, role: owner}
       - {name: Sam, email: sam@example.com, role: staff}
     sources:
       - {name: trustpilot, kind: trustpilot, url: "https://www.trustpilot.com/review/rosies.example"}
-`, filepath.Join(dir, "earshot.db"), filepath.Join(dir, "mailbox"))
+`, filepath.Join(dir, "earshot.db"), filepath.Join(dir, "mailbox"), business)
 	if err := os.WriteFile(cfgPath, []byte(yml), 0o644); err != nil {
 		t.Fatal(err)
 	}

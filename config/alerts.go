@@ -56,6 +56,11 @@ type Alerts struct {
 	// history; only what was posted within the window asks anyone for an
 	// apology, the rest is stored and counted. Default 7 days (168h).
 	AlertWindow Duration `yaml:"alert_window"`
+	// FollowUpAnswered opens a follow-up task (no apology, no alert) for
+	// a complaint the owner had already answered on the site when earshot
+	// first read it, so someone checks the customer was satisfied by the
+	// reply. Off by default: an answered review asks nobody for anything.
+	FollowUpAnswered bool `yaml:"follow_up_answered"`
 }
 
 // DeadlineRule matches complaints by channel, star rating and severity.

@@ -16,6 +16,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata" // time zones must resolve on machines without zoneinfo
 
@@ -632,12 +633,22 @@ const DefaultLocale = "en"
 
 // Location returns the business's time zone (UTC when unset).
 func (b *Business) Location() *time.Location {
+	if loc, ok := locations.Load(b.TimeZone); ok {
+		return loc.(*time.Location)
+	}
 	loc, err := time.LoadLocation(b.TimeZone)
 	if err != nil {
 		return time.UTC
 	}
+	locations.Store(b.TimeZone, loc)
 	return loc
 }
+
+// locations remembers the zones Location loaded: time.LoadLocation reads
+// and parses the zoneinfo file on every call, and the alerter asks once
+// or twice per complaint (a tenth of a burst's CPU). Zones do not change
+// while the process runs.
+var locations sync.Map
 
 // Show renders the config as YAML for `earshot config show`: defaults
 // filled in, secrets redacted (only the names of their variables appear).

@@ -38,6 +38,9 @@ type Options struct {
 	// MaxOverdue bounds the overdue tasks listed (default 10).
 	MaxOverdue int
 	Logger     *slog.Logger
+	// BaseURL is server.base_url: every figure links to the inbox
+	// filtered to the tasks behind it. Empty renders no web links.
+	BaseURL string
 }
 
 func (o *Options) defaults(end time.Time) {
@@ -68,6 +71,8 @@ type Digest struct {
 	Start, End time.Time
 	// GeneratedAt is Options.Now.
 	GeneratedAt time.Time
+	// BaseURL is Options.BaseURL, the web app the figures link to.
+	BaseURL string
 
 	// Totals of the week and the weekly average of the four weeks before.
 	Mentions   Trend
@@ -226,7 +231,7 @@ func Build(ctx context.Context, st Reader, biz models.Business, week Week, opts 
 	loc := location(biz.TimeZone)
 	start, end := week.Bounds(loc)
 	opts.defaults(end)
-	d := &Digest{Business: biz, Week: week, Location: loc, Start: start, End: end, GeneratedAt: opts.Now}
+	d := &Digest{Business: biz, Week: week, Location: loc, Start: start, End: end, GeneratedAt: opts.Now, BaseURL: opts.BaseURL}
 	prevStart := week.Add(-prevWeeks).Day(0, loc)
 
 	// Bounds of the four previous weeks, and of the seven days of this

@@ -84,11 +84,12 @@ func (d *Digest) charts() []chart {
 // ratingChart is a bar per week of the average rating on a 0–5 scale,
 // this week darker.
 func (d *Digest) ratingChart() chart {
-	c := chart{ID: chartRating, Title: "Average rating, last 5 weeks", Alt: "Average star rating per week: " + ratingPhrase(d.Rating)}
+	p := d.printer()
+	c := chart{ID: chartRating, Title: p.T("digest.chart.rating", nil), Alt: p.T("digest.chart.rating_alt", nil) + ratingPhrase(p, d.Rating)}
 	n := len(d.Rating.Weekly)
 	for i := 0; i < n; i++ {
 		w := d.Week.Add(i - (n - 1))
-		r := chartRow{Label: fmt.Sprintf("W%02d", w.Num), Value: "no reviews"}
+		r := chartRow{Label: fmt.Sprintf("W%02d", w.Num), Value: p.T("digest.chart.no_reviews", nil)}
 		if d.Rating.Have[i] {
 			col := colOld
 			if i == n-1 {
@@ -104,15 +105,16 @@ func (d *Digest) ratingChart() chart {
 
 // daysChart is a bar per day of the week, its negative mentions in red.
 func (d *Digest) daysChart() chart {
-	c := chart{ID: chartDays, Title: "Mentions per day (negative in red)", Alt: "Mentions per day: " + d.dayList()}
+	p := d.printer()
+	c := chart{ID: chartDays, Title: p.T("digest.chart.days", nil), Alt: p.T("digest.chart.days_alt", nil) + d.dayList(p)}
 	var peak int64 = 1
 	for _, day := range d.Days {
 		peak = max(peak, day.Mentions)
 	}
 	for _, day := range d.Days {
-		r := chartRow{Label: day.Date.Format("Mon 2 Jan"), Value: fmt.Sprint(day.Mentions)}
+		r := chartRow{Label: p.Date(day.Date), Value: fmt.Sprint(day.Mentions)}
 		if day.Negative > 0 {
-			r.Value += fmt.Sprintf(" (%d negative)", day.Negative)
+			r.Value += p.T("digest.chart.negative", map[string]any{"N": day.Negative})
 			r.Segs = append(r.Segs, chartSeg{Pct: barPct(float64(day.Negative), float64(peak)), Color: colNeg})
 		}
 		if rest := day.Mentions - day.Negative; rest > 0 {
@@ -126,14 +128,15 @@ func (d *Digest) daysChart() chart {
 // issuesChart is a bar per top issue: this week in red, the weekly
 // average of the previous four weeks as a thin grey bar beneath it.
 func (d *Digest) issuesChart() chart {
-	c := chart{ID: chartIssues, Title: "Top issues: this week (red) and weekly average before (grey)", Alt: "Top issues this week against the weekly average of the previous 4 weeks"}
+	p := d.printer()
+	c := chart{ID: chartIssues, Title: p.T("digest.chart.issues", nil), Alt: p.T("digest.chart.issues_alt", nil)}
 	peak := 1.0
 	for _, f := range d.Issues {
 		peak = math.Max(peak, math.Max(float64(f.Trend.This), f.Trend.PrevAvg))
 	}
 	for _, f := range d.Issues {
 		r := chartRow{Label: oneLine(f.Category, 80), Value: fmt.Sprint(f.Trend.This),
-			UnderPct: barPct(f.Trend.PrevAvg, peak), UnderNote: fmt.Sprintf("before: %.1f a week", f.Trend.PrevAvg)}
+			UnderPct: barPct(f.Trend.PrevAvg, peak), UnderNote: p.T("digest.chart.before", map[string]any{"N": fmt.Sprintf("%.1f", f.Trend.PrevAvg)})}
 		if f.Trend.This > 0 {
 			r.Segs = []chartSeg{{Pct: barPct(float64(f.Trend.This), peak), Color: colNeg}}
 		}

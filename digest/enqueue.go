@@ -86,7 +86,7 @@ func Enqueue(ctx context.Context, st Store, cfg *config.Config, biz config.Busin
 	if err != nil {
 		return 0, fmt.Errorf("digest: business %s: %w", biz.Name, err)
 	}
-	d, err := Build(ctx, st, mb, week, Options{Now: now})
+	d, err := Build(ctx, st, mb, week, Options{Now: now, BaseURL: cfg.Server.BaseURL})
 	if err != nil {
 		return 0, err
 	}

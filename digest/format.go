@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/earshot/earshot/i18n"
 )
 
 // Formatting shared by the text and HTML parts, so both state the same
@@ -22,20 +24,27 @@ func avgCount(v float64) string {
 // trendPhrase compares a weekly count with the weekly average of the four
 // weeks before: "up from 2 a week", "down from 7.5 a week", "about the
 // same as usual".
-func trendPhrase(t Trend) string {
+func trendPhrase(p i18n.Printer, t Trend) string {
 	prev := avgCount(t.PrevAvg)
+	args := map[string]any{"Prev": prev}
 	switch {
 	case t.PrevAvg == 0 && t.This == 0:
-		return "none in the previous 4 weeks either"
+		return p.T("digest.trend.none_either", nil)
 	case t.PrevAvg == 0:
-		return "none in the previous 4 weeks"
+		return p.T("digest.trend.none", nil)
 	case prev == avgCount(float64(t.This)):
-		return "the same as the usual " + prev + " a week"
+		return p.T("digest.trend.same", args)
 	case float64(t.This) > t.PrevAvg:
-		return "up from " + prev + " a week"
+		return p.T("digest.trend.up", args)
 	default:
-		return "down from " + prev + " a week"
+		return p.T("digest.trend.down", args)
 	}
+}
+
+// countTrend is a count with its trend: "4, up from 2 a week",
+// "4件、週平均2件から増加".
+func countTrend(p i18n.Printer, t Trend) string {
+	return p.T("digest.count_trend", map[string]any{"N": t.This, "Trend": trendPhrase(p, t)})
 }
 
 // direction is 1 for a rise beyond eps, -1 for a fall, 0 otherwise.
@@ -51,51 +60,60 @@ func direction(delta, eps float64) int {
 
 func stars(v float64) string { return fmt.Sprintf("%.1f/5", v) }
 
-func ratingPhrase(r Rating) string {
+func ratingPhrase(p i18n.Printer, r Rating) string {
 	if !r.HasAvg {
 		if r.HasPrev {
-			return fmt.Sprintf("no star ratings this week (%s over the previous 4 weeks)", stars(r.PrevAvg))
+			return p.T("digest.rating.none_prev", map[string]any{"Prev": stars(r.PrevAvg)})
 		}
-		return "no star ratings this week"
+		return p.T("digest.rating.none", nil)
 	}
-	s := fmt.Sprintf("%s from %d %s", stars(r.Avg), r.Count, plural(r.Count, "review", "reviews"))
+	s := p.N("digest.rating.from", int(r.Count), map[string]any{"Stars": stars(r.Avg)})
 	if !r.HasPrev {
-		return s + ", no ratings in the previous 4 weeks"
+		return p.T("digest.rating.no_prev", map[string]any{"S": s})
 	}
+	args := map[string]any{"S": s, "Prev": stars(r.PrevAvg)}
 	switch direction(r.Avg-r.PrevAvg, 0.05) {
 	case 1:
-		return s + fmt.Sprintf(", up %.1f from %s", r.Avg-r.PrevAvg, stars(r.PrevAvg))
+		args["Delta"] = fmt.Sprintf("%.1f", r.Avg-r.PrevAvg)
+		return p.T("digest.rating.up", args)
 	case -1:
-		return s + fmt.Sprintf(", down %.1f from %s", r.PrevAvg-r.Avg, stars(r.PrevAvg))
+		args["Delta"] = fmt.Sprintf("%.1f", r.PrevAvg-r.Avg)
+		return p.T("digest.rating.down", args)
 	}
-	return s + fmt.Sprintf(", steady (%s before)", stars(r.PrevAvg))
+	return p.T("digest.rating.steady", args)
 }
 
 func pct(v float64) string { return fmt.Sprintf("%.0f%%", v*100) }
 
-func negativePhrase(d *Digest) string {
+func negativePhrase(p i18n.Printer, d *Digest) string {
 	if !d.HasNegativeShare {
-		return "no analyzed mentions"
+		return p.T("digest.negative.none", nil)
 	}
 	s := pct(d.NegativeShare)
 	if !d.HasPrevNegative {
 		return s
 	}
+	args := map[string]any{"S": s, "Prev": pct(d.PrevNegativeShare)}
 	points := (d.NegativeShare - d.PrevNegativeShare) * 100
 	switch direction(points, 0.5) {
 	case 1:
-		return fmt.Sprintf("%s, up from %s", s, pct(d.PrevNegativeShare))
+		return p.T("digest.negative.up", args)
 	case -1:
-		return fmt.Sprintf("%s, down from %s", s, pct(d.PrevNegativeShare))
+		return p.T("digest.negative.down", args)
 	}
-	return fmt.Sprintf("%s, the same as before", s)
+	return p.T("digest.negative.same", args)
 }
 
+// printer writes the digest in the business's locale and time zone.
+func (d *Digest) printer() i18n.Printer { return i18n.For(d.Business.Locale, d.Location) }
+
 // Verdict is the one-line answer to "did my reputation get better or
-// worse?", from the rating and the share of negative mentions.
+// worse?", from the rating and the share of negative mentions, in the
+// business's locale.
 func (d *Digest) Verdict() (word string, dir int) {
+	p := d.printer()
 	if d.Quiet() {
-		return "A quiet week: no new mentions.", 0
+		return p.T("digest.verdict.quiet", nil), 0
 	}
 	score := 0.0
 	known := false
@@ -109,24 +127,18 @@ func (d *Digest) Verdict() (word string, dir int) {
 	}
 	switch {
 	case !known:
-		return "Not enough earlier data to compare with yet.", 0
+		return p.T("digest.verdict.unknown", nil), 0
 	case score >= 1:
-		return "Your reputation got better this week.", 1
+		return p.T("digest.verdict.better", nil), 1
 	case score <= -1:
-		return "Your reputation got worse this week.", -1
+		return p.T("digest.verdict.worse", nil), -1
 	}
-	return "Your reputation held steady this week.", 0
+	return p.T("digest.verdict.steady", nil), 0
 }
 
-func plural(n int64, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
-// human writes a duration the way people say it: 45m, 3h 10m, 2d 4h.
-func human(d time.Duration) string {
+// human writes a duration the way people say it, briefly: 45m, 3h 10m,
+// 2d 4h; 45分, 3時間10分, 2日4時間.
+func human(p i18n.Printer, d time.Duration) string {
 	if d < 0 {
 		d = -d
 	}
@@ -135,17 +147,18 @@ func human(d time.Duration) string {
 	d -= days * 24 * time.Hour
 	h := d / time.Hour
 	m := (d - h*time.Hour) / time.Minute
+	args := map[string]any{"D": int64(days), "H": int64(h), "M": int64(m)}
 	switch {
 	case days > 0 && h > 0:
-		return fmt.Sprintf("%dd %dh", days, h)
+		return p.T("digest.dur.dh", args)
 	case days > 0:
-		return fmt.Sprintf("%dd", days)
+		return p.T("digest.dur.d", args)
 	case h > 0 && m > 0:
-		return fmt.Sprintf("%dh %dm", h, m)
+		return p.T("digest.dur.hm", args)
 	case h > 0:
-		return fmt.Sprintf("%dh", h)
+		return p.T("digest.dur.h", args)
 	}
-	return fmt.Sprintf("%dm", m)
+	return p.T("digest.dur.m", args)
 }
 
 // safeURL returns u when it is an absolute http(s) URL without spaces or
@@ -162,16 +175,16 @@ func safeURL(u string) string {
 	return p.String()
 }
 
-func issueLabel(f IssueFigures) string {
+func issueLabel(p i18n.Printer, f IssueFigures) string {
 	if len(f.Terms) == 0 {
 		return f.Category
 	}
-	return f.Category + " (" + strings.Join(f.Terms, ", ") + ")"
+	return p.T("digest.issue.label", map[string]any{"Category": f.Category, "Terms": strings.Join(f.Terms, p.T("digest.sep", nil))})
 }
 
-func weekRange(d *Digest) string {
+func weekRange(p i18n.Printer, d *Digest) string {
 	last := d.End.AddDate(0, 0, -1)
-	return fmt.Sprintf("Mon %s – Sun %s, %s", d.Start.Format("2 Jan"), last.Format("2 Jan 2006"), d.Location.String())
+	return p.T("digest.week_range", map[string]any{"Start": p.DayMonth(d.Start), "End": p.FullDate(last), "Zone": d.Location.String()})
 }
 
 func (d *Digest) name() string {
@@ -184,85 +197,92 @@ func (d *Digest) name() string {
 
 // Subject is the email subject: the business, the week and the headline.
 func (d *Digest) Subject() string {
-	s := fmt.Sprintf("%s, week %s: ", d.name(), d.Week)
+	p := d.printer()
+	s := p.T("digest.subject", map[string]any{"Name": d.name(), "Week": d.Week.String()})
 	if d.Quiet() {
-		return s + "a quiet week"
+		return s + p.T("digest.subject.quiet", nil)
 	}
 	var parts []string
 	if d.Rating.HasAvg {
-		r := "rating " + fmt.Sprintf("%.1f", d.Rating.Avg)
+		r := p.T("digest.subject.rating", map[string]any{"Avg": fmt.Sprintf("%.1f", d.Rating.Avg)})
 		if d.Rating.HasPrev {
-			r += fmt.Sprintf(" (%+.1f)", d.Rating.Avg-d.Rating.PrevAvg)
+			r += p.T("digest.subject.rating_delta", map[string]any{"Delta": fmt.Sprintf("%+.1f", d.Rating.Avg-d.Rating.PrevAvg)})
 		}
 		parts = append(parts, r)
 	}
-	parts = append(parts, fmt.Sprintf("%d %s", d.Mentions.This, plural(d.Mentions.This, "mention", "mentions")))
-	parts = append(parts, fmt.Sprintf("%d %s", d.ComplaintsOpened, plural(d.ComplaintsOpened, "complaint", "complaints")))
+	parts = append(parts, p.N("digest.subject.mentions", int(d.Mentions.This), nil))
+	parts = append(parts, p.N("digest.subject.complaints", int(d.ComplaintsOpened), nil))
 	if d.Response.OverdueTotal > 0 {
-		parts = append(parts, fmt.Sprintf("%d overdue", d.Response.OverdueTotal))
+		parts = append(parts, p.N("digest.subject.overdue", int(d.Response.OverdueTotal), nil))
 	}
-	return s + strings.Join(parts, ", ")
+	return s + strings.Join(parts, p.T("digest.sep", nil))
 }
 
-func onTimePhrase(r Response) string {
+func onTimePhrase(p i18n.Printer, r Response) string {
 	open := ""
 	if r.NotYetDue > 0 {
-		open = fmt.Sprintf("%d still open, not yet due", r.NotYetDue)
+		open = p.T("digest.ontime.open", map[string]any{"N": r.NotYetDue})
+	}
+	args := map[string]any{"Open": open, "On": r.AnsweredOnTime, "Due": r.Due}
+	if r.Due > 0 {
+		args["Pct"] = pct(float64(r.AnsweredOnTime) / float64(r.Due))
 	}
 	switch {
 	case r.Due == 0 && open != "":
-		return "no deadline has passed yet; " + open
+		return p.T("digest.ontime.none_passed", args)
 	case r.Due == 0:
-		return "no reply deadlines fell this week"
+		return p.T("digest.ontime.none", nil)
 	case open != "":
-		return fmt.Sprintf("%d of %d (%s); %s", r.AnsweredOnTime, r.Due, pct(float64(r.AnsweredOnTime)/float64(r.Due)), open)
+		return p.T("digest.ontime.share_open", args)
 	}
-	return fmt.Sprintf("%d of %d (%s)", r.AnsweredOnTime, r.Due, pct(float64(r.AnsweredOnTime)/float64(r.Due)))
+	return p.T("digest.ontime.share", args)
 }
 
-func replyTimePhrase(r Response) string {
+func replyTimePhrase(p i18n.Printer, r Response) string {
 	if r.Replied == 0 {
-		return "no replies to this week's complaints yet"
+		return p.T("digest.reply.none", nil)
 	}
-	return fmt.Sprintf("median %s, 90th percentile %s (%d %s)", human(r.Median), human(r.P90), r.Replied, plural(int64(r.Replied), "reply", "replies"))
+	return p.N("digest.reply.times", int(r.Replied), map[string]any{"Median": human(p, r.Median), "P90": human(p, r.P90)})
 }
 
-func followUpPhrase(r Response) string {
+func followUpPhrase(p i18n.Printer, r Response) string {
+	args := map[string]any{"Done": r.FollowUpsDone, "Due": r.FollowUpsDue}
 	if r.FollowUpsDue == 0 {
-		return fmt.Sprintf("%d done", r.FollowUpsDone)
+		return p.T("digest.followups.done", args)
 	}
-	return fmt.Sprintf("%d done (%d due this week)", r.FollowUpsDone, r.FollowUpsDue)
+	return p.T("digest.followups.done_due", args)
 }
 
-func healthLine(h SourceHealth) string {
-	s := fmt.Sprintf("%s (%s): %d of %d %s failed", oneLine(h.Name, 60), h.Kind, h.Failed, h.Runs, plural(int64(h.Runs), "run", "runs"))
+func healthLine(p i18n.Printer, h SourceHealth) string {
+	s := p.N("digest.health.failed", int(h.Runs), map[string]any{"Name": oneLine(h.Name, 60), "Kind": h.Kind, "Failed": h.Failed})
 	if h.Blocked > 0 {
-		s += fmt.Sprintf(", %d blocked", h.Blocked)
+		s += p.T("digest.health.blocked", map[string]any{"N": h.Blocked})
 	}
 	if h.LastError != "" {
-		s += fmt.Sprintf("; last error (%s): %s", h.LastClass, oneLine(h.LastError, 160))
+		s += p.T("digest.health.last_error", map[string]any{"Class": h.LastClass, "Error": oneLine(h.LastError, 160)})
 	}
 	return s
 }
 
-func quoteHead(q Quote, loc *time.Location) string {
+func quoteHead(p i18n.Printer, q Quote) string {
 	var b strings.Builder
 	if q.Rating != nil {
 		fmt.Fprintf(&b, "%.0f★ ", *q.Rating)
 	}
+	sep := p.T("digest.sep", nil)
 	b.WriteString(oneLine(q.Source, 40))
 	if q.Author != "" {
-		b.WriteString(", " + q.Author)
+		b.WriteString(sep + q.Author)
 	}
-	b.WriteString(", " + q.PostedAt.In(loc).Format("Mon 2 Jan"))
+	b.WriteString(sep + p.Date(q.PostedAt))
 	return b.String()
 }
 
 // healthOK is the source-health line of a week without failures; a week
 // without a single scrape is not a healthy one.
-func healthOK(d *Digest) string {
+func healthOK(p i18n.Printer, d *Digest) string {
 	if d.Runs == 0 {
-		return "No source was scraped this week: is `earshot serve` running?"
+		return p.T("digest.health.no_runs", nil)
 	}
-	return fmt.Sprintf("Every source ran without errors this week (%d %s).", d.Runs, plural(d.Runs, "run", "runs"))
+	return p.N("digest.health.ok", int(d.Runs), nil)
 }

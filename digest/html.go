@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"strings"
 
+	"github.com/earshot/earshot/i18n"
 	"github.com/earshot/earshot/models"
 )
 
@@ -19,20 +20,17 @@ var emailTemplate string
 // inline-styled bars with text labels (charts.go). html/template escapes
 // every scraped string.
 var emailTmpl = template.Must(template.New("email").Funcs(template.FuncMap{
-	"trend":    trendPhrase,
-	"label":    func(f IssueFigures) string { return oneLine(issueLabel(f), 120) },
-	"safeURL":  safeURL,
-	"human":    human,
-	"oneLine":  oneLine,
-	"join":     strings.Join,
-	"healthLn": healthLine,
-	"healthOK": healthOK,
+	"safeURL": safeURL,
+	"oneLine": oneLine,
+	"join":    strings.Join,
 }).Parse(emailTemplate))
 
 // htmlView is what the template lays out: the digest plus the strings
 // both parts share, computed once in Go.
 type htmlView struct {
+	p           i18n.Printer
 	D           *Digest
+	Lang        string
 	Name        string
 	Subject     string
 	WeekRange   string
@@ -56,10 +54,23 @@ type htmlView struct {
 	CmdOverdue  string
 	CmdTasks    string
 	CmdSources  string
-	IssuesWhere string
 	DayList     string
 	SourceLinks []sourceView
+	// Links into the web app (empty without server.base_url).
+	InboxAll, InboxOverdue, SourcesPage    string
+	QuietBody, MoreText, WeekLine          string
+	FooterDays, FooterCompared, FooterSent string
 }
+
+// T is the message id in the business's locale, for the template.
+func (v htmlView) T(id string) string { return v.p.T(id, nil) }
+
+// Trend, Label, Health and HealthOK are the shared phrases in the
+// business's locale, for the template.
+func (v htmlView) Trend(t Trend) string         { return trendPhrase(v.p, t) }
+func (v htmlView) Label(f IssueFigures) string  { return oneLine(issueLabel(v.p, f), 120) }
+func (v htmlView) Health(h SourceHealth) string { return healthLine(v.p, h) }
+func (v htmlView) HealthOK() string             { return healthOK(v.p, v.D) }
 
 type quoteView struct {
 	Head string
@@ -70,11 +81,15 @@ type quoteView struct {
 type overdueView struct {
 	Text string
 	URL  string
+	// Task is the task's page in the web app.
+	Task string
 }
 
 type sourceView struct {
 	Name, Kind, Trend, URL string
 	Count                  int64
+	// Inbox is the inbox filtered to the source's tasks.
+	Inbox string
 }
 
 // RenderHTML writes the HTML part. It has no images: the charts are
@@ -95,43 +110,45 @@ func (d *Digest) PreviewHTML() (string, error) {
 }
 
 func (d *Digest) renderHTML() (string, error) {
+	p := d.printer()
 	verdict, dir := d.Verdict()
 	v := htmlView{
-		D: d, Name: d.name(), Subject: d.Subject(), WeekRange: weekRange(d), Verdict: verdict, VerdictDir: dir,
-		Rating:     ratingPhrase(d.Rating),
-		Mentions:   fmt.Sprintf("%d, %s", d.Mentions.This, trendPhrase(d.Mentions)),
-		NewReviews: fmt.Sprintf("%d, %s", d.NewReviews.This, trendPhrase(d.NewReviews)),
-		Negative:   negativePhrase(d),
-		Complaints: fmt.Sprintf("%d, %s", d.Complaints.This, trendPhrase(d.Complaints)),
-		ReplyTime:  replyTimePhrase(d.Response),
-		OnTime:     onTimePhrase(d.Response),
-		FollowUps:  followUpPhrase(d.Response),
-		Signal:     signalPhrase(d.Signal),
-		Generated:  d.GeneratedAt.In(d.Location).Format("Mon 2 Jan 2006 15:04 MST"),
-		Compared:   d.Start.Format("2 Jan 2006"),
-		CmdOverdue: cmdOverdue, CmdTasks: cmdTasks, CmdSources: cmdSources, IssuesWhere: issuesWhere,
-		DayList: d.dayList(),
+		p: p, D: d, Lang: p.Lang(), Name: d.name(), Subject: d.Subject(), WeekRange: weekRange(p, d), Verdict: verdict, VerdictDir: dir,
+		Rating:     ratingPhrase(p, d.Rating),
+		Mentions:   countTrend(p, d.Mentions),
+		NewReviews: countTrend(p, d.NewReviews),
+		Negative:   negativePhrase(p, d),
+		Complaints: countTrend(p, d.Complaints),
+		ReplyTime:  replyTimePhrase(p, d.Response),
+		OnTime:     onTimePhrase(p, d.Response),
+		FollowUps:  followUpPhrase(p, d.Response),
+		Signal:     signalPhrase(p, d.Signal),
+		Generated:  p.FullDateTime(d.GeneratedAt),
+		Compared:   p.FullDate(d.Start),
+		CmdOverdue: cmdOverdue, CmdTasks: cmdTasks, CmdSources: cmdSources,
+		DayList:  d.dayList(p),
+		InboxAll: d.inboxURL(inboxAll), InboxOverdue: d.inboxURL(inboxOverdue), SourcesPage: d.webURL("/sources", nil),
 	}
 	v.Charts = d.charts()
 	for _, q := range d.Worst {
-		v.Worst = append(v.Worst, quoteView{Head: quoteHead(q, d.Location), Text: q.Text, URL: safeURL(q.URL)})
+		v.Worst = append(v.Worst, quoteView{Head: quoteHead(p, q), Text: q.Text, URL: safeURL(q.URL)})
 	}
 	for _, q := range d.Best {
-		v.Best = append(v.Best, quoteView{Head: quoteHead(q, d.Location), Text: q.Text, URL: safeURL(q.URL)})
+		v.Best = append(v.Best, quoteView{Head: quoteHead(p, q), Text: q.Text, URL: safeURL(q.URL)})
 	}
 	for _, t := range d.Response.Overdue {
-		who := ""
-		if t.Assignee != "" {
-			who = ", assigned to " + oneLine(t.Assignee, 40)
-		}
-		v.Overdue = append(v.Overdue, overdueView{
-			Text: fmt.Sprintf("Task %d (%s, severity %d%s): %s late, due %s", t.ID, t.Kind, t.Severity, who, human(t.Late), t.DueAt.In(d.Location).Format("Mon 2 Jan 15:04")),
-			URL:  safeURL(t.Link),
-		})
+		v.Overdue = append(v.Overdue, overdueView{Text: p.T("digest.overdue.item", overdueArgs(p, t)), URL: safeURL(t.Link), Task: d.taskURL(t.ID)})
 	}
 	v.More = d.Response.OverdueTotal - int64(len(d.Response.Overdue))
+	v.MoreText = p.T("digest.overdue.more", map[string]any{"N": v.More})
+	v.WeekLine = p.T("digest.week_lc", map[string]any{"Week": d.Week.String(), "Range": v.WeekRange})
+	v.QuietBody = p.T("digest.quiet_body", map[string]any{"Name": v.Name})
+	v.FooterDays = p.T("digest.footer.per_day", map[string]any{"Days": v.DayList})
+	v.FooterCompared = p.T("digest.footer.compared", map[string]any{"Date": v.Compared})
+	v.FooterSent = p.T("digest.footer.sent", map[string]any{"When": v.Generated})
 	for _, s := range d.Sources {
-		v.SourceLinks = append(v.SourceLinks, sourceView{Name: oneLine(s.Name, 60), Kind: s.Kind, Count: s.Trend.This, Trend: trendPhrase(s.Trend), URL: safeURL(s.Target)})
+		v.SourceLinks = append(v.SourceLinks, sourceView{Name: oneLine(s.Name, 60), Kind: s.Kind, Count: s.Trend.This, Trend: trendPhrase(p, s.Trend), URL: safeURL(s.Target),
+			Inbox: d.sourceInboxURL(s.Name)})
 	}
 	var buf bytes.Buffer
 	if err := emailTmpl.Execute(&buf, v); err != nil {

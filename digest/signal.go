@@ -5,8 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/earshot/earshot/i18n"
 	"github.com/earshot/earshot/store"
-	"github.com/earshot/earshot/tasks"
 )
 
 // signalPhrase says how the complaint flag served the business in the
@@ -14,14 +14,14 @@ import (
 // social mentions stored but not about the business, and the tasks
 // waiting for someone who reads their language. Empty when there is
 // nothing to say.
-func signalPhrase(s store.DigestSignal) string {
+func signalPhrase(p i18n.Printer, s store.DigestSignal) string {
 	var parts []string
 	if s.Opened > 0 {
-		parts = append(parts, fmt.Sprintf("%d of %d tasks corrected by staff as not a complaint (%.0f%%)",
-			s.Corrected, s.Opened, 100*float64(s.Corrected)/float64(s.Opened)))
+		parts = append(parts, p.T("digest.signal.corrected", map[string]any{"Corrected": s.Corrected, "Opened": s.Opened,
+			"Pct": fmt.Sprintf("%.0f%%", 100*float64(s.Corrected)/float64(s.Opened))}))
 	}
 	if s.Unrelated > 0 {
-		parts = append(parts, fmt.Sprintf("%d social mentions not about the business (stored and counted, no task)", s.Unrelated))
+		parts = append(parts, p.T("digest.signal.unrelated", map[string]any{"N": s.Unrelated}))
 	}
 	if len(s.HumanRead) > 0 {
 		langs := make([]string, 0, len(s.HumanRead))
@@ -31,9 +31,9 @@ func signalPhrase(s store.DigestSignal) string {
 		slices.Sort(langs)
 		var each []string
 		for _, l := range langs {
-			each = append(each, fmt.Sprintf("%d in %s", s.HumanRead[l], tasks.LanguageName(l)))
+			each = append(each, p.T("digest.signal.in", map[string]any{"N": s.HumanRead[l], "Language": p.Language(l)}))
 		}
-		parts = append(parts, "needing a human read: "+strings.Join(each, ", "))
+		parts = append(parts, p.T("digest.signal.human_read", nil)+strings.Join(each, p.T("digest.sep", nil)))
 	}
-	return strings.Join(parts, "; ")
+	return strings.Join(parts, p.T("digest.signal.sep", nil))
 }

@@ -119,6 +119,51 @@ func (p Printer) ShortDateTime(t time.Time) string {
 	return t.Format("Mon 2 Jan 15:04")
 }
 
+// FullDateTime is DateTime with the year, for a moment that may be
+// read long after: "Mon 2 Jan 2006 15:04 MST", "2026年12月4日(金) 17:00 JST".
+func (p Printer) FullDateTime(t time.Time) string {
+	if p.lang == "ja" {
+		return p.DateTime(t)
+	}
+	return t.In(p.loc).Format("Mon 2 Jan 2006 15:04 MST")
+}
+
+// Date is a day with its weekday: "Fri 4 Dec", "12月4日(金)".
+func (p Printer) Date(t time.Time) string {
+	t = t.In(p.loc)
+	if p.lang == "ja" {
+		return fmt.Sprintf("%d月%d日(%s)", int(t.Month()), t.Day(), jaWeekdays[t.Weekday()])
+	}
+	return t.Format("Mon 2 Jan")
+}
+
+// DayMonth is a day without weekday or year: "4 Dec", "12月4日".
+func (p Printer) DayMonth(t time.Time) string {
+	t = t.In(p.loc)
+	if p.lang == "ja" {
+		return fmt.Sprintf("%d月%d日", int(t.Month()), t.Day())
+	}
+	return t.Format("2 Jan")
+}
+
+// FullDate is a day with its year: "4 Dec 2026", "2026年12月4日".
+func (p Printer) FullDate(t time.Time) string {
+	t = t.In(p.loc)
+	if p.lang == "ja" {
+		return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
+	}
+	return t.Format("2 Jan 2006")
+}
+
+// Weekday is the short name of t's day: "Fri", "金".
+func (p Printer) Weekday(t time.Time) string {
+	t = t.In(p.loc)
+	if p.lang == "ja" {
+		return jaWeekdays[t.Weekday()]
+	}
+	return t.Format("Mon")
+}
+
 // Number writes an integer with the locale's grouping: "12,345" in both
 // English and Japanese.
 func (p Printer) Number(n int) string {
@@ -177,6 +222,20 @@ func (p Printer) Remaining(now, due time.Time) string {
 		return p.T("task.due_in", map[string]any{"Left": p.Duration(d)})
 	}
 	return p.T("task.overdue_by", map[string]any{"Late": p.Duration(-d)})
+}
+
+// Language is the name of an ISO 639-1 language in the printer's
+// locale ("Italian", "イタリア語"), or the code itself when the catalogue
+// has no name for it.
+func (p Printer) Language(code string) string {
+	if code == "" {
+		code = "und"
+	}
+	id := "language." + code
+	if s := p.T(id, nil); s != id {
+		return s
+	}
+	return code
 }
 
 // List joins items as the locale writes a list: "a, b and c", "a、b、c".

@@ -273,15 +273,22 @@ func (a Analysis) Issues() []Issue {
 // business's taxonomy ("service" / "waitstaff"). Negative aspects are the
 // issues of a complaint, positive ones are what customers praise.
 type Aspect struct {
-	ID         int64     `gorm:"primaryKey" json:"-"`
-	AnalysisID int64     `gorm:"index;not null" json:"-"`
-	MentionID  int64     `gorm:"index;not null" json:"-"`
-	BusinessID int64     `gorm:"index;not null" json:"-"`
-	Category   string    `json:"category"`
-	Term       string    `json:"term"`
-	Polarity   string    `json:"polarity"`
-	Evidence   string    `json:"evidence"`
-	CreatedAt  time.Time `json:"-"`
+	ID         int64  `gorm:"primaryKey" json:"-"`
+	AnalysisID int64  `gorm:"index;not null" json:"-"`
+	MentionID  int64  `gorm:"index;not null" json:"-"`
+	BusinessID int64  `gorm:"index;not null" json:"-"`
+	Category   string `json:"category"`
+	Term       string `json:"term"`
+	Polarity   string `json:"polarity"`
+	Evidence   string `json:"evidence"`
+	// Problem marks a term that names what went wrong, in the words the
+	// sentiment stage found for it ("cold food", "45-minute wait",
+	// "double charge"), as opposed to a thing the customer mentioned in a
+	// negative sentence ("waiter", "dessert"): a reply apologises for the
+	// first kind only, since "sorry about the waiter" apologises for a
+	// person, not for what they did.
+	Problem   bool      `gorm:"not null;default:false" json:"problem,omitempty"`
+	CreatedAt time.Time `json:"-"`
 }
 
 // TaskApology is the kind of task a complaint opens. Checking back after
@@ -293,6 +300,11 @@ const TaskApology = "apology"
 // read its language but it names the business: someone who reads the
 // language decides whether it needs an answer, instead of it vanishing.
 const TaskHumanRead = "human_read"
+
+// TaskFollowUp is the kind of task a complaint opens when the owner had
+// already answered it on the site and alerts.follow_up_answered is on:
+// nobody apologises again, someone checks the reply settled it.
+const TaskFollowUp = "follow_up"
 
 // Verdicts staff give on the complaint flag.
 const (
@@ -413,6 +425,9 @@ type IncidentGroup struct {
 	// PostedFirst and PostedLast span the complaints' posting times.
 	PostedFirst, PostedLast *time.Time
 	Complaints              int `gorm:"not null"`
+	// AlertRound is the round of the incident alert last queued (0:
+	// none yet), so a newcomer rewrites it while it waits in the outbox.
+	AlertRound int `gorm:"not null"`
 	// Items is a JSON list of IncidentItem.
 	Items     string `gorm:"not null"`
 	CreatedAt time.Time

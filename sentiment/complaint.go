@@ -58,22 +58,9 @@ func (a *Analyzer) complaint(w *work, in Input, rating float64, hasRating bool, 
 		a.learnedComplaint(w, in, rating, hasRating, compound, z, lex, v, kinds, complaintCues, sarcasm, negAspects, score, out)
 		return
 	}
-	var complaint bool
+	complaint, decided, score := byRating(rating, hasRating, compound, severe, score, &out.Reasons)
 	switch {
-	case hasRating && rating <= 2:
-		complaint = true
-		score = math.Max(score, 0.8+0.05*(2-rating))
-		if compound > 0.05 {
-			out.Reasons = append(out.Reasons, "low rating despite polite words")
-		}
-	case hasRating && rating >= 4:
-		// A happy customer with one remark is not a complaint, unless the
-		// remark is about safety, the law, discrimination or fraud.
-		complaint = kinds[cueHealth] || kinds[cueLegal] || kinds[cueDiscrimination] || kinds[cueFraud]
-		score *= 0.4
-		if complaint {
-			score = math.Max(score, 0.6)
-		}
+	case decided:
 	case hasRating: // 3 stars: the words decide
 		complaint = compound <= -0.05 || anyCue || sarcasm
 	default:
@@ -85,39 +72,20 @@ func (a *Analyzer) complaint(w *work, in Input, rating float64, hasRating bool, 
 	if hasRating && rating > 2 && rating < 4 {
 		score = 0.5*score + 0.25
 	}
-	score = math.Max(0, math.Min(1, score))
-	if complaint && score < 0.5 {
-		score = 0.5
-	}
-	if !complaint && score >= 0.5 {
-		score = 0.49
-	}
-	out.Complaint = complaint
-	out.ComplaintScore = round3(score)
+	settle(complaint, score, out)
 	if !complaint {
-		if hasRating && rating >= 4 && negAspects > 0 {
-			out.Reasons = append(out.Reasons, fmt.Sprintf("rating %s/5: remark, not a complaint", fmtRating(rating)))
+		remark(rating, hasRating, negAspects, &out.Reasons)
+		if !w.anySeverity {
+			return
 		}
-		return
 	}
-	if compound <= -0.05 && !(hasRating && rating <= 2) {
-		out.Reasons = append(out.Reasons, fmt.Sprintf("negative tone (%.2f)", compound))
-	}
+	negativeTone(compound, rating, hasRating, &out.Reasons)
 	sev := 1
 	if compound <= -0.6 {
 		sev++
 		out.Reasons = append(out.Reasons, "strongly negative")
 	}
-	if hasRating && rating <= 1 {
-		sev++
-		out.Reasons = append(out.Reasons, "very low rating")
-	}
-	if kinds[cueRepeat] {
-		sev++
-	}
-	if kinds[cueChurn] {
-		sev++
-	}
+	sev = customerBoosts(sev, rating, hasRating, kinds, &out.Reasons)
 	if kinds[cueFraud] || kinds[cueDiscrimination] {
 		sev = max(sev, 4)
 	}
@@ -128,6 +96,74 @@ func (a *Analyzer) complaint(w *work, in Input, rating float64, hasRating bool, 
 		sev = 5
 	}
 	out.Severity = reachBoost(sev, in.AuthorReach, &out.Reasons)
+}
+
+// byRating is what a star rating decides on its own: 1–2 stars are a
+// complaint whatever the words, 4–5 stars a happy customer's remark unless
+// it is about safety, the law, discrimination or fraud (severe). decided
+// is false for 3 stars or none, where the words decide; score is the
+// complaint score adjusted for the rating.
+func byRating(rating float64, hasRating bool, compound float64, severe bool, score float64, reasons *[]string) (complaint, decided bool, _ float64) {
+	switch {
+	case hasRating && rating <= 2:
+		if compound > 0.05 {
+			*reasons = append(*reasons, "low rating despite polite words")
+		}
+		return true, true, math.Max(score, 0.8+0.05*(2-rating))
+	case hasRating && rating >= 4:
+		score *= 0.4
+		if severe {
+			score = math.Max(score, 0.6)
+		}
+		return severe, true, score
+	}
+	return false, false, score
+}
+
+// settle stores the flag and a score that agrees with it: 0.5 is the
+// boundary owners see, so a complaint never scores below it nor a
+// non-complaint at or above it.
+func settle(complaint bool, score float64, out *models.Analysis) {
+	score = math.Max(0, math.Min(1, score))
+	if complaint && score < 0.5 {
+		score = 0.5
+	}
+	if !complaint && score >= 0.5 {
+		score = 0.49
+	}
+	out.Complaint = complaint
+	out.ComplaintScore = round3(score)
+}
+
+// remark says why a good review with a negative aspect is not a complaint.
+func remark(rating float64, hasRating bool, negAspects int, reasons *[]string) {
+	if hasRating && rating >= 4 && negAspects > 0 {
+		*reasons = append(*reasons, fmt.Sprintf("rating %s/5: remark, not a complaint", fmtRating(rating)))
+	}
+}
+
+// negativeTone names the tone as a reason unless a low rating already
+// explains the flag.
+func negativeTone(compound, rating float64, hasRating bool, reasons *[]string) {
+	if compound <= -0.05 && !(hasRating && rating <= 2) {
+		*reasons = append(*reasons, fmt.Sprintf("negative tone (%.2f)", compound))
+	}
+}
+
+// customerBoosts raises a severity for what the customer adds to the
+// problem: a 1-star rating, a repeat ("third time"), a threat to leave.
+func customerBoosts(sev int, rating float64, hasRating bool, kinds map[cueKind]bool, reasons *[]string) int {
+	if hasRating && rating <= 1 {
+		sev++
+		*reasons = append(*reasons, "very low rating")
+	}
+	if kinds[cueRepeat] {
+		sev++
+	}
+	if kinds[cueChurn] {
+		sev++
+	}
+	return sev
 }
 
 func severeText(hits []cueHit, text string) bool {

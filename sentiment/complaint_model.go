@@ -70,23 +70,9 @@ func (a *Analyzer) learnedComplaint(w *work, in Input, rating float64, hasRating
 		p = math.Max(p, th)
 		out.Reasons = append(out.Reasons, fmt.Sprintf("business correction: %q marked a complaint", corr.is))
 	}
-	var complaint bool
-	score := calibrate(p, th)
+	complaint, decided, score := byRating(rating, hasRating, compound, severe, calibrate(p, th), &out.Reasons)
 	switch {
-	case hasRating && rating <= 2:
-		complaint = true
-		score = math.Max(score, 0.8+0.05*(2-rating))
-		if compound > 0.05 {
-			out.Reasons = append(out.Reasons, "low rating despite polite words")
-		}
-	case hasRating && rating >= 4:
-		// A happy customer with one remark is not a complaint, unless the
-		// remark is about safety, the law, discrimination or fraud.
-		complaint = severe
-		score *= 0.4
-		if complaint {
-			score = math.Max(score, 0.6)
-		}
+	case decided:
 	default: // no stars, or 3 stars: the words decide
 		complaint = words
 		if hasRating && !complaint && compound <= -0.05 && p >= floor {
@@ -96,23 +82,15 @@ func (a *Analyzer) learnedComplaint(w *work, in Input, rating float64, hasRating
 			score = math.Max(score, math.Min(cueScore, 0.95))
 		}
 	}
-	score = math.Max(0, math.Min(1, score))
-	if complaint && score < 0.5 {
-		score = 0.5
-	}
-	if !complaint && score >= 0.5 {
-		score = 0.49
-	}
-	out.Complaint = complaint
-	out.ComplaintScore = round3(score)
+	settle(complaint, score, out)
 	if litotes && v.Signals.Litotes {
 		out.Reasons = append(out.Reasons, "praise put negatively")
 	}
 	if !complaint {
-		if hasRating && rating >= 4 && negAspects > 0 {
-			out.Reasons = append(out.Reasons, fmt.Sprintf("rating %s/5: remark, not a complaint", fmtRating(rating)))
+		remark(rating, hasRating, negAspects, &out.Reasons)
+		if !w.anySeverity {
+			return
 		}
-		return
 	}
 	switch {
 	case v.Signals.Sarcasm && !sarcasm && p >= th:
@@ -123,9 +101,7 @@ func (a *Analyzer) learnedComplaint(w *work, in Input, rating float64, hasRating
 	if v.Signals.Counterfac {
 		out.Reasons = append(out.Reasons, "fell short of expectations")
 	}
-	if compound <= -0.05 && !(hasRating && rating <= 2) {
-		out.Reasons = append(out.Reasons, fmt.Sprintf("negative tone (%.2f)", compound))
-	}
+	negativeTone(compound, rating, hasRating, &out.Reasons)
 	sev := 1
 	for _, c := range sevCuts {
 		if v.Severity >= c {
@@ -137,16 +113,7 @@ func (a *Analyzer) learnedComplaint(w *work, in Input, rating float64, hasRating
 		sev--
 		out.Reasons = append(out.Reasons, "mild wording")
 	}
-	if hasRating && rating <= 1 {
-		sev++
-		out.Reasons = append(out.Reasons, "very low rating")
-	}
-	if kinds[cueRepeat] {
-		sev++
-	}
-	if kinds[cueChurn] {
-		sev++
-	}
+	sev = customerBoosts(sev, rating, hasRating, kinds, &out.Reasons)
 	// 5 is for health and legal threats (and public reach) alone
 	sev = min(sev, 4)
 	if kinds[cueFraud] || kinds[cueDiscrimination] {

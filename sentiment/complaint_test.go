@@ -107,3 +107,46 @@ func TestCorrections(t *testing.T) {
 		t.Errorf("bias -2: score %.3f, without %.3f; want lower", low.ComplaintScore, base.ComplaintScore)
 	}
 }
+
+// TestSeverityWhetherFlagged: Severity ranks a mention the flag missed
+// (a sarcastic or mild tweet) instead of calling it 0, and agrees with
+// Analyze on what is flagged; Analyze still gives 0 to what is not a
+// complaint, so nothing unflagged looks urgent to the alerter.
+func TestSeverityWhetherFlagged(t *testing.T) {
+	a := analyzer(t)
+	ctx := context.Background()
+	for _, c := range []struct {
+		name string
+		in   Input
+	}{
+		{"flagged review", Input{Text: "Waited 45 minutes and the food was cold. Never again.", Rating: stars(1)}},
+		{"flagged health", Input{Text: "I got food poisoning after the chicken.", SourceKind: "twitter"}},
+		{"not flagged: a 5-star remark", Input{Text: "Lovely dinner, the music was a bit loud.", Rating: stars(5)}},
+		{"not flagged: service request", Input{Text: "I'm moving out of state and need to stop my service as of September 15th", SourceKind: "twitter"}},
+		{"not flagged: praise", Input{Text: "The staff could not have been nicer.", SourceKind: "twitter"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			an := a.Analyze(ctx, c.in)
+			sev := a.Severity(ctx, c.in)
+			if sev < 1 || sev > 5 {
+				t.Errorf("Severity = %d, want 1..5 for any readable mention", sev)
+			}
+			if an.Complaint && sev != an.Severity {
+				t.Errorf("complaint: Severity %d, Analyze %d", sev, an.Severity)
+			}
+			if !an.Complaint && an.Severity != 0 {
+				t.Errorf("not a complaint but Analyze gave severity %d", an.Severity)
+			}
+			// The pooled scratch is back to Analyze's rule afterwards.
+			if again := a.Analyze(ctx, c.in); again.Severity != an.Severity {
+				t.Errorf("Analyze after Severity: %d, before %d", again.Severity, an.Severity)
+			}
+		})
+	}
+	// What Severity adds: the order among mentions the flag left at 0.
+	mild := a.Severity(ctx, Input{Text: "The fries were a bit soggy.", SourceKind: "twitter"})
+	bad := a.Severity(ctx, Input{Text: "You charged me twice and ignored three emails. Third time this year, I'm cancelling.", SourceKind: "twitter"})
+	if bad <= mild {
+		t.Errorf("Severity of a repeated double charge with churn %d, of soggy fries %d: want it higher", bad, mild)
+	}
+}

@@ -212,7 +212,7 @@ func (a *Analyzer) addIssues(w *work, text string, tax *taxonomy, out *models.An
 	for _, f := range found {
 		sp := sc.Sents[f.si]
 		aspects = append(aspects, models.Aspect{Category: f.category, Term: f.term, Polarity: models.PolarityNegative,
-			Evidence: evidenceOf(text, sp.Start, sp.End)})
+			Evidence: evidenceOf(text, sp.Start, sp.End), Problem: true})
 	}
 	aspects = append(aspects, kept...)
 	if len(aspects) > MaxAspects {

@@ -40,7 +40,8 @@ func (s *Store) SaveIncidentGroup(ctx context.Context, g *models.IncidentGroup) 
 	g.UpdatedAt = s.Now()
 	err := s.q(ctx).Model(&models.IncidentGroup{}).Where("id = ?", g.ID).Updates(map[string]any{
 		"leader_task_id": g.LeaderTaskID, "last_at": g.LastAt.UTC(), "complaints": g.Complaints,
-		"items": g.Items, "updated_at": g.UpdatedAt,
+		"items": g.Items, "alert_round": g.AlertRound, "updated_at": g.UpdatedAt,
+		"posted_first": utcPtr(g.PostedFirst), "posted_last": utcPtr(g.PostedLast),
 	}).Error
 	if err != nil {
 		return fmt.Errorf("store: update burst %d of %s: %w", g.ID, g.Issue, err)
@@ -92,4 +93,12 @@ func (s *Store) SkippedCounts(ctx context.Context) (map[int64]int64, error) {
 		out[r.SourceID] = r.N
 	}
 	return out, nil
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
 }

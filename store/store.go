@@ -98,12 +98,12 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		}),
 		NowFunc:                func() time.Time { return clock.Now().UTC() },
 		SkipDefaultTransaction: true,
-		// No prepared-statement cache: inside a transaction gorm's cache
-		// hands each query a transaction-bound statement that lives until
-		// commit, so a batch of 200 analyses held thousands of statements
-		// (and SQLite's memory) at once. Unprepared statements are
-		// finalised as soon as they ran; the parse they cost is a few
-		// microseconds.
+		// No gorm prepared-statement cache: inside a transaction gorm's
+		// cache hands each query a transaction-bound statement that lives
+		// until commit, so a batch of 200 analyses held thousands of
+		// statements (and SQLite's memory) at once. SQLite connections
+		// keep a bounded cache of their own instead (stmtcache.go);
+		// pgx caches statements per connection.
 		PrepareStmt:    false,
 		TranslateError: true,
 	}
@@ -129,7 +129,11 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 			"?_txlock=immediate&_timefmt=" + url.QueryEscape(string(sqlite3.TimeFormat4)) +
 			"&_pragma=busy_timeout(10000)&_pragma=journal_mode(wal)" +
 			"&_pragma=synchronous(normal)&_pragma=foreign_keys(on)&_pragma=temp_store(memory)"
-		dial = gormlite.Open(dsn)
+		conn, err := newSQLiteConnector(dsn)
+		if err != nil {
+			return nil, fmt.Errorf("store: open SQLite file %s: %w", o.Path, err)
+		}
+		dial = gormlite.OpenDB(sql.OpenDB(conn))
 		what = "SQLite file " + o.Path
 	case "postgres":
 		dial = postgres.Open(o.DSN)
@@ -158,6 +162,10 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		// One writer at a time is what SQLite allows anyway; a small pool
 		// keeps readers concurrent under WAL.
 		sqlDB.SetMaxOpenConns(4)
+		// and keeps all four: a connection closed when idle loses its
+		// prepared statements (stmtcache.go), and opening one costs a
+		// new SQLite instance.
+		sqlDB.SetMaxIdleConns(4)
 	} else {
 		// No cap on open connections: gorm prepares a statement under a
 		// process-wide lock on a connection from the pool, so a full pool

@@ -22,9 +22,14 @@ func LanguageName(code string) string {
 // Label says what is special about a task for lists: a "needs a human
 // read" task and the language of a mention that is not in English.
 func Label(t models.Task) string {
+	k := KindOf(t.Kind)
 	switch {
 	case t.Kind == models.TaskHumanRead:
-		return "needs a human read (" + LanguageName(t.Language) + ")"
+		return k.Label + " (" + LanguageName(t.Language) + ")"
+	case k.Label != "" && t.Language != "":
+		return k.Label + ", in " + LanguageName(t.Language)
+	case k.Label != "":
+		return k.Label
 	case t.Language != "":
 		return "in " + LanguageName(t.Language)
 	}

@@ -38,6 +38,11 @@ type ComplaintRow struct {
 	// level on the gold complaints it flags: how well it ranks what it
 	// sends to the owner.
 	SpearmanFlagged float64
+	// SpearmanAll is the analyzer's severity scored for every mention
+	// (Analyzer.Severity: the level a mention would have as a complaint,
+	// flagged or not) against the annotated level on every gold
+	// complaint.
+	SpearmanAll float64
 }
 
 // EvaluateComplaints cross-validates the complaint and severity models
@@ -52,6 +57,7 @@ func EvaluateComplaints(ctx context.Context, items []train.ComplaintItem, progre
 	fold := train.ComplaintFolds(items, ComplaintFolds)
 	flag := make([]bool, len(items))
 	sev := make([]float64, len(items))
+	anySev := make([]float64, len(items))
 	mflag := make([]bool, len(items))
 	msev := make([]float64, len(items))
 	for k := 0; k < ComplaintFolds; k++ {
@@ -78,6 +84,9 @@ func EvaluateComplaints(ctx context.Context, items []train.ComplaintItem, progre
 			}
 			r := an.Analyze(ctx, sentiment.Input{Text: it.Text, SourceKind: "twitter"})
 			flag[i], sev[i] = r.Complaint, float64(r.Severity)
+			if it.Complaint {
+				anySev[i] = float64(an.Severity(ctx, sentiment.Input{Text: it.Text, SourceKind: "twitter"}))
+			}
 			sc.Toks, sc.Sents = nlp.Tokenize(it.Text, sc.Toks, sc.Sents)
 			v, _ := p.Complaint(sc, math.NaN())
 			mflag[i], msev[i] = v.Prob >= b.ComplaintThreshold, v.Severity
@@ -97,8 +106,12 @@ func EvaluateComplaints(ctx context.Context, items []train.ComplaintItem, progre
 	row := &ComplaintRow{N: len(items), Ours: train.ScoreComplaints(items, flag, sev),
 		Model: train.ScoreComplaints(items, mflag, msev), Govader: train.ScoreComplaints(items, gflag, gsev)}
 	zero, replies, rf := 0, 0, 0
-	var gs, ps []float64
+	var gs, ps, ga, pa []float64
 	for i, it := range items {
+		if it.Complaint {
+			ga = append(ga, float64(it.Severity))
+			pa = append(pa, anySev[i])
+		}
 		if it.Complaint && flag[i] {
 			gs = append(gs, float64(it.Severity))
 			ps = append(ps, sev[i])
@@ -117,6 +130,7 @@ func EvaluateComplaints(ctx context.Context, items []train.ComplaintItem, progre
 		}
 	}
 	row.SpearmanFlagged = train.Spearman(gs, ps)
+	row.SpearmanAll = train.Spearman(ga, pa)
 	if row.Complaints > 0 {
 		row.SevZero = float64(zero) / float64(row.Complaints)
 	}
@@ -143,5 +157,6 @@ func (r *ComplaintRow) PrintComplaints(w io.Writer) {
 	fmt.Fprintf(w, "%-22s %-21s %-9.2f %-13.2f %.2f\n", "target", "", ComplaintTargets.MacroF1, ComplaintTargets.RandomFlagged, ComplaintTargets.Spearman)
 	fmt.Fprintf(w, "published (whole set): macro-F1 0.79 logistic regression (Preotiuc-Pietro et al. 2019), 0.87 / 0.882 transformers (Jin & Aletras 2020 / 2021)\n")
 	fmt.Fprintf(w, "analyzer: severity Spearman on the gold complaints it flags %.3f; random replies flagged %.3f; gold complaints with severity 0 %.3f\n", r.SpearmanFlagged, r.RepliesFlagged, r.SevZero)
+	fmt.Fprintf(w, "analyzer: severity Spearman on every gold complaint, severity scored whether flagged or not (Analyzer.Severity) %.3f\n", r.SpearmanAll)
 	fmt.Fprintf(w, "(severity Spearman: analyzer severity 0-5 on gold complaints, unflagged = 0; model = expected level; govader = -compound)\n")
 }

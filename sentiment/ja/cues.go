@@ -346,7 +346,7 @@ func aspects(text string, toks []token, sents []span, clauseScore []float64, pk 
 		if cat == "" {
 			cat = "other"
 		}
-		out = append(out, models.Aspect{Category: cat, Term: f.term, Polarity: models.PolarityNegative, Evidence: cut(sentOf(f.start))})
+		out = append(out, models.Aspect{Category: cat, Term: f.term, Polarity: models.PolarityNegative, Evidence: cut(sentOf(f.start)), Problem: true})
 	}
 	seen := map[string]bool{}
 	for i := 0; i < len(toks); i++ {

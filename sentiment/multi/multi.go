@@ -250,7 +250,7 @@ func (p *pack) findCues(text string, toks []token, has func(string) bool) ([]ver
 				continue
 			}
 			seen[term] = true
-			issues = append(issues, models.Aspect{Category: cat, Term: term, Polarity: models.PolarityNegative, Evidence: sentenceOf(text, toks, i)})
+			issues = append(issues, models.Aspect{Category: cat, Term: term, Polarity: models.PolarityNegative, Evidence: sentenceOf(text, toks, i), Problem: true})
 		}
 	}
 	return cues, issues
