@@ -4,17 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/earshot/earshot/auth"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/testutil"
-	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/store"
 	"github.com/earshot/earshot/tasks"
 	"github.com/earshot/earshot/web"
@@ -56,33 +52,12 @@ func BenchmarkInbox(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.Logf("fixture built in %s", time.Since(t0).Round(time.Millisecond))
-			hash, err := auth.HashPassword(testPassword)
-			if err != nil {
-				b.Fatal(err)
-			}
-			a := models.Account{Name: "owner", PasswordHash: hash}
-			if err := st.CreateAccount(ctx, &a); err != nil {
-				b.Fatal(err)
-			}
-			if err := st.SetMembership(ctx, a.ID, models.AllBusinesses, models.RoleOwner); err != nil {
-				b.Fatal(err)
-			}
 			svc := tasks.New(&config.Config{}, st, tasks.Options{Clock: clock})
 			h, err := web.New(web.Options{Store: st, Tasks: svc, Clock: clock})
 			if err != nil {
 				b.Fatal(err)
 			}
-			srv := httptest.NewServer(h)
-			defer srv.Close()
-			jar, _ := cookiejar.New(nil)
-			c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-			resp, err := c.PostForm(srv.URL+"/login", url.Values{"name": {a.Name}, "password": {testPassword}})
-			if err != nil {
-				b.Fatal(err)
-			}
-			resp.Body.Close()
-			u, _ := url.Parse(srv.URL)
-			cookies := jar.Cookies(u)
+			cookies := benchOwnerSession(b, st, h)
 			search := "id IN (SELECT t.id FROM mentions_fts CROSS JOIN tasks AS t ON t.mention_id = mentions_fts.rowid WHERE mentions_fts MATCH '\"rude\"')"
 			if dialect == "postgres" {
 				search = "mention_id IN (SELECT id FROM mentions WHERE to_tsvector('simple', title || ' ' || text || ' ' || author) @@ plainto_tsquery('simple', 'rude'))"
