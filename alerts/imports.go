@@ -11,7 +11,6 @@ import (
 	"github.com/earshot/earshot/internal/wording"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/notify"
-	"github.com/earshot/earshot/tasks"
 )
 
 // Import is what a first import of a source, or a backfill, read and
@@ -40,6 +39,7 @@ func (a *Alerter) OnImport(ctx context.Context, tx Tx, src models.Source, imp Im
 	if err != nil {
 		return fmt.Errorf("alerts: import of %s: %w", src.Name, err)
 	}
+	p := a.printer(biz)
 	var ids []int64
 	var items []item
 	apologies := 0
@@ -53,9 +53,9 @@ func (a *Alerter) OnImport(ctx context.Context, tx Tx, src models.Source, imp Im
 			return fmt.Errorf("alerts: import of %s: %w", src.Name, err)
 		}
 		items = append(items, item{
-			Heading: strings.TrimSpace(fmt.Sprintf("Task %d: %s %s", t.ID, wording.OneLine(m.Author, 60), stars(m.Rating))),
+			Heading: strings.TrimSpace(p.T("incident.item", map[string]any{"Task": t.ID, "Who": strings.TrimSpace(wording.OneLine(m.Author, 60) + " " + stars(m.Rating))})),
 			Quote:   excerpt(m.Text, 300),
-			Lines:   []string{tasks.Remaining(a.clock.Now(), t.DueAt)},
+			Lines:   []string{p.Remaining(a.clock.Now(), t.DueAt)},
 			Link:    safeLink(m.URL),
 		})
 	}
@@ -64,23 +64,20 @@ func (a *Alerter) OnImport(ctx context.Context, tx Tx, src models.Source, imp Im
 			return err
 		}
 	}
-	win := wording.Duration(a.cfg.Alerts.AlertWindow.D())
-	what := "reviews"
+	win := p.Duration(a.cfg.Alerts.AlertWindow.D())
+	what := "import.reviews"
 	if Social(models.Mention{SourceKind: src.Kind}) {
-		what = "mentions"
+		what = "import.mentions"
 	}
-	lead := fmt.Sprintf("earshot imported %d past %s from %s (%s); %s from the last %s opened as tasks.",
-		imp.Imported, what, src.Name, src.Kind, plural(apologies, "unanswered complaint"), win)
-	if apologies == 1 {
-		lead = strings.Replace(lead, " opened as tasks", " opened as a task", 1)
-	}
-	detail := fmt.Sprintf("%d were posted before the alert window (alerts.alert_window, %s) and %d were already answered on the site: they are stored and counted in the digest, and ask nobody for an apology.", old, win, answered)
+	args := map[string]any{"Business": displayName(biz), "Imported": p.N(what, imp.Imported, nil), "Source": src.Name, "Kind": src.Kind,
+		"Window": win, "Old": old, "Answered": answered, "Apologies": apologies}
+	lead := p.N("import.lead", apologies, args)
 	msg := message{
-		Subject: fmt.Sprintf("[earshot] %s: imported %d past %s from %s; %d to answer", displayName(biz), imp.Imported, what, src.Name, apologies),
-		Lead:    lead + " " + detail,
+		Subject: p.T("import.subject", args),
+		Lead:    lead + " " + p.T("import.detail", args),
 		Items:   items,
-		Footer:  []string{"This is the only message about this import. `earshot tasks list` shows the tasks."},
-		Page:    a.businessInbox(biz), PageLabel: "Open the inbox",
+		Footer:  []string{p.T("import.footer", nil)},
+		Page:    a.businessInbox(biz), PageLabel: p.T("import.open_inbox", nil),
 		Data: map[string]any{"source": src.Name, "kind": src.Kind, "imported": imp.Imported, "old": old,
 			"answered": answered, "task_ids": ids},
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
 	"mime/quotedprintable"
 	"net/http"
 	"net/http/httptest"
@@ -127,6 +128,13 @@ type cafeEnv struct {
 
 func newCafeEnv(t *testing.T, extra string) *cafeEnv {
 	t.Helper()
+	return newCafeEnvEdited(t, extra, func(yml string) string { return yml })
+}
+
+// newCafeEnvEdited is newCafeEnv with the config passed through edit
+// before it is parsed (a locale for the business, say).
+func newCafeEnvEdited(t *testing.T, extra string, edit func(string) string) *cafeEnv {
+	t.Helper()
 	e := &cafeEnv{cafe: newCafe(t)}
 	var err error
 	if e.sink, err = smtpsink.Start("", ""); err != nil {
@@ -134,7 +142,7 @@ func newCafeEnv(t *testing.T, extra string) *cafeEnv {
 	}
 	t.Cleanup(func() { e.sink.Close() })
 	dir := t.TempDir()
-	yml := fmt.Sprintf(cafeConfig, filepath.Join(dir, "earshot.db"), e.sink.Port(), e.cafe.srv.URL, extra)
+	yml := edit(fmt.Sprintf(cafeConfig, filepath.Join(dir, "earshot.db"), e.sink.Port(), e.cafe.srv.URL, extra))
 	if err := os.WriteFile(filepath.Join(dir, "earshot.yaml"), []byte(yml), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -261,6 +269,44 @@ func TestFirstImportOpensOnlyRecentComplaintsAndSendsOneSummary(t *testing.T) {
 	}
 	if n := e.sink.Count(); n != 2 {
 		t.Errorf("after a new complaint: %d emails %q, want the summary and one alert", n, subjects(e.sink))
+	}
+}
+
+// The summary of a first import speaks the business's locale like every
+// other owner email: a Japanese owner reads it in Japanese.
+func TestFirstImportSummaryInTheBusinessLocale(t *testing.T) {
+	e := newCafeEnvEdited(t, "", func(yml string) string {
+		return strings.Replace(yml, "    time_zone: Europe/London\n", "    time_zone: Asia/Tokyo\n    locale: ja\n", 1)
+	})
+	old := time.Date(2023, 3, 1, 12, 0, 0, 0, time.UTC)
+	for i := 0; i < 5; i++ {
+		e.cafe.revs = append(e.cafe.revs, review{id: fmt.Sprintf("old-%d", i), author: fmt.Sprintf("Guest %d", i), stars: 5, title: "Lovely", body: "Great flat white and friendly staff.", posted: old.Add(time.Duration(i) * time.Hour)})
+	}
+	e.cafe.revs = append(e.cafe.revs, review{id: "new-1", author: "Nina", stars: 1, title: "Food poisoning?", body: "The chicken wrap was undercooked and I was sick all night.", posted: time.Now().UTC().Add(-3 * time.Hour)})
+	e.run(t, "grind-house/reviews")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := e.sink.Wait(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	subj := subjects(e.sink)
+	if len(subj) == 1 {
+		subj[0], _ = new(mime.WordDecoder).DecodeHeader(subj[0])
+	}
+	if len(subj) != 1 || !strings.Contains(subj[0], "過去のレビュー6件を取り込み、要対応1件") {
+		t.Fatalf("summary subjects %q, want one in Japanese", subj)
+	}
+	qp, _ := io.ReadAll(quotedprintable.NewReader(bytes.NewReader(e.sink.Messages()[0].Data)))
+	body := string(qp)
+	for _, want := range []string{"未対応の苦情1件をタスクとして登録しました", "サイト上で返信済み", "受信箱を開く", "Nina"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("summary lacks %q:\n%s", want, body)
+		}
+	}
+	for _, english := range []string{"imported", "unanswered", "Open the inbox"} {
+		if strings.Contains(body, english) {
+			t.Errorf("Japanese summary still says %q", english)
+		}
 	}
 }
 

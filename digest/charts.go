@@ -135,7 +135,7 @@ func (d *Digest) issuesChart() chart {
 		peak = math.Max(peak, math.Max(float64(f.Trend.This), f.Trend.PrevAvg))
 	}
 	for _, f := range d.Issues {
-		r := chartRow{Label: oneLine(f.Category, 80), Value: fmt.Sprint(f.Trend.This),
+		r := chartRow{Label: oneLine(p.Category(f.Category), 80), Value: fmt.Sprint(f.Trend.This),
 			UnderPct: barPct(f.Trend.PrevAvg, peak), UnderNote: p.T("digest.chart.before", map[string]any{"N": fmt.Sprintf("%.1f", f.Trend.PrevAvg)})}
 		if f.Trend.This > 0 {
 			r.Segs = []chartSeg{{Pct: barPct(float64(f.Trend.This), peak), Color: colNeg}}

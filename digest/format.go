@@ -177,9 +177,9 @@ func safeURL(u string) string {
 
 func issueLabel(p i18n.Printer, f IssueFigures) string {
 	if len(f.Terms) == 0 {
-		return f.Category
+		return p.Category(f.Category)
 	}
-	return p.T("digest.issue.label", map[string]any{"Category": f.Category, "Terms": strings.Join(f.Terms, p.T("digest.sep", nil))})
+	return p.T("digest.issue.label", map[string]any{"Category": p.Category(f.Category), "Terms": strings.Join(f.Terms, p.T("digest.sep", nil))})
 }
 
 func weekRange(p i18n.Printer, d *Digest) string {
@@ -285,4 +285,13 @@ func healthOK(p i18n.Printer, d *Digest) string {
 		return p.T("digest.health.no_runs", nil)
 	}
 	return p.N("digest.health.ok", int(d.Runs), nil)
+}
+
+// categories names issue categories in the printer's language.
+func categories(p i18n.Printer, names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = p.Category(n)
+	}
+	return out
 }

@@ -65,6 +65,9 @@ type htmlView struct {
 // T is the message id in the business's locale, for the template.
 func (v htmlView) T(id string) string { return v.p.T(id, nil) }
 
+// Cats names issue categories in the digest's language.
+func (v htmlView) Cats(names []string) []string { return categories(v.p, names) }
+
 // Trend, Label, Health and HealthOK are the shared phrases in the
 // business's locale, for the template.
 func (v htmlView) Trend(t Trend) string         { return trendPhrase(v.p, t) }

@@ -90,10 +90,10 @@ func (d *Digest) RenderText() string {
 		line("- %s: %s%s", oneLine(issueLabel(p, f), 120), countTrend(p, f.Trend), tags)
 	}
 	if len(d.NewIssues) > 0 {
-		line("%s%s", p.T("digest.issues.new", nil), oneLine(strings.Join(d.NewIssues, p.T("digest.sep", nil)), 300))
+		line("%s%s", p.T("digest.issues.new", nil), oneLine(strings.Join(categories(p, d.NewIssues), p.T("digest.sep", nil)), 300))
 	}
 	if len(d.ReturnedIssues) > 0 {
-		line("%s%s", p.T("digest.issues.back", nil), oneLine(strings.Join(d.ReturnedIssues, p.T("digest.sep", nil)), 300))
+		line("%s%s", p.T("digest.issues.back", nil), oneLine(strings.Join(categories(p, d.ReturnedIssues), p.T("digest.sep", nil)), 300))
 	}
 	if len(d.Issues) > 0 {
 		line("(%s)%s", p.T("digest.issues_where", nil), d.textLink(d.inboxURL(inboxAll)))

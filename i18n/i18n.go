@@ -82,6 +82,19 @@ func (p Printer) T(id string, data any) string {
 	return s
 }
 
+// Category is an issue category ("wait time") in the printer's
+// language. Categories are stored in English, as the analyzer names them;
+// one from a business's own taxonomy, which no catalogue knows, is shown
+// as the config spells it.
+func (p Printer) Category(name string) string {
+	key := strings.ToLower(strings.TrimSpace(name))
+	s, err := p.l.Localize(&goi18n.LocalizeConfig{MessageID: "category." + strings.ReplaceAll(key, " ", "_")})
+	if err != nil || s == "" || s == key {
+		return name // untranslated (English): as the analysis or config wrote it
+	}
+	return s
+}
+
 // N renders message id for a count, picking the plural form of the
 // locale (English "1 day" / "2 days"; Japanese has one form). The count
 // is available to the message as {{.Count}}.
