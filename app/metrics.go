@@ -62,7 +62,7 @@ func (m *Metrics) registerStore(st *store.Store) {
 	}, func() float64 {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		n, err := st.CountTasks(ctx, models.TaskOpen, models.TaskAcknowledged, models.TaskFollowUpDue)
+		n, err := st.CountTasks(ctx, models.TaskOpen, models.TaskAcknowledged, models.TaskAwaitingApproval, models.TaskFollowUpDue)
 		if err != nil {
 			return -1
 		}

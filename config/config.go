@@ -192,7 +192,21 @@ type Business struct {
 	Sources     []Source `yaml:"sources"`
 	Hours       Hours    `yaml:"business_hours"`
 	Digest      Digest   `yaml:"digest"`
+	// Approval is "required" when a staff member's reply must be
+	// approved by a manager or owner before it is posted or recorded;
+	// "none" (the default) lets staff reply directly.
+	Approval string `yaml:"approval"`
 }
+
+// Approval settings of a business.
+const (
+	ApprovalNone     = "none"
+	ApprovalRequired = "required"
+)
+
+// ApprovalRequired says whether staff replies at the business need a
+// manager's or owner's approval.
+func (b Business) ApprovalRequired() bool { return b.Approval == ApprovalRequired }
 
 // User is a person who is told about complaints or works on tasks.
 type User struct {

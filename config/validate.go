@@ -99,6 +99,9 @@ func (c *Config) applyDefaults() {
 		if b.Locale == "" {
 			b.Locale = DefaultLocale
 		}
+		if b.Approval == "" {
+			b.Approval = ApprovalNone
+		}
 		if len(b.Hours.Days) == 0 {
 			b.Hours.Days = []string{"mon", "tue", "wed", "thu", "fri"}
 		}
@@ -320,6 +323,9 @@ func (c *Config) validate() Errors {
 		}
 		if !slices.Contains(Locales, b.Locale) {
 			v.errf(p+".locale", "unknown locale %q; use one of %s", b.Locale, strings.Join(Locales, ", "))
+		}
+		if b.Approval != ApprovalNone && b.Approval != ApprovalRequired {
+			v.errf(p+".approval", "unknown approval %q; use required (a manager or owner approves staff replies) or none", b.Approval)
 		}
 		for j, d := range b.Hours.Days {
 			if !slices.Contains(weekdays, strings.ToLower(d)) {

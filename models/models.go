@@ -147,6 +147,10 @@ type Mention struct {
 	// FetchedAt is when earshot first stored the mention; alert latency is
 	// measured from here.
 	FetchedAt time.Time `json:"fetched_at"`
+	// ThreadID is the conversation a social post belongs to, where the
+	// source gives one (the root post of a reply chain); the task page
+	// shows the other posts of the thread around a complaint.
+	ThreadID string `gorm:"not null;default:''" json:"thread_id,omitempty"`
 	// Reply is the business owner's public reply, as scraped.
 	Reply       string     `json:"reply"`
 	ReplyAt     *time.Time `json:"reply_at"`
@@ -334,9 +338,13 @@ type TaskState string
 const (
 	TaskOpen         TaskState = "open"
 	TaskAcknowledged TaskState = "acknowledged"
-	TaskReplied      TaskState = "replied"
-	TaskFollowUpDue  TaskState = "follow_up_due"
-	TaskResolved     TaskState = "resolved"
+	// TaskAwaitingApproval: a staff member suggested a reply at a
+	// business whose replies need approval; a manager or owner approves
+	// it (then it is replied) or sends it back. The customer still waits.
+	TaskAwaitingApproval TaskState = "awaiting_approval"
+	TaskReplied          TaskState = "replied"
+	TaskFollowUpDue      TaskState = "follow_up_due"
+	TaskResolved         TaskState = "resolved"
 )
 
 // Task is a piece of work for staff with a deadline: apologise for a

@@ -68,7 +68,7 @@ func (s *Store) Stats(ctx context.Context, businessID int64, now time.Time) (Bus
 		out.TasksByState[r.State] = r.N
 	}
 	err := s.q(ctx).Model(&models.Task{}).Where("business_id = ? AND (state = ? OR (state IN ? AND due_at < ?))",
-		businessID, models.TaskFollowUpDue, []models.TaskState{models.TaskOpen, models.TaskAcknowledged}, now).Count(&out.Overdue).Error
+		businessID, models.TaskFollowUpDue, []models.TaskState{models.TaskOpen, models.TaskAcknowledged, models.TaskAwaitingApproval}, now).Count(&out.Overdue).Error
 	if err != nil {
 		return out, fmt.Errorf("store: stats of business %d: %w", businessID, err)
 	}

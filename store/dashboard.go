@@ -188,7 +188,7 @@ func (s *Store) DashOpenTasks(ctx context.Context, businessIDs []int64, now time
 	if len(businessIDs) == 0 {
 		return nil, fmt.Errorf("store: dashboard open tasks: no business given")
 	}
-	waiting := []models.TaskState{models.TaskOpen, models.TaskAcknowledged, models.TaskFollowUpDue}
+	waiting := []models.TaskState{models.TaskOpen, models.TaskAcknowledged, models.TaskAwaitingApproval, models.TaskFollowUpDue}
 	var out []DashOpen
 	err := s.q(ctx).Model(&models.Task{}).
 		Select("business_id, COUNT(*) AS open, COALESCE(SUM(CASE WHEN due_at < ? THEN 1 ELSE 0 END), 0) AS overdue", now.UTC()).

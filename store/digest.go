@@ -534,13 +534,13 @@ func (s *Store) DigestReplyTimes(ctx context.Context, businessID int64, from, to
 // how many there are in all.
 func (s *Store) DigestOverdueTasks(ctx context.Context, businessID int64, asOf time.Time, limit int) ([]models.Task, int64, error) {
 	where := s.q(ctx).Model(&models.Task{}).
-		Where("business_id = ? AND state IN ? AND due_at < ?", businessID, []models.TaskState{models.TaskOpen, models.TaskAcknowledged}, asOf.UTC())
+		Where("business_id = ? AND state IN ? AND due_at < ?", businessID, []models.TaskState{models.TaskOpen, models.TaskAcknowledged, models.TaskAwaitingApproval}, asOf.UTC())
 	var total int64
 	if err := where.Count(&total).Error; err != nil {
 		return nil, 0, fmt.Errorf("store: digest overdue tasks of business %d: %w", businessID, err)
 	}
 	var out []models.Task
-	if err := s.q(ctx).Where("business_id = ? AND state IN ? AND due_at < ?", businessID, []models.TaskState{models.TaskOpen, models.TaskAcknowledged}, asOf.UTC()).
+	if err := s.q(ctx).Where("business_id = ? AND state IN ? AND due_at < ?", businessID, []models.TaskState{models.TaskOpen, models.TaskAcknowledged, models.TaskAwaitingApproval}, asOf.UTC()).
 		Order("due_at, id").Limit(limit).Find(&out).Error; err != nil {
 		return nil, 0, fmt.Errorf("store: digest overdue tasks of business %d: %w", businessID, err)
 	}

@@ -32,6 +32,8 @@ var (
 	ErrReadOnly = errors.New("database does not accept writes")
 	// ErrBadCursor means a page cursor was not one a list handed out.
 	ErrBadCursor = errors.New("invalid page cursor")
+	// ErrBadSort means a list was asked for an order it does not have.
+	ErrBadSort = errors.New("unknown sort")
 )
 
 // Sentinels of accounts, tokens and one-tap links.

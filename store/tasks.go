@@ -2,11 +2,8 @@ package store
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/earshot/earshot/models"
@@ -133,14 +130,27 @@ type TaskFilter struct {
 	// FollowUpBy keeps tasks whose follow-up date is at or before this
 	// time.
 	FollowUpBy time.Time
-	// OpenedSince keeps tasks opened at or after this time.
-	OpenedSince time.Time
+	// OpenedSince keeps tasks opened at or after this time;
+	// OpenedBefore those opened before this one.
+	OpenedSince, OpenedBefore time.Time
 	// IncidentID keeps the tasks of one incident.
 	IncidentID int64
 	// OverdueAt keeps tasks whose reply deadline passed before this
 	// time, and follow-ups due.
 	OverdueAt time.Time
-	Limit     int
+	// SourceKind keeps tasks of mentions from one kind of source.
+	SourceKind string
+	// MinSeverity keeps tasks at least this severe.
+	MinSeverity int
+	// Language keeps tasks whose mention is in this language ("ja");
+	// "en" also matches tasks with no language recorded (English).
+	Language string
+	// Search keeps tasks whose mention's title, text or author contain
+	// every word of it (full-text search; see searchClause).
+	Search string
+	// Sort orders TaskPage; the zero value is SortDeadline.
+	Sort  TaskSort
+	Limit int
 }
 
 // taskQuery applies a filter.
@@ -179,11 +189,29 @@ func (s *Store) taskQuery(ctx context.Context, f TaskFilter) *gorm.DB {
 	if !f.OpenedSince.IsZero() {
 		q = q.Where("opened_at >= ?", f.OpenedSince.UTC())
 	}
+	if !f.OpenedBefore.IsZero() {
+		q = q.Where("opened_at < ?", f.OpenedBefore.UTC())
+	}
 	if f.IncidentID != 0 {
 		q = q.Where("incident_id = ?", f.IncidentID)
 	}
 	if !f.OverdueAt.IsZero() {
 		q = q.Where("(state = ? OR due_at < ?)", models.TaskFollowUpDue, f.OverdueAt.UTC())
+	}
+	if f.SourceKind != "" {
+		q = q.Where("source_kind = ?", f.SourceKind)
+	}
+	if f.MinSeverity > 0 {
+		q = q.Where("severity >= ?", f.MinSeverity)
+	}
+	switch {
+	case f.Language == "en":
+		q = q.Where("language IN ?", []string{"", "en"})
+	case f.Language != "":
+		q = q.Where("language = ?", f.Language)
+	}
+	if sql, arg, ok := s.searchClause(f.Search); ok {
+		q = q.Where(sql, arg)
 	}
 	return q
 }
@@ -209,72 +237,34 @@ func (s *Store) Tasks(ctx context.Context, f TaskFilter) ([]models.Task, error) 
 	return out, nil
 }
 
-// TaskCursor is where a page of tasks ended: the next-attention time and
-// ID of its last task. The zero cursor is the start of the list.
-type TaskCursor struct {
-	NextAt time.Time
-	ID     int64
-}
-
-// IsZero reports the start of the list.
-func (c TaskCursor) IsZero() bool { return c.ID == 0 }
-
-// String is the cursor as an opaque token for a URL or a flag.
-func (c TaskCursor) String() string {
-	if c.IsZero() {
-		return ""
-	}
-	return base64.RawURLEncoding.EncodeToString([]byte(c.NextAt.UTC().Format(time.RFC3339Nano) + "|" + strconv.FormatInt(c.ID, 10)))
-}
-
-// ParseTaskCursor reads a token made by TaskCursor.String ("" is the
-// start).
-func ParseTaskCursor(tok string) (TaskCursor, error) {
-	if tok == "" {
-		return TaskCursor{}, nil
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(tok)
-	if err != nil {
-		return TaskCursor{}, fmt.Errorf("store: %w: cursor %q", ErrBadCursor, tok)
-	}
-	at, id, ok := strings.Cut(string(raw), "|")
-	t, terr := time.Parse(time.RFC3339Nano, at)
-	n, nerr := strconv.ParseInt(id, 10, 64)
-	if !ok || terr != nil || nerr != nil || n <= 0 {
-		return TaskCursor{}, fmt.Errorf("store: %w: cursor %q", ErrBadCursor, tok)
-	}
-	return TaskCursor{NextAt: t, ID: n}, nil
-}
-
-// CursorOf is the cursor just after task t.
-func CursorOf(t models.Task) TaskCursor {
-	next := t.DueAt
-	if t.FollowUpAt != nil {
-		next = *t.FollowUpAt
-	}
-	return TaskCursor{NextAt: next, ID: t.ID}
-}
-
 // TaskPage lists up to limit tasks matching f that come after cursor in
-// the order of Tasks (keyset paging: the cost of a page does not depend
-// on how many came before it). next is the cursor of the following page,
-// zero at the end of the list.
+// the order f.Sort (keyset paging: the cost of a page does not depend on
+// how many came before it). next is the cursor of the following page,
+// zero at the end of the list. A cursor made for another sort is
+// ErrBadCursor.
 func (s *Store) TaskPage(ctx context.Context, f TaskFilter, after TaskCursor, limit int) (page []models.Task, next TaskCursor, err error) {
 	if limit <= 0 {
 		return nil, TaskCursor{}, fmt.Errorf("store: list tasks: page limit %d: must be positive", limit)
 	}
+	sort := f.Sort
+	if sort == "" {
+		sort = SortDeadline
+	}
 	q := s.taskQuery(ctx, f)
 	if !after.IsZero() {
-		at := after.NextAt.UTC()
-		q = q.Where("(COALESCE(follow_up_at, due_at) > ? OR (COALESCE(follow_up_at, due_at) = ? AND id > ?))", at, at, after.ID)
+		if after.Sort != sort {
+			return nil, TaskCursor{}, fmt.Errorf("store: list tasks: cursor of the %s order used for %s: %w", after.Sort, sort, ErrBadCursor)
+		}
+		cond, args := after.after()
+		q = q.Where(cond, args...)
 	}
 	// One more than asked says whether there is a next page.
-	if err := q.Order(taskOrder).Limit(limit + 1).Find(&page).Error; err != nil {
+	if err := q.Order(sort.order()).Limit(limit + 1).Find(&page).Error; err != nil {
 		return nil, TaskCursor{}, fmt.Errorf("store: list tasks: %w", err)
 	}
 	if len(page) > limit {
 		page = page[:limit]
-		next = CursorOf(page[limit-1])
+		next = cursorIn(sort, page[limit-1])
 	}
 	return page, next, nil
 }

@@ -19,6 +19,9 @@ var (
 	// ErrUnknownUser means a task was assigned to someone who is not a
 	// user of its business.
 	ErrUnknownUser = errors.New("no such user")
+	// ErrEmptyReply means a reply or draft had no text and there was no
+	// draft to fall back on.
+	ErrEmptyReply = errors.New("the reply is empty")
 	// ErrPostInProgress means another submit is posting this task's reply
 	// right now (a double click, a colleague, another replica).
 	ErrPostInProgress = errors.New("the reply is already being posted")

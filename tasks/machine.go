@@ -24,9 +24,11 @@ type TaskState = models.TaskState
 const (
 	Open         = models.TaskOpen
 	Acknowledged = models.TaskAcknowledged
-	Replied      = models.TaskReplied
-	FollowUpDue  = models.TaskFollowUpDue
-	Resolved     = models.TaskResolved
+	// AwaitingApproval: a suggested reply waits for a manager or owner.
+	AwaitingApproval = models.TaskAwaitingApproval
+	Replied          = models.TaskReplied
+	FollowUpDue      = models.TaskFollowUpDue
+	Resolved         = models.TaskResolved
 )
 
 // Event is something that happens to a task; its value is the action
@@ -52,6 +54,16 @@ const (
 	// EventConfirmComplaint: someone who read a "needs a human read"
 	// mention says it is a complaint; the task becomes an apology task.
 	EventConfirmComplaint Event = "complaint"
+	// EventEditDraft saves an edited reply draft (the composer); the
+	// text posted or recorded later is this one.
+	EventEditDraft Event = "draft_edited"
+	// EventSuggest: staff suggest a reply where replies need approval.
+	EventSuggest Event = "suggested"
+	// EventApprove: a manager or owner approves the suggested reply; it
+	// is posted or recorded as replied.
+	EventApprove Event = "approved"
+	// EventSendBack: the approver returns the suggestion for another go.
+	EventSendBack Event = "sent_back"
 )
 
 // transition is one row of the table: ev moves a task in one of from to
@@ -63,10 +75,17 @@ type transition struct {
 }
 
 // Active are the states that still need work.
-var Active = []TaskState{Open, Acknowledged, Replied, FollowUpDue}
+var Active = []TaskState{Open, Acknowledged, AwaitingApproval, Replied, FollowUpDue}
 
 // unanswered are the states in which the customer waits for a reply.
-var unanswered = []TaskState{Open, Acknowledged, FollowUpDue}
+var unanswered = []TaskState{Open, Acknowledged, AwaitingApproval, FollowUpDue}
+
+// Unanswered lists the states in which the customer waits for a reply.
+func Unanswered() []TaskState { return slices.Clone(unanswered) }
+
+// waiting are the states before any reply was made or suggested: where
+// a reply may be suggested, and reminders keep going.
+var waiting = []TaskState{Open, Acknowledged}
 
 // table is the whole lifecycle: from → event → to.
 var table = []transition{
@@ -76,11 +95,15 @@ var table = []transition{
 	{EventResolve, Active, Resolved},
 	{EventAssign, Active, ""},
 	{EventReopen, []TaskState{Replied, FollowUpDue, Resolved}, Open},
-	{EventRaise, []TaskState{Open, Acknowledged}, ""},
-	{EventRepeat, []TaskState{Open, Acknowledged}, ""},
-	{EventEscalate, []TaskState{Open, Acknowledged}, ""},
+	{EventRaise, []TaskState{Open, Acknowledged, AwaitingApproval}, ""},
+	{EventRepeat, []TaskState{Open, Acknowledged, AwaitingApproval}, ""},
+	{EventEscalate, []TaskState{Open, Acknowledged, AwaitingApproval}, ""},
 	{EventNotComplaint, Active, Resolved},
-	{EventConfirmComplaint, []TaskState{Open, Acknowledged}, ""},
+	{EventConfirmComplaint, waiting, ""},
+	{EventEditDraft, unanswered, ""},
+	{EventSuggest, []TaskState{Open, Acknowledged, FollowUpDue}, AwaitingApproval},
+	{EventApprove, []TaskState{AwaitingApproval}, Replied},
+	{EventSendBack, []TaskState{AwaitingApproval}, Acknowledged},
 }
 
 func row(ev Event) transition {
@@ -130,6 +153,14 @@ func verb(ev Event) string {
 		return "mark not a complaint"
 	case EventConfirmComplaint:
 		return "mark a complaint"
+	case EventEditDraft:
+		return "edit the draft of"
+	case EventSuggest:
+		return "suggest a reply to"
+	case EventApprove:
+		return "approve the reply to"
+	case EventSendBack:
+		return "send back the reply to"
 	}
 	return string(ev)
 }

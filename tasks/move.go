@@ -82,11 +82,18 @@ func Escalate(ctx context.Context, tx Tx, t models.Task, step int, note string, 
 // MarkReplied moves t to replied with the reply's text and schedules its
 // follow-up followUp later.
 func MarkReplied(ctx context.Context, tx Tx, t models.Task, actor, text, note string, now time.Time, followUp time.Duration) error {
+	return markReplied(ctx, tx, t, EventReply, actor, text, note, now, followUp)
+}
+
+// markReplied is MarkReplied through event ev (a reply, or the approval
+// of a suggested one). The history keeps the text that went out: after
+// the composer edited the draft, that is what staff need to see later.
+func markReplied(ctx context.Context, tx Tx, t models.Task, ev Event, actor, text, note string, now time.Time, followUp time.Duration) error {
 	from := t.State
 	fu := now.Add(followUp)
 	t.RepliedAt, t.ReplyText, t.FollowUpAt = &now, text, &fu
-	return Move(ctx, tx, &t, from, Change{Event: EventReply, Actor: actor, At: now,
-		Note:    strings.TrimSpace(note + "; follow-up " + fu.Format(time.RFC3339)),
+	return Move(ctx, tx, &t, from, Change{Event: ev, Actor: actor, At: now,
+		Note:    strings.TrimSpace(note+"; follow-up "+fu.Format(time.RFC3339)) + "\nreply: " + text,
 		Columns: []string{"replied_at", "reply_text", "follow_up_at"}})
 }
 

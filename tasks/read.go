@@ -3,6 +3,7 @@ package tasks
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,6 +30,27 @@ type ListOptions struct {
 	Limit int
 	// Cursor is Page.Next of the previous page; empty for the first.
 	Cursor string
+	// Source keeps tasks of one kind of source ("trustpilot").
+	Source string
+	// MinSeverity keeps tasks at least this severe (4 and up is urgent).
+	MinSeverity int
+	// State keeps tasks in one state (it overrides All and Overdue's
+	// choice of states).
+	State TaskState
+	// Language keeps tasks whose mention is in this language.
+	Language string
+	// Search keeps tasks whose mention's title, text or author contain
+	// every word (full-text search in the database).
+	Search string
+	// Sort is the order (store.SortDeadline when empty).
+	Sort store.TaskSort
+	// Issue keeps tasks of one main issue ("service/slow"); OpenedFrom
+	// and OpenedBefore those opened in a period (the dashboard's links).
+	Issue                    string
+	OpenedFrom, OpenedBefore time.Time
+	// NoTotal leaves Page.Total unset, for a caller that counts with
+	// Count anyway (the inbox): one COUNT less per page.
+	NoTotal bool
 }
 
 // Page sizes of task lists.
@@ -93,9 +115,11 @@ func (s *Service) Page(ctx context.Context, now time.Time, o ListOptions) (Page,
 	if err != nil {
 		return Page{}, fmt.Errorf("tasks: list tasks: %w", err)
 	}
-	total, err := st.CountTaskFilter(ctx, f, CountCap+1)
-	if err != nil {
-		return Page{}, fmt.Errorf("tasks: list tasks: %w", err)
+	var total int64
+	if !o.NoTotal {
+		if total, err = st.CountTaskFilter(ctx, f, CountCap+1); err != nil {
+			return Page{}, fmt.Errorf("tasks: list tasks: %w", err)
+		}
 	}
 	more := total > CountCap
 	total = min(total, CountCap)
@@ -125,7 +149,8 @@ func (s *Service) Page(ctx context.Context, now time.Time, o ListOptions) (Page,
 
 // filter is the store filter of a list.
 func (s *Service) filter(ctx context.Context, now time.Time, o ListOptions) (store.TaskFilter, error) {
-	f := store.TaskFilter{Assignee: o.Assignee, BusinessIDs: o.BusinessIDs}
+	f := store.TaskFilter{Assignee: o.Assignee, BusinessIDs: o.BusinessIDs, SourceKind: o.Source, MinSeverity: o.MinSeverity,
+		Language: o.Language, Search: o.Search, Sort: o.Sort, Issue: o.Issue, OpenedSince: o.OpenedFrom, OpenedBefore: o.OpenedBefore}
 	if !o.All {
 		f.States = Active
 	}
@@ -139,6 +164,9 @@ func (s *Service) filter(ctx context.Context, now time.Time, o ListOptions) (sto
 	if o.Overdue {
 		f.States = unanswered
 		f.OverdueAt = now
+	}
+	if o.State != "" {
+		f.States = []TaskState{o.State}
 	}
 	return f, nil
 }
@@ -170,6 +198,14 @@ func (s *Service) Count(ctx context.Context, now time.Time, o ListOptions) (Coun
 	c.OpenMore, c.Open = c.Open > CountCap, min(c.Open, CountCap)
 	late := f
 	late.States, late.OverdueAt = unanswered, now
+	if o.State != "" {
+		// Overdue within the chosen state: none when it is not a
+		// waiting one (an impossible state matches nothing).
+		late.States = []TaskState{"-"}
+		if slices.Contains(unanswered, o.State) {
+			late.States = []TaskState{o.State}
+		}
+	}
 	if c.Overdue, err = s.st.CountTaskFilter(ctx, late, CountCap+1); err != nil {
 		return Counts{}, fmt.Errorf("tasks: count tasks: %w", err)
 	}
@@ -188,7 +224,7 @@ func overdue(t models.Task, now time.Time) bool {
 	switch t.State {
 	case models.TaskFollowUpDue:
 		return true
-	case models.TaskOpen, models.TaskAcknowledged:
+	case models.TaskOpen, models.TaskAcknowledged, models.TaskAwaitingApproval:
 		return now.After(t.DueAt)
 	}
 	return false

@@ -55,6 +55,9 @@ type Service struct {
 	getenv      func(string) string
 	followUp    time.Duration
 	replyLimits map[string]int
+	// approval names the businesses (config names) whose staff replies
+	// need a manager's or owner's approval.
+	approval map[string]bool
 }
 
 // New builds the service; the follow-up delay and reply length limits
@@ -69,8 +72,12 @@ func New(cfg *config.Config, st Store, o Options) *Service {
 	if o.Getenv == nil {
 		o.Getenv = os.Getenv
 	}
+	approval := map[string]bool{}
+	for _, b := range cfg.Businesses {
+		approval[b.Name] = b.ApprovalRequired()
+	}
 	return &Service{st: st, clock: o.Clock, http: o.HTTPClient, getenv: o.Getenv,
-		followUp: cfg.Alerts.FollowUp.D(), replyLimits: cfg.Alerts.ReplyLimits}
+		followUp: cfg.Alerts.FollowUp.D(), replyLimits: cfg.Alerts.ReplyLimits, approval: approval}
 }
 
 // In returns the service working inside tx, so an action commits (or
@@ -256,23 +263,30 @@ func (s *Service) Reply(ctx context.Context, id int64, o ReplyOptions) (models.T
 			return t, err
 		}
 	}
-	err = s.st.Tx(ctx, func(tx *store.Store) error {
-		cur, err := tx.Task(ctx, id)
+	return s.recordReply(ctx, t, EventReply, o.Actor, text, note, claim)
+}
+
+// recordReply records the reply to task t through ev (a reply, or an
+// approval), releasing the posting claim when there was one, and
+// returns the task as stored.
+func (s *Service) recordReply(ctx context.Context, t models.Task, ev Event, actor, text, note, claim string) (models.Task, error) {
+	err := s.st.Tx(ctx, func(tx *store.Store) error {
+		cur, err := tx.Task(ctx, t.ID)
 		if err != nil {
 			return fmt.Errorf("tasks: %w", err)
 		}
-		if err := MarkReplied(ctx, tx, cur, o.Actor, text, note, s.clock.Now().UTC(), s.followUp); err != nil {
+		if err := markReplied(ctx, tx, cur, ev, actor, text, note, s.clock.Now().UTC(), s.followUp); err != nil {
 			return err
 		}
 		if claim != "" {
-			return tx.ReleaseTaskPost(ctx, id, claim, true)
+			return tx.ReleaseTaskPost(ctx, t.ID, claim, true)
 		}
 		return nil
 	})
 	if err != nil {
 		return t, err
 	}
-	return s.st.Task(ctx, id)
+	return s.st.Task(ctx, t.ID)
 }
 
 // post publishes text as the reply to t's mention, holding the task's
@@ -355,3 +369,79 @@ func postedNote(kind, ref string) string {
 // PostSupported reports whether earshot can post replies to a source kind
 // (X/Twitter, Mastodon, Google Business Profile).
 func PostSupported(kind string) bool { return post.Supported(kind) }
+
+// ApprovalRequired says whether replies at the business need approval
+// (approval: required in its config).
+func (s *Service) ApprovalRequired(ctx context.Context, businessID int64) (bool, error) {
+	b, err := s.st.Business(ctx, businessID)
+	if err != nil {
+		return false, fmt.Errorf("tasks: %w", err)
+	}
+	return s.approval[b.Name], nil
+}
+
+// EditDraft saves the composer's edited reply draft; the history keeps
+// each version, so what was changed before the reply is on record.
+func (s *Service) EditDraft(ctx context.Context, id int64, text, actor string) (models.Task, error) {
+	text = strings.TrimSpace(text)
+	return s.change(ctx, id, EventEditDraft, actor, func(tx changeTx, t *models.Task, now time.Time) ([]string, string, error) {
+		if text == "" {
+			return nil, "", fmt.Errorf("tasks: edit draft of task %d: %w", id, ErrEmptyReply)
+		}
+		t.Draft = text
+		return []string{"draft"}, "draft: " + text, nil
+	})
+}
+
+// Suggest records a staff member's reply for approval: it becomes the
+// draft and the task waits for a manager or owner (Approve, SendBack).
+func (s *Service) Suggest(ctx context.Context, id int64, text, actor string) (models.Task, error) {
+	text = strings.TrimSpace(text)
+	return s.change(ctx, id, EventSuggest, actor, func(tx changeTx, t *models.Task, now time.Time) ([]string, string, error) {
+		if text == "" {
+			text = t.Draft
+		}
+		if text == "" {
+			return nil, "", fmt.Errorf("tasks: suggest a reply to task %d: %w", id, ErrEmptyReply)
+		}
+		t.Draft = text
+		return []string{"draft"}, "suggested: " + text, nil
+	})
+}
+
+// SendBack returns a suggested reply to staff with the approver's note.
+func (s *Service) SendBack(ctx context.Context, id int64, actor, note string) (models.Task, error) {
+	return s.change(ctx, id, EventSendBack, actor, func(tx changeTx, t *models.Task, now time.Time) ([]string, string, error) {
+		return nil, strings.TrimSpace(note), nil
+	})
+}
+
+// Approve approves a suggested reply, with the approver's edits when
+// o.Text is set: it is posted (o.Post) or recorded as replied, and the
+// follow-up scheduled, like Reply. When posting fails nothing changes.
+func (s *Service) Approve(ctx context.Context, id int64, o ReplyOptions) (models.Task, error) {
+	t, err := s.st.Task(ctx, id)
+	if err != nil {
+		return t, fmt.Errorf("tasks: %w", err)
+	}
+	if _, err := Next(t.State, EventApprove); err != nil {
+		return t, fmt.Errorf("tasks: cannot approve the reply to task %d: %w", id, err)
+	}
+	text := strings.TrimSpace(o.Text)
+	if text == "" {
+		text = t.Draft
+	}
+	if text == "" {
+		return t, fmt.Errorf("tasks: approve the reply to task %d: %w", id, ErrEmptyReply)
+	}
+	if claimLive(t.PostClaimedBy, t.PostClaimedAt, s.clock.Now()) {
+		return t, fmt.Errorf("tasks: approve the reply to task %d: %w", id, ErrPostInProgress)
+	}
+	note, claim := "replied by hand at "+t.Link, ""
+	if o.Post {
+		if note, claim, err = s.post(ctx, t, text, o.Repost); err != nil {
+			return t, err
+		}
+	}
+	return s.recordReply(ctx, t, EventApprove, o.Actor, text, "approved; "+note, claim)
+}

@@ -316,7 +316,7 @@ func (s *server) apiTasks(w http.ResponseWriter, r *http.Request, p auth.Princip
 	case msg != "":
 	case !ok1 || !ok2:
 		msg = "overdue and all take true or false"
-	case state != "" && !slices.Contains([]models.TaskState{models.TaskOpen, models.TaskAcknowledged, models.TaskReplied, models.TaskFollowUpDue, models.TaskResolved}, models.TaskState(state)):
+	case state != "" && !slices.Contains([]models.TaskState{models.TaskOpen, models.TaskAcknowledged, models.TaskAwaitingApproval, models.TaskReplied, models.TaskFollowUpDue, models.TaskResolved}, models.TaskState(state)):
 		msg = "state must be open, acknowledged, replied, follow_up_due or resolved"
 	}
 	if msg != "" {
@@ -401,6 +401,15 @@ func (s *server) apiAct(w http.ResponseWriter, r *http.Request, p auth.Principal
 	if _, err := s.authorizeTask(ctx, p, id, auth.Work); err != nil {
 		s.apiFail(w, err)
 		return
+	}
+	if action == "reply" {
+		if refused, err := s.refuseReply(ctx, p, id, action); err != nil {
+			s.apiFail(w, err)
+			return
+		} else if refused != "" {
+			s.apiError(w, http.StatusForbidden, refused)
+			return
+		}
 	}
 	switch action {
 	case "ack":

@@ -35,7 +35,7 @@ func TestDashboardVisibilityAndLinks(t *testing.T) {
 		if code != http.StatusOK {
 			t.Fatalf("GET /dashboard: %d", code)
 		}
-		for _, want := range []string{"All 3 businesses", "Rosie&#39;s Diner", "Harbour Café", "Kiosk North", `id="businesses"`,
+		for _, want := range []string{"All 4 businesses", "Rosie&#39;s Diner", "Harbour Café", "Kiosk North", `id="businesses"`,
 			`href="/inbox?business=` + demo.BusinessName, `href="/dashboard?business=harbour-cafe&amp;days=30"`, `<svg id="chart-days"`, `<svg id="chart-rating"`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("roll-up lacks %q", want)
@@ -188,24 +188,7 @@ func TestDashboardInBrowser(t *testing.T) {
 					t.Log("axe-core not installed (scripts/test.sh installs it); accessibility check skipped")
 					continue
 				}
-				if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](axe+";true")); err != nil {
-					t.Fatalf("inject axe-core: %v", err)
-				}
-				raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}))))`, chromedp.EvalAwaitPromise))
-				if err != nil {
-					t.Fatalf("run axe-core: %v", err)
-				}
-				var vs []axeViolation
-				if err := json.Unmarshal([]byte(raw), &vs); err != nil {
-					t.Fatalf("axe-core result: %v", err)
-				}
-				for _, v := range vs {
-					if v.Impact == "serious" || v.Impact == "critical" {
-						t.Errorf("%s at %d px: axe %s (%s): %s at %v", page, width, v.ID, v.Impact, v.Help, v.Nodes)
-					} else {
-						t.Logf("%s: axe %s (%s): %s", page, v.ID, v.Impact, v.Help)
-					}
-				}
+				checkAxe(t, ctx, axe, page, width)
 			}
 		})
 	}
@@ -220,6 +203,30 @@ func signInTo(t *testing.T, ctx context.Context, name, sel string) {
 	} {
 		if _, err := chromedp.Run(ctx, a); err != nil {
 			t.Fatalf("browser: sign in as %s: %v", name, err)
+		}
+	}
+}
+
+// checkAxe runs axe-core on the page open in ctx and fails the test on a
+// serious or critical violation.
+func checkAxe(t *testing.T, ctx context.Context, axe, page string, width int) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](axe+";true")); err != nil {
+		t.Fatalf("inject axe-core: %v", err)
+	}
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}))))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("run axe-core: %v", err)
+	}
+	var vs []axeViolation
+	if err := json.Unmarshal([]byte(raw), &vs); err != nil {
+		t.Fatalf("axe-core result: %v", err)
+	}
+	for _, v := range vs {
+		if v.Impact == "serious" || v.Impact == "critical" {
+			t.Errorf("%s at %d px: axe %s (%s): %s at %v", page, width, v.ID, v.Impact, v.Help, v.Nodes)
+		} else {
+			t.Logf("%s: axe %s (%s): %s", page, v.ID, v.Impact, v.Help)
 		}
 	}
 }

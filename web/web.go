@@ -37,6 +37,12 @@ import (
 //go:embed templates
 var templateFS embed.FS
 
+// staticFS holds the one script of the inbox (keyboard shortcuts);
+// every page works without it.
+//
+//go:embed static
+var staticFS embed.FS
+
 // Tasks is what the inbox shows and does to tasks; *tasks.Service is one.
 type Tasks interface {
 	Page(ctx context.Context, now time.Time, o tasks.ListOptions) (tasks.Page, error)
@@ -50,6 +56,12 @@ type Tasks interface {
 	// must commit with something else (a one-tap link being spent).
 	In(tx tasks.Store) *tasks.Service
 	NotComplaint(ctx context.Context, id int64, actor, note string) (models.Task, error)
+	// The reply composer and the approval step.
+	EditDraft(ctx context.Context, id int64, text, actor string) (models.Task, error)
+	Suggest(ctx context.Context, id int64, text, actor string) (models.Task, error)
+	Approve(ctx context.Context, id int64, o tasks.ReplyOptions) (models.Task, error)
+	SendBack(ctx context.Context, id int64, actor, note string) (models.Task, error)
+	ApprovalRequired(ctx context.Context, businessID int64) (bool, error)
 	ConfirmComplaint(ctx context.Context, id int64, actor string) (models.Task, error)
 }
 
@@ -75,6 +87,11 @@ type Store interface {
 	Users(ctx context.Context, businessID int64) ([]models.User, error)
 	Task(ctx context.Context, id int64) (models.Task, error)
 	LatestAnalysis(ctx context.Context, mentionID int64) (models.Analysis, error)
+	// The task page: its business (time zone, locale), the mention's
+	// earlier versions and the conversation around it.
+	Business(ctx context.Context, id int64) (models.Business, error)
+	MentionVersions(ctx context.Context, mentionID int64) ([]models.MentionVersion, error)
+	Conversation(ctx context.Context, m models.Mention, limit int) ([]models.Mention, error)
 	ListMentions(ctx context.Context, f store.MentionFilter) ([]models.Mention, error)
 	Stats(ctx context.Context, businessID int64, now time.Time) (store.BusinessStats, error)
 	LinkUsed(ctx context.Context, nonce string) (time.Time, bool, error)
@@ -132,6 +149,12 @@ func New(o Options) (http.Handler, error) {
 	s.links = links
 	funcs := template.FuncMap{
 		"stars": stars,
+		"ratingLabel": func(r *float64) string {
+			if r == nil {
+				return ""
+			}
+			return strconv.FormatFloat(*r, 'f', -1, 64) + " of 5 stars"
+		},
 		"when": func(t time.Time) string {
 			if t.IsZero() {
 				return ""
@@ -158,6 +181,8 @@ func New(o Options) (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/inbox", http.StatusFound) })
 	mux.Handle("GET /inbox", s.page(s.inbox))
+	mux.Handle("POST /inbox/bulk", s.page(s.bulk))
+	mux.Handle("GET /static/", http.FileServerFS(staticFS))
 	mux.Handle("GET /tasks/{id}", s.page(s.task))
 	mux.Handle("POST /tasks/{id}/{action}", s.page(s.act))
 	mux.Handle("GET /sources", s.page(s.sources))
@@ -191,72 +216,13 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, page string, sta
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
 	// Bidi override characters in scraped text (U+202E and friends) would
 	// reorder what staff read; the page's own markup has none, so the
 	// whole page is cleaned at this one display boundary.
 	fmt.Fprint(w, textclean.Display(buf.String()))
-}
-
-type inboxPage struct {
-	Title    string
-	Tasks    []tasks.TaskView
-	Overdue  bool
-	All      bool
-	Assignee string
-	Counts   tasks.Counts
-	// Next is the link to the next page, empty on the last; First links
-	// back to the first page when this is a later one.
-	Next, First string
-}
-
-// inboxPageSize is how many tasks one inbox page shows.
-const inboxPageSize = 100
-
-func (s *server) inbox(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	p := inboxPage{Title: "Inbox", Overdue: q.Get("overdue") == "1", All: q.Get("all") == "1", Assignee: q.Get("assignee")}
-	me, _ := CurrentUser(r)
-	now := s.Clock.Now().UTC()
-	o, err := s.visible(r.Context(), me, tasks.ListOptions{Overdue: p.Overdue, All: p.All, Assignee: p.Assignee, Limit: inboxPageSize, Cursor: q.Get("after")})
-	if err != nil {
-		s.fail(w, err)
-		return
-	}
-	page, err := s.Tasks.Page(r.Context(), now, o)
-	if errors.Is(err, store.ErrBadCursor) {
-		http.Error(w, "earshot: that page link is no longer valid; start from the inbox", http.StatusBadRequest)
-		return
-	}
-	if err != nil {
-		s.fail(w, err)
-		return
-	}
-	if p.Counts, err = s.Tasks.Count(r.Context(), now, o); err != nil {
-		s.fail(w, err)
-		return
-	}
-	p.Tasks = page.Tasks
-	link := url.Values{}
-	if p.Overdue {
-		link.Set("overdue", "1")
-	}
-	if p.All {
-		link.Set("all", "1")
-	}
-	if p.Assignee != "" {
-		link.Set("assignee", p.Assignee)
-	}
-	if o.Cursor != "" {
-		p.First = "/?" + link.Encode()
-	}
-	if page.Next != "" {
-		link.Set("after", page.Next)
-		p.Next = "/?" + link.Encode()
-	}
-	s.render(w, r, "inbox", http.StatusOK, p)
 }
 
 type taskPage struct {
@@ -268,7 +234,19 @@ type taskPage struct {
 	Error    string
 	// CanWork shows the action forms (staff and above).
 	CanWork bool
+	// Approval says replies at the business need approval; CanApprove
+	// that the signed-in user gives it (manager, owner). Staff then
+	// suggest; approvers approve or send back.
+	Approval, CanApprove bool
+	// Versions are the mention's earlier versions (edits), oldest first;
+	// Conversation the mentions around it, newest first.
+	Versions     []models.MentionVersion
+	Conversation []models.Mention
+	zones
 }
+
+// conversationLimit bounds the mentions shown around a task's mention.
+const conversationLimit = 20
 
 func (s *server) task(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
@@ -290,12 +268,32 @@ func (s *server) showTask(w http.ResponseWriter, r *http.Request, id int64, stat
 		s.fail(w, err)
 		return
 	}
-	p := taskPage{Title: fmt.Sprintf("Task %d", id), T: d, Done: done, Error: msg, CanWork: me.Can(d.BusinessID, auth.Work)}
-	if a, err := s.Store.LatestAnalysis(r.Context(), d.MentionID); err == nil {
+	p := taskPage{Title: fmt.Sprintf("Task %d", id), T: d, Done: done, Error: msg, CanWork: me.Can(d.BusinessID, auth.Work),
+		CanApprove: auth.CanApprove(me, d.BusinessID)}
+	ctx := r.Context()
+	if a, err := s.Store.LatestAnalysis(ctx, d.MentionID); err == nil {
 		p.Analysis = &a
 	}
-	if users, err := s.Store.Users(r.Context(), d.BusinessID); err == nil {
+	if users, err := s.Store.Users(ctx, d.BusinessID); err == nil {
 		p.Users = users
+	}
+	b, err := s.Store.Business(ctx, d.BusinessID)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	p.zones = newZones([]models.Business{b}, s.Clock.Now().UTC())
+	if p.Approval, err = s.Tasks.ApprovalRequired(ctx, d.BusinessID); err != nil {
+		s.fail(w, err)
+		return
+	}
+	if p.Versions, err = s.Store.MentionVersions(ctx, d.MentionID); err != nil {
+		s.fail(w, err)
+		return
+	}
+	if p.Conversation, err = s.Store.Conversation(ctx, d.Mention, conversationLimit); err != nil {
+		s.fail(w, err)
+		return
 	}
 	s.render(w, r, "task", status, p)
 }
@@ -327,13 +325,36 @@ func (s *server) act(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var done string
-	switch r.PathValue("action") {
+	action := r.PathValue("action")
+	if action == "reply" || action == "approve" || action == "send-back" {
+		if refused, err := s.refuseReply(ctx, me, id, action); err != nil {
+			s.fail(w, err)
+			return
+		} else if refused != "" {
+			s.Logger.Info("task action refused", "task", id, "action", action, "user", who, "err", refused)
+			s.showTask(w, r, id, http.StatusForbidden, "", refused)
+			return
+		}
+	}
+	switch action {
 	case "ack":
 		_, err = s.Tasks.Ack(ctx, id, who)
 		done = "acknowledged"
 	case "reply":
 		_, err = s.Tasks.Reply(ctx, id, tasks.ReplyOptions{Text: r.PostForm.Get("text"), Post: r.PostForm.Get("post") == "1", Actor: who})
 		done = "replied"
+	case "draft":
+		_, err = s.Tasks.EditDraft(ctx, id, r.PostForm.Get("text"), who)
+		done = "draft saved"
+	case "suggest":
+		_, err = s.Tasks.Suggest(ctx, id, r.PostForm.Get("text"), who)
+		done = "reply sent for approval"
+	case "approve":
+		_, err = s.Tasks.Approve(ctx, id, tasks.ReplyOptions{Text: r.PostForm.Get("text"), Post: r.PostForm.Get("post") == "1", Actor: who})
+		done = "reply approved"
+	case "send-back":
+		_, err = s.Tasks.SendBack(ctx, id, who, r.PostForm.Get("note"))
+		done = "reply sent back"
 	case "resolve":
 		_, err = s.Tasks.Resolve(ctx, id, who, r.PostForm.Get("note"))
 		done = "resolved"
@@ -356,7 +377,7 @@ func (s *server) act(w http.ResponseWriter, r *http.Request) {
 			status = http.StatusNotFound
 		}
 		s.Logger.Info("task action refused", "task", id, "action", r.PathValue("action"), "user", who, "err", err)
-		s.showTask(w, r, id, status, "", err.Error())
+		s.showTask(w, r, id, status, "", userError(err))
 		return
 	}
 	s.Logger.Info("task action", "task", id, "action", r.PathValue("action"), "user", who, "via", me.Via)
@@ -440,4 +461,26 @@ func safeURL(u string) template.URL {
 		return "#"
 	}
 	return template.URL(p.String())
+}
+
+// refuseReply says why p may not take a reply action on task id, or ""
+// when it may: approving and sending back need a manager or owner, and
+// at a business whose replies need approval so does replying directly
+// (staff suggest instead).
+func (s *server) refuseReply(ctx context.Context, p auth.Principal, id int64, action string) (string, error) {
+	t, err := s.Store.Task(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if auth.CanApprove(p, t.BusinessID) {
+		return "", nil
+	}
+	if action != "reply" {
+		return "Only a manager or owner approves or sends back a reply; your role is " + p.Role(t.BusinessID) + ".", nil
+	}
+	required, err := s.Tasks.ApprovalRequired(ctx, t.BusinessID)
+	if err != nil || !required {
+		return "", err
+	}
+	return "Replies at this business need a manager's or owner's approval: suggest your reply instead.", nil
 }

@@ -31,7 +31,9 @@ type fixture struct {
 }
 
 // extraBusinesses are two more businesses watching the same demo site,
-// so tests can check who sees which: Hana is staff of harbour-cafe only.
+// so tests can check who sees which: Hana is staff of harbour-cafe only;
+// tokyo-ramen writes Japanese in Tokyo time and its replies need
+// approval (Kei suggests as staff, Kaz approves as manager).
 const extraBusinesses = `  - name: harbour-cafe
     display_name: "Harbour Café"
     domain: restaurant
@@ -44,6 +46,17 @@ const extraBusinesses = `  - name: harbour-cafe
     display_name: "Kiosk North"
     domain: restaurant
     time_zone: Europe/London
+    sources:
+      - {name: reviews, kind: jsonld, url: "SITE/reviews", interval: 1m}
+  - name: tokyo-ramen
+    display_name: "東京ラーメン"
+    domain: restaurant
+    time_zone: Asia/Tokyo
+    locale: ja
+    approval: required
+    users:
+      - {name: Kei, role: staff}
+      - {name: Kaz, role: manager}
     sources:
       - {name: reviews, kind: jsonld, url: "SITE/reviews", interval: 1m}
 `

@@ -130,6 +130,12 @@ type post struct {
 		Text      string   `json:"text"`
 		Langs     []string `json:"langs"`
 		CreatedAt string   `json:"createdAt"`
+		// Reply names the thread's root post when this post is a reply.
+		Reply *struct {
+			Root struct {
+				URI string `json:"uri"`
+			} `json:"root"`
+		} `json:"reply"`
 	} `json:"record"`
 	IndexedAt string `json:"indexedAt"`
 }
@@ -209,6 +215,11 @@ func fromPost(p post) models.Mention {
 		m.PostedAt = t
 	}
 	m.URL = webURL(p.URI, p.Author.Handle)
+	// A post starts its own thread; a reply is in its root's.
+	m.ThreadID = p.URI
+	if p.Record.Reply != nil && p.Record.Reply.Root.URI != "" {
+		m.ThreadID = p.Record.Reply.Root.URI
+	}
 	return m
 }
 

@@ -88,6 +88,9 @@ type hit struct {
 	Author      string  `json:"author"`
 	StoryText   *string `json:"story_text"`
 	CommentText *string `json:"comment_text"`
+	// StoryID is the story a comment belongs to: the thread the task
+	// page shows around a complaint.
+	StoryID *int64 `json:"story_id"`
 }
 
 // Parse reads one page of search results.
@@ -121,6 +124,11 @@ func Parse(body []byte, pageURL string) ([]models.Mention, fetch.PageInfo, error
 			m.PostedAt = t
 		} else if h.CreatedAtI > 0 {
 			m.PostedAt = extract.Unix(h.CreatedAtI)
+		}
+		// A story is its own thread; a comment is in its story's.
+		m.ThreadID = "story:" + h.ObjectID
+		if h.StoryID != nil && *h.StoryID > 0 {
+			m.ThreadID = "story:" + strconv.FormatInt(*h.StoryID, 10)
 		}
 		if m.Text == "" && h.URL != nil {
 			m.Text = *h.URL

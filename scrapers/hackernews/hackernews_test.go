@@ -83,3 +83,19 @@ func TestSharedCapture(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	scrapertest.FuzzParse(f, SearchURL("", "x", 0, 0), Parse, nil)
 }
+
+// TestThreadOfComments: a comment is in its story's thread, so the task
+// page can show the rest of the discussion around a complaint.
+func TestThreadOfComments(t *testing.T) {
+	for _, c := range []struct{ name, body, want string }{
+		{"comment", `{"hits":[{"objectID":"4102","author":"a","comment_text":"bad","story_id":4100,"created_at_i":1795168800}],"page":0,"nbPages":1}`, "story:4100"},
+		{"story", `{"hits":[{"objectID":"4100","author":"b","title":"Ask HN","created_at_i":1795168800}],"page":0,"nbPages":1}`, "story:4100"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ms, _, err := Parse([]byte(c.body), "https://hn.algolia.com/api/v1/search_by_date?query=x")
+			if err != nil || len(ms) != 1 || ms[0].ThreadID != c.want {
+				t.Fatalf("Parse = %+v, %v; want thread %s", ms, err, c.want)
+			}
+		})
+	}
+}
