@@ -467,8 +467,26 @@ type DigestTaskCounts struct {
 }
 
 // DigestTaskStats counts a business's complaints, deadlines met and
-// follow-ups done in [from, to). Each count reads one index range.
+// follow-ups done in [from, to). Once the rollups are complete and the
+// bounds fall on whole UTC hours, from the hourly task rollups
+// (digestTaskStatsRollups); otherwise (the running week's "now") from
+// the tasks, as DigestTaskStatsScan.
 func (s *Store) DigestTaskStats(ctx context.Context, businessID int64, from, to time.Time) (DigestTaskCounts, error) {
+	if wholeHours([]time.Time{from, to}) {
+		ready, err := s.RollupsReady(ctx)
+		if err != nil {
+			return DigestTaskCounts{}, err
+		}
+		if ready {
+			return s.digestTaskStatsRollups(ctx, businessID, from, to)
+		}
+	}
+	return s.DigestTaskStatsScan(ctx, businessID, from, to)
+}
+
+// DigestTaskStatsScan is DigestTaskStats counted from the tasks, the
+// reference the rollups must agree with. Each count reads one index range.
+func (s *Store) DigestTaskStatsScan(ctx context.Context, businessID int64, from, to time.Time) (DigestTaskCounts, error) {
 	from, to = from.UTC(), to.UTC()
 	var st DigestTaskCounts
 	wrap := func(err error) (DigestTaskCounts, error) {

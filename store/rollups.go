@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/earshot/earshot/models"
@@ -94,6 +95,21 @@ func (s *Store) applyRollups(ctx context.Context, rows map[rollupKey]*rollupDelt
 type rollupBuffer struct {
 	rows    map[rollupKey]*rollupDelta
 	aspects map[aspectKey]int64
+	tasks   map[taskRollupKey]*taskRollupDelta
+}
+
+// merge hands a nested transaction's changes to the enclosing one.
+func (b *rollupBuffer) merge(o *rollupBuffer) {
+	b.add(o.rows, o.aspects)
+	b.addTasks(o.tasks)
+}
+
+// write writes the buffered changes, at the outermost commit.
+func (b *rollupBuffer) write(ctx context.Context, tx *Store) error {
+	if err := tx.writeRollups(ctx, b.rows, b.aspects); err != nil {
+		return err
+	}
+	return tx.writeTaskRollups(ctx, b.tasks)
 }
 
 func (b *rollupBuffer) add(rows map[rollupKey]*rollupDelta, aspects map[aspectKey]int64) {
@@ -219,7 +235,7 @@ func (s *Store) RollupsReady(ctx context.Context) (bool, error) {
 
 // RollupReport says what RebuildRollups wrote.
 type RollupReport struct {
-	Rows, AspectRows int64
+	Rows, AspectRows, TaskRows int64
 	Took             time.Duration
 }
 
@@ -238,7 +254,7 @@ func (s *Store) RebuildRollups(ctx context.Context) (RollupReport, error) {
 			// Writers that save analyses meanwhile wait for the rebuild
 			// to commit, then add their change to the rebuilt rows (a
 			// mention they had not committed is not in the rebuild).
-			if err := tx.q(ctx).Exec("LOCK TABLE digest_rollups, digest_aspect_rollups IN EXCLUSIVE MODE").Error; err != nil {
+			if err := tx.q(ctx).Exec("LOCK TABLE digest_rollups, digest_aspect_rollups, digest_task_rollups IN EXCLUSIVE MODE").Error; err != nil {
 				return fmt.Errorf("store: rebuild rollups: %w", err)
 			}
 		}
@@ -268,6 +284,11 @@ func (s *Store) RebuildRollups(ctx context.Context) (RollupReport, error) {
 			return fmt.Errorf("store: rebuild issue rollups: %w", r.Error)
 		}
 		rep.AspectRows = r.RowsAffected
+		n, err := tx.rebuildTaskRollups(ctx, strings.ReplaceAll(hour, "m.posted_at", "COL"))
+		if err != nil {
+			return err
+		}
+		rep.TaskRows = n
 		if err := tx.q(ctx).Exec(`UPDATE mentions SET compound = (SELECT a.compound FROM analyses AS a
 			WHERE a.mention_id = mentions.id AND a.mention_version = mentions.analyzed_version)`).Error; err != nil {
 			return fmt.Errorf("store: rebuild quoted sentiment: %w", err)

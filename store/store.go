@@ -294,10 +294,10 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 			// A nested transaction (a savepoint) hands its changes to the
 			// enclosing one, which writes them at its commit; had it
 			// failed, they would be dropped with it.
-			s.rollups.add(tx.rollups.rows, tx.rollups.aspects)
+			s.rollups.merge(tx.rollups)
 			return nil
 		}
-		return tx.writeRollups(ctx, tx.rollups.rows, tx.rollups.aspects)
+		return tx.rollups.write(ctx, tx)
 	})
 }
 

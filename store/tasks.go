@@ -37,7 +37,9 @@ func (s *Store) CreateTask(ctx context.Context, t *models.Task) (bool, error) {
 		return false, fmt.Errorf("store: create task %s: %w", t.DedupKey, r.Error)
 	}
 	if r.RowsAffected > 0 {
-		return true, nil
+		rows := map[taskRollupKey]*taskRollupDelta{}
+		addTaskRollup(rows, t, 1)
+		return true, s.applyTaskRollups(ctx, rows)
 	}
 	existing, err := s.TaskByDedupKey(ctx, t.DedupKey)
 	if err != nil {
@@ -74,6 +76,36 @@ var ErrConflict = errors.New("changed concurrently")
 // ErrConflict is returned otherwise, so two people acknowledging at once
 // do not both win.
 func (s *Store) UpdateTask(ctx context.Context, t models.Task, fromState models.TaskState, columns ...string) error {
+	if touchesTaskRollups(columns) {
+		// The digest's task rollups need the contribution before and
+		// after: read, update and re-read in one transaction (the
+		// caller's, when there is one, without a savepoint).
+		fn := func(tx *Store) error {
+			old, err := tx.lockedTask(ctx, t.ID)
+			if err != nil {
+				return err
+			}
+			if err := tx.updateTask(ctx, t, fromState, columns); err != nil {
+				return err
+			}
+			cur, err := tx.Task(ctx, t.ID)
+			if err != nil {
+				return err
+			}
+			rows := map[taskRollupKey]*taskRollupDelta{}
+			addTaskRollup(rows, &old, -1)
+			addTaskRollup(rows, &cur, 1)
+			return tx.applyTaskRollups(ctx, rows)
+		}
+		if s.rollups != nil {
+			return fn(s)
+		}
+		return s.Tx(ctx, fn)
+	}
+	return s.updateTask(ctx, t, fromState, columns)
+}
+
+func (s *Store) updateTask(ctx context.Context, t models.Task, fromState models.TaskState, columns []string) error {
 	q := s.q(ctx).Model(&models.Task{}).Where("id = ?", t.ID)
 	if fromState != "" {
 		q = q.Where("state = ?", fromState)
