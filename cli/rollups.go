@@ -33,6 +33,6 @@ database by hand.`)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.Stdout, "Rebuilt the digest rollups: %d hourly rows, %d issue rows, in %s.\n", rep.Rows, rep.AspectRows, rep.Took.Round(time.Millisecond))
+	fmt.Fprintf(e.Stdout, "Rebuilt the digest rollups: %d hourly rows, %d issue rows, %d task rows, in %s.\n", rep.Rows, rep.AspectRows, rep.TaskRows, rep.Took.Round(time.Millisecond))
 	return nil
 }

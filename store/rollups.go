@@ -236,7 +236,7 @@ func (s *Store) RollupsReady(ctx context.Context) (bool, error) {
 // RollupReport says what RebuildRollups wrote.
 type RollupReport struct {
 	Rows, AspectRows, TaskRows int64
-	Took             time.Duration
+	Took                       time.Duration
 }
 
 // RebuildRollups recomputes every digest rollup (and each mention's
