@@ -435,7 +435,26 @@ type Ranker interface {
 // DigestResolvedIssueCategories lists the issue categories of complaints
 // whose tasks were resolved in [from, before): an issue that shows up
 // again afterwards "came back".
+//
+// Once the rollups are complete and the bounds fall on whole UTC hours,
+// from the resolved-issue rollups; otherwise as
+// DigestResolvedIssueCategoriesScan.
 func (s *Store) DigestResolvedIssueCategories(ctx context.Context, businessID int64, from, before time.Time) ([]string, error) {
+	if wholeHours([]time.Time{from, before}) {
+		ready, err := s.RollupsReady(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if ready {
+			return s.digestResolvedRollups(ctx, businessID, from, before)
+		}
+	}
+	return s.DigestResolvedIssueCategoriesScan(ctx, businessID, from, before)
+}
+
+// DigestResolvedIssueCategoriesScan joins the resolved tasks to their
+// mentions' aspects: the reference the rollups must agree with.
+func (s *Store) DigestResolvedIssueCategoriesScan(ctx context.Context, businessID int64, from, before time.Time) ([]string, error) {
 	var out []string
 	err := s.q(ctx).Table("tasks AS t").
 		Distinct("x.category").

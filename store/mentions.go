@@ -390,6 +390,15 @@ func (s *Store) SaveAnalysis(ctx context.Context, a *models.Analysis) (bool, err
 	if err != nil {
 		return false, err
 	}
+	if mr.ResolvedTasks > 0 {
+		resolved, err := s.resolvedOnAnalysis(ctx, a)
+		if err != nil {
+			return false, err
+		}
+		if err := s.applyResolved(ctx, resolved); err != nil {
+			return false, err
+		}
+	}
 	// The mention's current sentiment is copied for the digest's quotes.
 	r = s.q(ctx).Exec("UPDATE mentions SET analyzed_version = ?, compound = ? WHERE id = ? AND analyzed_version < ?",
 		a.MentionVersion, a.Compound, a.MentionID, a.MentionVersion)

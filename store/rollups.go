@@ -93,15 +93,17 @@ func (s *Store) applyRollups(ctx context.Context, rows map[rollupKey]*rollupDelt
 // at commit, the locks are always taken in the same order, held for the
 // shortest time, and a batch of 200 analyses writes each row once.
 type rollupBuffer struct {
-	rows    map[rollupKey]*rollupDelta
-	aspects map[aspectKey]int64
-	tasks   map[taskRollupKey]*taskRollupDelta
+	rows     map[rollupKey]*rollupDelta
+	aspects  map[aspectKey]int64
+	tasks    map[taskRollupKey]*taskRollupDelta
+	resolved map[resolvedKey]int64
 }
 
 // merge hands a nested transaction's changes to the enclosing one.
 func (b *rollupBuffer) merge(o *rollupBuffer) {
 	b.add(o.rows, o.aspects)
 	b.addTasks(o.tasks)
+	b.addResolved(o.resolved)
 }
 
 // write writes the buffered changes, at the outermost commit.
@@ -109,7 +111,10 @@ func (b *rollupBuffer) write(ctx context.Context, tx *Store) error {
 	if err := tx.writeRollups(ctx, b.rows, b.aspects); err != nil {
 		return err
 	}
-	return tx.writeTaskRollups(ctx, b.tasks)
+	if err := tx.writeTaskRollups(ctx, b.tasks); err != nil {
+		return err
+	}
+	return tx.writeResolved(ctx, b.resolved)
 }
 
 func (b *rollupBuffer) add(rows map[rollupKey]*rollupDelta, aspects map[aspectKey]int64) {
@@ -186,11 +191,14 @@ type mentionRollupRow struct {
 	SourceID        int64
 	PostedAt        time.Time
 	AnalyzedVersion int
+	// ResolvedTasks counts the mention's resolved tasks, whose
+	// resolved-issue rollups a new analysis may add to.
+	ResolvedTasks int64
 }
 
 func (s *Store) mentionRollupRow(ctx context.Context, id int64) (mentionRollupRow, error) {
 	var r mentionRollupRow
-	err := s.q(ctx).Model(&models.Mention{}).Select("id, business_id, source_id, posted_at, analyzed_version").Where("id = ?", id).Take(&r).Error
+	err := s.q(ctx).Model(&models.Mention{}).Select("id, business_id, source_id, posted_at, analyzed_version, (SELECT COUNT(*) FROM tasks WHERE tasks.mention_id = mentions.id AND tasks.state = ?) AS resolved_tasks", models.TaskResolved).Where("id = ?", id).Take(&r).Error
 	if err != nil {
 		return r, fmt.Errorf("store: mention %d: %w", id, notFound(err))
 	}
@@ -254,7 +262,7 @@ func (s *Store) RebuildRollups(ctx context.Context) (RollupReport, error) {
 			// Writers that save analyses meanwhile wait for the rebuild
 			// to commit, then add their change to the rebuilt rows (a
 			// mention they had not committed is not in the rebuild).
-			if err := tx.q(ctx).Exec("LOCK TABLE digest_rollups, digest_aspect_rollups, digest_task_rollups IN EXCLUSIVE MODE").Error; err != nil {
+			if err := tx.q(ctx).Exec("LOCK TABLE digest_rollups, digest_aspect_rollups, digest_task_rollups, digest_resolved_rollups IN EXCLUSIVE MODE").Error; err != nil {
 				return fmt.Errorf("store: rebuild rollups: %w", err)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -31,10 +32,35 @@ func seedTasks(t *testing.T, s *store.Store, src models.Source, from time.Time) 
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Issues the complaints raised, negative or not; the resolved ones
+	// "come back" in the digest.
+	issues := []string{"food", "service", "price", "cleanliness", ""}
+	analyse := func(id int64, version int, cats ...string) {
+		a := models.Analysis{MentionID: id, MentionVersion: version, BusinessID: src.BusinessID, Label: models.LabelNegative, Complaint: true}
+		for _, c := range cats {
+			pol := models.PolarityNegative
+			if rng.IntN(4) == 0 {
+				pol = models.PolarityPositive
+			}
+			a.Aspects = append(a.Aspects, models.Aspect{Category: c, Term: "t" + c, Polarity: pol})
+		}
+		if _, err := s.SaveAnalysis(ctx, &a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range res.NewIDs {
+		var cats []string
+		for range rng.IntN(3) {
+			cats = append(cats, issues[rng.IntN(len(issues))])
+		}
+		analyse(id, 1, cats...)
+	}
 	at := func(base time.Time, upTo time.Duration) time.Time {
 		return base.Add(time.Duration(rng.Int64N(int64(upTo)))).Truncate(time.Second)
 	}
 	var tasks []models.Task
+	var edits []models.Mention
+	var editIDs []int64
 	for i, id := range res.NewIDs {
 		opened := at(from, 35*24*time.Hour)
 		task := models.Task{BusinessID: src.BusinessID, MentionID: id, Kind: models.TaskApology, State: models.TaskOpen,
@@ -84,6 +110,17 @@ func seedTasks(t *testing.T, s *store.Store, src models.Source, from time.Time) 
 					t.Fatal(err)
 				}
 			}
+		case 2:
+			// Resolved straight away, then edited and analysed again:
+			// the new analysis raises an issue the first did not.
+			resolved := at(replied, 24*time.Hour)
+			task.ResolvedAt, task.State = &resolved, models.TaskResolved
+			if err := s.UpdateTask(ctx, *task, models.TaskReplied, "state", "resolved_at"); err != nil {
+				t.Fatal(err)
+			}
+			if i%4 == 2 {
+				edits, editIDs = append(edits, ms[i]), append(editIDs, task.MentionID)
+			}
 		case 1:
 			// Another replica moved the task first: nothing changes.
 			stale := *task
@@ -93,6 +130,19 @@ func seedTasks(t *testing.T, s *store.Store, src models.Source, from time.Time) 
 				t.Fatalf("stale update: %v, want ErrConflict", err)
 			}
 		}
+	}
+	for i := range edits {
+		edits[i].Text += " (edited)"
+	}
+	if _, err := s.SaveMentions(ctx, src, edits); err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range editIDs {
+		m, err := s.Mention(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		analyse(m.ID, m.Version, []string{"noise", "price", "food"}[i%3])
 	}
 }
 
@@ -123,6 +173,7 @@ func TestDigestTaskRollupsEqualScan(t *testing.T) {
 			}
 			check := func(when string) {
 				var all store.DigestTaskCounts
+				var resolved []string
 				for _, bounds := range [][]time.Time{days, weeks, {weeks[0], weeks[len(weeks)-1]}} {
 					for i := 0; i+1 < len(bounds); i++ {
 						want, err := s.DigestTaskStatsScan(ctx, src.BusinessID, bounds[i], bounds[i+1])
@@ -138,6 +189,25 @@ func TestDigestTaskRollupsEqualScan(t *testing.T) {
 						}
 						all = want
 					}
+				}
+				for _, bounds := range [][]time.Time{days, weeks, {weeks[0], weeks[len(weeks)-1]}} {
+					for i := 0; i+1 < len(bounds); i++ {
+						want, err := s.DigestResolvedIssueCategoriesScan(ctx, src.BusinessID, bounds[i], bounds[i+1])
+						if err != nil {
+							t.Fatal(err)
+						}
+						got, err := s.DigestResolvedIssueCategories(ctx, src.BusinessID, bounds[i], bounds[i+1])
+						if err != nil {
+							t.Fatal(err)
+						}
+						if !slices.Equal(got, want) {
+							t.Errorf("%s: %s to %s: resolved issues from rollups %q, want %q", when, bounds[i], bounds[i+1], got, want)
+						}
+						resolved = want
+					}
+				}
+				if !slices.Contains(resolved, "noise") || slices.Contains(resolved, "") {
+					t.Fatalf("seed too thin: resolved issues %q", resolved)
 				}
 				if all.Opened == 0 || all.Due == 0 || all.AnsweredOnTime == 0 || all.AnsweredOnTime == all.Due ||
 					all.FollowUpsDue == 0 || all.FollowUpsDone == 0 {

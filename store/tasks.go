@@ -39,7 +39,14 @@ func (s *Store) CreateTask(ctx context.Context, t *models.Task) (bool, error) {
 	if r.RowsAffected > 0 {
 		rows := map[taskRollupKey]*taskRollupDelta{}
 		addTaskRollup(rows, t, 1)
-		return true, s.applyTaskRollups(ctx, rows)
+		if err := s.applyTaskRollups(ctx, rows); err != nil {
+			return false, err
+		}
+		resolved, err := s.resolvedChange(ctx, nil, t)
+		if err != nil {
+			return false, err
+		}
+		return true, s.applyResolved(ctx, resolved)
 	}
 	existing, err := s.TaskByDedupKey(ctx, t.DedupKey)
 	if err != nil {
@@ -95,7 +102,14 @@ func (s *Store) UpdateTask(ctx context.Context, t models.Task, fromState models.
 			rows := map[taskRollupKey]*taskRollupDelta{}
 			addTaskRollup(rows, &old, -1)
 			addTaskRollup(rows, &cur, 1)
-			return tx.applyTaskRollups(ctx, rows)
+			if err := tx.applyTaskRollups(ctx, rows); err != nil {
+				return err
+			}
+			resolved, err := tx.resolvedChange(ctx, &old, &cur)
+			if err != nil {
+				return err
+			}
+			return tx.applyResolved(ctx, resolved)
 		}
 		if s.rollups != nil {
 			return fn(s)

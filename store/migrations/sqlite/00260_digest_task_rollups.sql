@@ -28,9 +28,25 @@ SELECT business_id, hour, SUM(opened), SUM(due), SUM(answered_on_time), SUM(foll
     UNION ALL SELECT business_id, substr(resolved_at, 1, 13) || ':00:00.000Z', 0, 0, 0, 0, 1
         FROM tasks WHERE kind = 'apology' AND resolved_at IS NOT NULL AND replied_at IS NOT NULL
 ) AS u GROUP BY business_id, hour;
--- Which issues a resolved complaint was about, read from the index alone.
-CREATE INDEX idx_aspects_mention_issue ON aspects(mention_id, polarity, category);
+-- The categories of the complaints resolved per hour, for the issues
+-- that "came back": per business, UTC hour of resolution and category,
+-- the resolved tasks whose mention raised that issue.
+CREATE TABLE digest_resolved_rollups (
+    business_id INTEGER NOT NULL,
+    hour DATETIME NOT NULL,
+    category TEXT NOT NULL,
+    tasks INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (business_id, hour, category)
+);
+INSERT INTO digest_resolved_rollups (business_id, hour, category, tasks)
+SELECT t.business_id, substr(t.resolved_at, 1, 13) || ':00:00.000Z' AS hour, c.category, COUNT(*)
+    FROM tasks AS t JOIN (SELECT DISTINCT mention_id, category FROM aspects WHERE polarity = 'negative' AND category <> '') AS c ON c.mention_id = t.mention_id
+    WHERE t.state = 'resolved' AND t.resolved_at IS NOT NULL
+    GROUP BY t.business_id, substr(t.resolved_at, 1, 13) || ':00:00.000Z', c.category;
+-- The week's unrelated mentions, counted from the index alone.
+CREATE INDEX idx_analyses_business_unrelated ON analyses(business_id, unrelated, created_at);
 
 -- +goose Down
-DROP INDEX idx_aspects_mention_issue;
+DROP INDEX idx_analyses_business_unrelated;
+DROP TABLE digest_resolved_rollups;
 DROP TABLE digest_task_rollups;
