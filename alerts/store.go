@@ -30,6 +30,8 @@ type Tx interface {
 	CountNotificationsSince(ctx context.Context, channel, recipient string, since time.Time) (int, error)
 	RewritePendingNotification(ctx context.Context, key string, n models.Notification) (bool, error)
 	SupersedePending(ctx context.Context, taskIDs []int64, kind, reason string) (int, error)
+	AtCommit(key string, fn func(ctx context.Context, tx *store.Store) error) bool
+	PendingAtCommit(key string) bool
 }
 
 // Store is what the deadline check needs outside a transaction.

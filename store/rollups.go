@@ -97,6 +97,10 @@ type rollupBuffer struct {
 	aspects  map[aspectKey]int64
 	tasks    map[taskRollupKey]*taskRollupDelta
 	resolved map[resolvedKey]int64
+	// commit holds the AtCommit hooks; parent is the enclosing
+	// transaction's buffer (nil at the outermost).
+	commit map[string]func(context.Context, *Store) error
+	parent *rollupBuffer
 }
 
 // merge hands a nested transaction's changes to the enclosing one.
@@ -104,6 +108,12 @@ func (b *rollupBuffer) merge(o *rollupBuffer) {
 	b.add(o.rows, o.aspects)
 	b.addTasks(o.tasks)
 	b.addResolved(o.resolved)
+	for k, fn := range o.commit {
+		if b.commit == nil {
+			b.commit = map[string]func(context.Context, *Store) error{}
+		}
+		b.commit[k] = fn
+	}
 }
 
 // write writes the buffered changes, at the outermost commit.

@@ -286,7 +286,7 @@ func (s *Store) DB() (*sql.DB, error) { return s.db.DB() }
 // commits together or not at all.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	return s.db.WithContext(ctx).Transaction(func(gtx *gorm.DB) error {
-		tx := &Store{db: gtx, driver: s.driver, clock: s.clock, log: s.log, file: s.file, memo: &txMemo{}, rollups: &rollupBuffer{}}
+		tx := &Store{db: gtx, driver: s.driver, clock: s.clock, log: s.log, file: s.file, memo: &txMemo{}, rollups: &rollupBuffer{parent: s.rollups}}
 		if err := fn(tx); err != nil {
 			return err
 		}
@@ -296,6 +296,9 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 			// failed, they would be dropped with it.
 			s.rollups.merge(tx.rollups)
 			return nil
+		}
+		if err := tx.rollups.runAtCommit(ctx, tx); err != nil {
+			return err
 		}
 		return tx.rollups.write(ctx, tx)
 	})
