@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -364,16 +365,9 @@ func (s *Store) PendingAnalysis(ctx context.Context, limit int) ([]models.Mentio
 // no-op that reports false, so a rerun or a second replica does not act
 // on it again.
 func (s *Store) SaveAnalysis(ctx context.Context, a *models.Analysis) (bool, error) {
-	aspects := a.Aspects
-	a.Aspects = nil
-	a.ID = 0
-	r := s.q(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(a)
-	a.Aspects = aspects
-	if r.Error != nil {
-		return false, fmt.Errorf("store: save analysis of mention %d: %w", a.MentionID, r.Error)
-	}
-	if r.RowsAffected == 0 {
-		return false, nil
+	inserted, err := s.insertAnalysis(ctx, a)
+	if err != nil || !inserted {
+		return false, err
 	}
 	for i := range a.Aspects {
 		a.Aspects[i].ID = 0
@@ -400,7 +394,7 @@ func (s *Store) SaveAnalysis(ctx context.Context, a *models.Analysis) (bool, err
 		}
 	}
 	// The mention's current sentiment is copied for the digest's quotes.
-	r = s.q(ctx).Exec("UPDATE mentions SET analyzed_version = ?, compound = ? WHERE id = ? AND analyzed_version < ?",
+	r := s.q(ctx).Exec("UPDATE mentions SET analyzed_version = ?, compound = ? WHERE id = ? AND analyzed_version < ?",
 		a.MentionVersion, a.Compound, a.MentionID, a.MentionVersion)
 	if r.Error != nil {
 		return false, fmt.Errorf("store: mark mention %d analyzed: %w", a.MentionID, r.Error)
@@ -423,6 +417,49 @@ func (s *Store) SaveAnalysis(ctx context.Context, a *models.Analysis) (bool, err
 		if err := s.applyRollups(ctx, rows, aspects); err != nil {
 			return false, err
 		}
+	}
+	return true, nil
+}
+
+// insertAnalysis inserts the analysis row (not its aspects) unless the
+// mention version has one, and sets a.ID. It is a plain INSERT … ON
+// CONFLICT DO NOTHING RETURNING id, the statement gorm's Create wrote,
+// without its reflection over the struct (a burst saves 200 analyses a
+// transaction). Reasons are stored as gorm's JSON serializer stores them:
+// NULL for none, else a JSON array.
+func (s *Store) insertAnalysis(ctx context.Context, a *models.Analysis) (bool, error) {
+	a.ID = 0
+	if a.CreatedAt.IsZero() {
+		a.CreatedAt = s.Now()
+	}
+	var reasons any
+	if a.Reasons != nil {
+		raw, err := json.Marshal(a.Reasons)
+		if err != nil {
+			return false, fmt.Errorf("store: save analysis of mention %d: %w", a.MentionID, err)
+		}
+		reasons = string(raw)
+	}
+	rows, err := s.q(ctx).Raw(`INSERT INTO analyses (mention_id, mention_version, business_id, compound, label, complaint, complaint_score,
+			severity, language, unrelated, reasons, analyzer, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+		a.MentionID, a.MentionVersion, a.BusinessID, a.Compound, a.Label, a.Complaint, a.ComplaintScore,
+		a.Severity, a.Language, a.Unrelated, reasons, a.Analyzer, a.CreatedAt).Rows()
+	if err != nil {
+		return false, fmt.Errorf("store: save analysis of mention %d: %w", a.MentionID, err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return false, fmt.Errorf("store: save analysis of mention %d: %w", a.MentionID, err)
+		}
+		return false, nil
+	}
+	if err := rows.Scan(&a.ID); err != nil {
+		return false, fmt.Errorf("store: save analysis of mention %d: %w", a.MentionID, err)
+	}
+	if err := rows.Close(); err != nil {
+		return false, fmt.Errorf("store: save analysis of mention %d: %w", a.MentionID, err)
 	}
 	return true, nil
 }

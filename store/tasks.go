@@ -146,7 +146,10 @@ func (s *Store) AddTaskEvent(ctx context.Context, e models.TaskEvent) error {
 	if e.At.IsZero() {
 		e.At = s.Now()
 	}
-	if err := s.q(ctx).Create(&e).Error; err != nil {
+	// A plain INSERT: gorm's Create reflected over the struct and read
+	// back the ID nobody uses, a twentieth of a burst's CPU.
+	if err := s.q(ctx).Exec(`INSERT INTO task_events (task_id, actor, action, note, "at") VALUES (?, ?, ?, ?, ?)`,
+		e.TaskID, e.Actor, e.Action, e.Note, e.At).Error; err != nil {
 		return fmt.Errorf("store: record %s on task %d: %w", e.Action, e.TaskID, err)
 	}
 	return nil
