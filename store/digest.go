@@ -98,14 +98,10 @@ type DigestSourceCount struct {
 // DigestSourceCounts counts the mentions posted in [from, to) of each
 // of the given sources, one index range per source.
 func (s *Store) DigestSourceCounts(ctx context.Context, sourceIDs []int64, from, to time.Time) ([]DigestSourceCount, error) {
-	if wholeHours([]time.Time{from, to}) {
-		ready, err := s.RollupsReady(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if ready {
-			return s.digestSourceCountsRollups(ctx, sourceIDs, from, to)
-		}
+	if ok, err := s.useRollups(ctx, from, to); err != nil {
+		return nil, err
+	} else if ok {
+		return s.digestSourceCountsRollups(ctx, sourceIDs, from, to)
 	}
 	out := make([]DigestSourceCount, 0, len(sourceIDs))
 	for _, id := range sourceIDs {
@@ -207,14 +203,10 @@ func (s *Store) DigestActivity(ctx context.Context, businessID int64, bounds []t
 	if err := checkBounds("digest activity", bounds); err != nil {
 		return DigestActivity{}, err
 	}
-	if wholeHours(bounds) {
-		ready, err := s.RollupsReady(ctx)
-		if err != nil {
-			return DigestActivity{}, err
-		}
-		if ready {
-			return s.digestActivityRollups(ctx, businessID, bounds, rankers)
-		}
+	if ok, err := s.useRollups(ctx, bounds...); err != nil {
+		return DigestActivity{}, err
+	} else if ok {
+		return s.digestActivityRollups(ctx, businessID, bounds, rankers)
 	}
 	return s.DigestActivityScan(ctx, businessID, bounds, rankers...)
 }
@@ -440,14 +432,10 @@ type Ranker interface {
 // from the resolved-issue rollups; otherwise as
 // DigestResolvedIssueCategoriesScan.
 func (s *Store) DigestResolvedIssueCategories(ctx context.Context, businessID int64, from, before time.Time) ([]string, error) {
-	if wholeHours([]time.Time{from, before}) {
-		ready, err := s.RollupsReady(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if ready {
-			return s.digestResolvedRollups(ctx, businessID, from, before)
-		}
+	if ok, err := s.useRollups(ctx, from, before); err != nil {
+		return nil, err
+	} else if ok {
+		return s.digestResolvedRollups(ctx, businessID, from, before)
 	}
 	return s.DigestResolvedIssueCategoriesScan(ctx, businessID, from, before)
 }
@@ -491,14 +479,10 @@ type DigestTaskCounts struct {
 // (digestTaskStatsRollups); otherwise (the running week's "now") from
 // the tasks, as DigestTaskStatsScan.
 func (s *Store) DigestTaskStats(ctx context.Context, businessID int64, from, to time.Time) (DigestTaskCounts, error) {
-	if wholeHours([]time.Time{from, to}) {
-		ready, err := s.RollupsReady(ctx)
-		if err != nil {
-			return DigestTaskCounts{}, err
-		}
-		if ready {
-			return s.digestTaskStatsRollups(ctx, businessID, from, to)
-		}
+	if ok, err := s.useRollups(ctx, from, to); err != nil {
+		return DigestTaskCounts{}, err
+	} else if ok {
+		return s.digestTaskStatsRollups(ctx, businessID, from, to)
 	}
 	return s.DigestTaskStatsScan(ctx, businessID, from, to)
 }

@@ -320,6 +320,15 @@ func (s *Store) RebuildRollups(ctx context.Context) (RollupReport, error) {
 	return rep, err
 }
 
+// useRollups reports whether a digest figure over these bounds can come
+// from the rollups: they are complete and the bounds fall on whole hours.
+func (s *Store) useRollups(ctx context.Context, bounds ...time.Time) (bool, error) {
+	if !wholeHours(bounds) {
+		return false, nil
+	}
+	return s.RollupsReady(ctx)
+}
+
 // wholeHours reports whether every bound is on a UTC hour, so ranges of
 // hourly rollups add up to exactly the range asked for (true for the day
 // and week bounds of every time zone with a whole-hour offset).
