@@ -90,3 +90,74 @@ func TestTaskPageWalksTheWholeListOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestCountTaskSplitEqualsTwoCounts checks the inbox's one-pass count
+// against the two COUNTs it replaced, on both dialects: the open figure
+// and the overdue one (deadline passed, or follow-up due), with a search
+// in the filter, and that the cap stops the pass.
+func TestCountTaskSplitEqualsTwoCounts(t *testing.T) {
+	for name, s := range openStores(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			src := setup(t, s)
+			base := s.Now().Truncate(time.Second)
+			var ms []models.Mention
+			for i := range 12 {
+				text := "Bad."
+				if i%2 == 0 {
+					text = "Rude waiter."
+				}
+				ms = append(ms, models.Mention{ExternalID: fmt.Sprintf("c%d", i), Author: "A", Text: text})
+			}
+			res, err := s.SaveMentions(ctx, src, ms)
+			if err != nil {
+				t.Fatal(err)
+			}
+			states := []models.TaskState{models.TaskOpen, models.TaskAcknowledged, models.TaskReplied, models.TaskFollowUpDue, models.TaskResolved}
+			for i, id := range res.NewIDs {
+				task := models.Task{BusinessID: src.BusinessID, MentionID: id, Kind: models.TaskApology, State: states[i%len(states)],
+					DedupKey: fmt.Sprintf("apology:%d", id), DueAt: base.Add(time.Duration(i%4-2) * time.Hour)}
+				if _, err := s.CreateTask(ctx, &task); err != nil {
+					t.Fatal(err)
+				}
+			}
+			waiting := []models.TaskState{models.TaskOpen, models.TaskAcknowledged, models.TaskFollowUpDue}
+			sub := []string{string(models.TaskOpen), string(models.TaskAcknowledged), string(models.TaskFollowUpDue)}
+			active := append(slices.Clone(waiting), models.TaskReplied)
+			for _, c := range []struct {
+				name string
+				f    store.TaskFilter
+			}{
+				{"active", store.TaskFilter{BusinessID: src.BusinessID, States: active}},
+				{"active search", store.TaskFilter{BusinessID: src.BusinessID, States: active, Search: "rude"}},
+				{"one state", store.TaskFilter{BusinessID: src.BusinessID, States: []models.TaskState{models.TaskOpen}}},
+			} {
+				t.Run(c.name, func(t *testing.T) {
+					wantAll, err := s.CountTaskFilter(ctx, c.f, 0)
+					if err != nil {
+						t.Fatal(err)
+					}
+					late := c.f
+					late.States, late.OverdueAt = waiting, base
+					if len(c.f.States) == 1 {
+						late.States = c.f.States
+					}
+					wantLate, err := s.CountTaskFilter(ctx, late, 0)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if wantAll == 0 || wantLate == 0 {
+						t.Fatalf("fixture too small: %d open, %d overdue", wantAll, wantLate)
+					}
+					all, gotLate, err := s.CountTaskSplit(ctx, c.f, sub, base, 100)
+					if err != nil || all != wantAll || gotLate != wantLate {
+						t.Errorf("one pass: %d open, %d overdue (%v); two counts: %d, %d", all, gotLate, err, wantAll, wantLate)
+					}
+					if capped, _, err := s.CountTaskSplit(ctx, c.f, sub, base, 1); err != nil || capped != 1 {
+						t.Errorf("count up to 1: %d (%v), want 1", capped, err)
+					}
+				})
+			}
+		})
+	}
+}

@@ -192,20 +192,31 @@ func (s *Service) Count(ctx context.Context, now time.Time, o ListOptions) (Coun
 	if len(open.States) == 0 {
 		open.States = Active
 	}
-	if c.Open, err = s.st.CountTaskFilter(ctx, open, CountCap+1); err != nil {
-		return Counts{}, fmt.Errorf("tasks: count tasks: %w", err)
-	}
-	c.OpenMore, c.Open = c.Open > CountCap, min(c.Open, CountCap)
-	late := f
-	late.States, late.OverdueAt = unanswered, now
+	// The overdue tasks are always some of the open ones (the same
+	// filter, narrowed to waiting states), so one pass counts both.
+	lateStates := unanswered
 	if o.State != "" {
 		// Overdue within the chosen state: none when it is not a
 		// waiting one (an impossible state matches nothing).
-		late.States = []TaskState{"-"}
+		lateStates = []TaskState{"-"}
 		if slices.Contains(unanswered, o.State) {
-			late.States = []TaskState{o.State}
+			lateStates = []TaskState{o.State}
 		}
 	}
+	sub := make([]string, len(lateStates))
+	for i, st := range lateStates {
+		sub[i] = string(st)
+	}
+	if c.Open, c.Overdue, err = s.st.CountTaskSplit(ctx, open, sub, now, CountCap+1); err != nil {
+		return Counts{}, fmt.Errorf("tasks: count tasks: %w", err)
+	}
+	c.OpenMore, c.Open = c.Open > CountCap, min(c.Open, CountCap)
+	if !c.OpenMore {
+		return c, nil
+	}
+	// Past the cap the single pass stopped early; count the overdue alone.
+	late := f
+	late.States, late.OverdueAt = lateStates, now
 	if c.Overdue, err = s.st.CountTaskFilter(ctx, late, CountCap+1); err != nil {
 		return Counts{}, fmt.Errorf("tasks: count tasks: %w", err)
 	}
