@@ -182,8 +182,11 @@ func (z zones) Left(v tasks.TaskView) string {
 	return v.Remaining
 }
 
-// T is a label in the page's locale.
+// Tr is a label in the page's locale.
 func (z zones) Tr(id string) string { return z.L.T(id, nil) }
+
+// Cat is an issue category in the page's locale.
+func (z zones) Cat(name string) string { return z.L.Category(name) }
 
 func (s *server) inbox(w http.ResponseWriter, r *http.Request) {
 	iq, err := parseInboxQuery(r.URL.Query())

@@ -455,6 +455,12 @@ func TestTimesInTheBusinessZone(t *testing.T) {
 	if !strings.Contains(body, "受信箱") || !strings.Contains(body, " JST") {
 		t.Error("the inbox of the Tokyo business is not in Japanese with JST times")
 	}
+	// Its task page names the flag's reasons and the issue categories in
+	// Japanese too.
+	_, body = f.get(t, "/tasks/"+itoa(f.taskOf(t, "tokyo-ramen").ID))
+	if !strings.Contains(body, "苦情と判断した理由") || strings.Contains(body, "Why it was flagged") {
+		t.Error("the Tokyo business's task page explains the flag in English")
+	}
 }
 
 func mustZone(t *testing.T, name string) *time.Location {
