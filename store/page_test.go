@@ -127,13 +127,22 @@ func TestCountTaskSplitEqualsTwoCounts(t *testing.T) {
 			for _, c := range []struct {
 				name string
 				f    store.TaskFilter
+				// open are the states counted as open: f's own unless
+				// f has none (the inbox's "all" lists count the active).
+				open []models.TaskState
 			}{
-				{"active", store.TaskFilter{BusinessID: src.BusinessID, States: active}},
-				{"active search", store.TaskFilter{BusinessID: src.BusinessID, States: active, Search: "rude"}},
-				{"one state", store.TaskFilter{BusinessID: src.BusinessID, States: []models.TaskState{models.TaskOpen}}},
+				{"all, search", store.TaskFilter{BusinessID: src.BusinessID, Search: "rude"}, active},
+				{"active", store.TaskFilter{BusinessID: src.BusinessID, States: active}, nil},
+				{"active search", store.TaskFilter{BusinessID: src.BusinessID, States: active, Search: "rude"}, nil},
+				{"one state", store.TaskFilter{BusinessID: src.BusinessID, States: []models.TaskState{models.TaskOpen}}, nil},
 			} {
 				t.Run(c.name, func(t *testing.T) {
-					wantAll, err := s.CountTaskFilter(ctx, c.f, 0)
+					if c.open == nil {
+						c.open = c.f.States
+					}
+					counted := c.f
+					counted.States = c.open
+					wantAll, err := s.CountTaskFilter(ctx, counted, 0)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -149,12 +158,37 @@ func TestCountTaskSplitEqualsTwoCounts(t *testing.T) {
 					if wantAll == 0 || wantLate == 0 {
 						t.Fatalf("fixture too small: %d open, %d overdue", wantAll, wantLate)
 					}
-					all, gotLate, err := s.CountTaskSplit(ctx, c.f, sub, base, 100)
+					all, gotLate, err := s.CountTaskSplit(ctx, counted, sub, base, 100)
 					if err != nil || all != wantAll || gotLate != wantLate {
 						t.Errorf("one pass: %d open, %d overdue (%v); two counts: %d, %d", all, gotLate, err, wantAll, wantLate)
 					}
-					if capped, _, err := s.CountTaskSplit(ctx, c.f, sub, base, 1); err != nil || capped != 1 {
+					if capped, _, err := s.CountTaskSplit(ctx, counted, sub, base, 1); err != nil || capped != 1 {
 						t.Errorf("count up to 1: %d (%v), want 1", capped, err)
+					}
+					// The first page with both figures from the same query:
+					// the page TaskPage gives and the counts above, also
+					// when the page holds fewer tasks than match.
+					wantPage, wantNext, err := s.TaskPage(ctx, c.f, store.TaskCursor{}, 2)
+					if err != nil {
+						t.Fatal(err)
+					}
+					open := make([]string, len(c.open))
+					for i, st := range c.open {
+						open[i] = string(st)
+					}
+					page, next, pAll, pLate, err := s.TaskPageSplit(ctx, c.f, 2, open, sub, base)
+					if err != nil {
+						t.Fatal(err)
+					}
+					var got, want []int64
+					for i := range page {
+						got = append(got, page[i].ID)
+					}
+					for i := range wantPage {
+						want = append(want, wantPage[i].ID)
+					}
+					if !slices.Equal(got, want) || next != wantNext || pAll != wantAll || pLate != wantLate {
+						t.Errorf("page with counts: %v next %v, %d open, %d overdue; want %v next %v, %d, %d", got, next, pAll, pLate, want, wantNext, wantAll, wantLate)
 					}
 				})
 			}

@@ -308,6 +308,46 @@ func (s *Store) CountTaskSplit(ctx context.Context, f TaskFilter, sub []string, 
 	return r.All, r.Late, nil
 }
 
+// TaskPageSplit is the first page of TaskPage with CountTaskSplit's two
+// figures taken from the same query (window sums over every match, not
+// capped): all counts the matches in one of the states open, late those
+// in one of sub whose deadline passed before at or whose follow-up is
+// due. For a search the sort reads every match anyway, so this costs one
+// run of the search where a page and its count cost two.
+func (s *Store) TaskPageSplit(ctx context.Context, f TaskFilter, limit int, open, sub []string, at time.Time) (page []models.Task, next TaskCursor, all, late int64, err error) {
+	if limit <= 0 {
+		return nil, TaskCursor{}, 0, 0, fmt.Errorf("store: list tasks: page limit %d: must be positive", limit)
+	}
+	sort := f.Sort
+	if sort == "" {
+		sort = SortDeadline
+	}
+	var rows []struct {
+		models.Task `gorm:"embedded"`
+		SplitAll    int64
+		SplitLate   int64
+	}
+	err = s.taskQuery(ctx, f).
+		Select("*, SUM(CASE WHEN state IN ? THEN 1 ELSE 0 END) OVER () AS split_all, "+
+			"SUM(CASE WHEN state IN ? AND (state = ? OR due_at < ?) THEN 1 ELSE 0 END) OVER () AS split_late",
+			open, sub, models.TaskFollowUpDue, at.UTC()).
+		Order(sort.order()).Limit(limit + 1).Scan(&rows).Error
+	if err != nil {
+		return nil, TaskCursor{}, 0, 0, fmt.Errorf("store: list tasks: %w", err)
+	}
+	for _, r := range rows {
+		page = append(page, r.Task)
+	}
+	if len(rows) > 0 {
+		all, late = rows[0].SplitAll, rows[0].SplitLate
+	}
+	if len(page) > limit {
+		page = page[:limit]
+		next = cursorIn(sort, page[limit-1])
+	}
+	return page, next, all, late, nil
+}
+
 // SetIncident groups tasks into the incident led by incidentID.
 func (s *Store) SetIncident(ctx context.Context, incidentID int64, taskIDs []int64) error {
 	if len(taskIDs) == 0 {
