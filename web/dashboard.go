@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/earshot/earshot/i18n"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/store"
 	"github.com/earshot/earshot/web/charts"
@@ -87,6 +88,9 @@ type dashboardPage struct {
 	Issues    []dashIssueRow
 	Sources   []dashSourceRow
 	Names     map[int64]string
+	// pr words the page in the locale its businesses share (English
+	// when they differ).
+	pr i18n.Printer
 }
 
 // inboxHref is a link to the inbox filtered by the given parameters, in
@@ -135,18 +139,19 @@ func (s *server) dashboard(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	p := dashboardPage{Title: "Dashboard", Days: days, Business: bizName, Names: map[int64]string{}}
+	pr := newZones(scope, s.Clock.Now()).L
+	p := dashboardPage{Title: pr.T("dash.title", nil), Days: days, Business: bizName, Names: map[int64]string{}, pr: pr}
 	for _, d := range dashPeriods {
 		p.Periods = append(p.Periods, dashLink{Days: d, Current: d == days, Href: dashHref(bizName, d)})
 	}
 	if len(all) > 1 {
-		p.Choose = append(p.Choose, dashLink{Label: fmt.Sprintf("All %d", len(all)), Href: dashHref("", days), Current: bizName == ""})
+		p.Choose = append(p.Choose, dashLink{Label: pr.T("dash.all", map[string]any{"N": len(all)}), Href: dashHref("", days), Current: bizName == ""})
 		for _, b := range all {
 			p.Choose = append(p.Choose, dashLink{Label: display(b), Href: dashHref(b.Name, days), Current: bizName == b.Name})
 		}
 	}
 	if len(scope) == 0 {
-		p.Scope = "No business yet"
+		p.Scope = pr.T("dash.no_business", nil)
 		s.render(w, r, "dashboard", http.StatusOK, p)
 		return
 	}
@@ -156,6 +161,8 @@ func (s *server) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, "dashboard", http.StatusOK, p)
 }
+
+func (p dashboardPage) words() i18n.Printer { return p.pr }
 
 func dashHref(business string, days int) string {
 	v := url.Values{}
@@ -175,18 +182,19 @@ func ratio(sum float64, n int64) string {
 	return fmt.Sprintf("%.1f", sum/float64(n))
 }
 
-func change(this, prev int64) string {
+func change(pr i18n.Printer, this, prev int64) string {
 	switch {
 	case this == prev:
-		return "same as the period before"
+		return pr.T("dash.same", nil)
 	case this > prev:
-		return fmt.Sprintf("up from %d", prev)
+		return pr.T("dash.up", map[string]any{"N": prev})
 	default:
-		return fmt.Sprintf("down from %d", prev)
+		return pr.T("dash.down", map[string]any{"N": prev})
 	}
 }
 
 func (s *server) fillDashboard(ctx context.Context, p *dashboardPage, all, scope []models.Business, days int) error {
+	pr := p.pr
 	now := s.Clock.Now().UTC()
 	// Periods end at the end of today (UTC) so a day's bar is whole.
 	end := now.Truncate(24*time.Hour).AddDate(0, 0, 1)
@@ -208,7 +216,7 @@ func (s *server) fillDashboard(ctx context.Context, p *dashboardPage, all, scope
 		bizParam = scope[0].Name
 		p.Scope = display(scope[0])
 	} else {
-		p.Scope = fmt.Sprintf("All %d businesses", len(scope))
+		p.Scope = pr.T("dash.all_businesses", map[string]any{"N": len(scope)})
 	}
 
 	first := prev
@@ -302,32 +310,32 @@ func (s *server) fillDashboard(ctx context.Context, p *dashboardPage, all, scope
 		openBy[o.BusinessID] = o
 	}
 
-	period := fmt.Sprintf("last %d days", days)
-	ratingNote := "no rated reviews"
+	period := pr.T("dash.period", map[string]any{"N": days})
+	ratingNote := pr.T("dash.rating.none", nil)
 	if all2.rated > 0 {
-		ratingNote = fmt.Sprintf("from %d reviews", all2.rated)
+		ratingNote = pr.T("dash.rating.from", map[string]any{"N": all2.rated})
 		if all2.prevRated > 0 {
-			ratingNote += fmt.Sprintf("; %s the %d days before", ratio(all2.prevSum, all2.prevRated), days)
+			ratingNote += pr.T("dash.rating.before", map[string]any{"Avg": ratio(all2.prevSum, all2.prevRated), "N": days})
 		}
 	}
-	onTime, onTimeNote := "–", "no deadline has passed yet"
+	onTime, onTimeNote := "–", pr.T("dash.ontime.none", nil)
 	if resp.Due > 0 {
 		onTime = fmt.Sprintf("%.0f%%", 100*float64(resp.OnTime)/float64(resp.Due))
-		onTimeNote = fmt.Sprintf("%d of %d answered by the deadline", resp.OnTime, resp.Due)
+		onTimeNote = pr.T("dash.ontime.note", map[string]any{"OnTime": resp.OnTime, "Due": resp.Due})
 	}
-	median, medianNote := "–", "no replies yet"
+	median, medianNote := "–", pr.T("dash.median.none", nil)
 	if resp.Replied > 0 {
 		median = humanDuration(resp.Median)
-		medianNote = fmt.Sprintf("over %d of %d complaints replied", resp.Replied, resp.Opened)
+		medianNote = pr.T("dash.median.note", map[string]any{"Replied": resp.Replied, "Opened": resp.Opened})
 	}
 	p.Figures = []dashFigure{
-		{ID: "fig-rating", Label: "Average rating", Value: ratio(all2.sum, all2.rated), Note: ratingNote, Href: inboxHref("business", bizParam, "all", "1", "from", p.From, "to", p.To)},
-		{ID: "fig-mentions", Label: "Mentions, " + period, Value: strconv.FormatInt(all2.mentions, 10), Note: change(all2.mentions, all2.prevMentions), Href: "/sources"},
-		{ID: "fig-complaints", Label: "Complaints, " + period, Value: strconv.FormatInt(all2.complaints, 10), Note: change(all2.complaints, all2.prevComplaints), Href: inboxHref("business", bizParam, "all", "1", "from", p.From, "to", p.To)},
-		{ID: "fig-median", Label: "Median time to reply", Value: median, Note: medianNote, Href: inboxHref("business", bizParam, "state", "replied", "all", "1", "from", p.From, "to", p.To)},
-		{ID: "fig-ontime", Label: "Answered on time", Value: onTime, Note: onTimeNote, Href: inboxHref("business", bizParam, "all", "1", "from", p.From, "to", p.To)},
-		{ID: "fig-open", Label: "Waiting for an answer", Value: strconv.FormatInt(openN, 10), Note: fmt.Sprintf("%d overdue", overdueN), Href: inboxHref("business", bizParam)},
-		{ID: "fig-overdue", Label: "Overdue now", Value: strconv.FormatInt(overdueN, 10), Note: "past the deadline, not answered", Href: inboxHref("business", bizParam, "overdue", "1")},
+		{ID: "fig-rating", Label: pr.T("dash.fig.rating", nil), Value: ratio(all2.sum, all2.rated), Note: ratingNote, Href: inboxHref("business", bizParam, "all", "1", "from", p.From, "to", p.To)},
+		{ID: "fig-mentions", Label: pr.T("dash.fig.mentions", map[string]any{"Period": period}), Value: strconv.FormatInt(all2.mentions, 10), Note: change(pr, all2.mentions, all2.prevMentions), Href: "/sources"},
+		{ID: "fig-complaints", Label: pr.T("dash.fig.complaints", map[string]any{"Period": period}), Value: strconv.FormatInt(all2.complaints, 10), Note: change(pr, all2.complaints, all2.prevComplaints), Href: inboxHref("business", bizParam, "all", "1", "from", p.From, "to", p.To)},
+		{ID: "fig-median", Label: pr.T("dash.fig.median", nil), Value: median, Note: medianNote, Href: inboxHref("business", bizParam, "state", "replied", "all", "1", "from", p.From, "to", p.To)},
+		{ID: "fig-ontime", Label: pr.T("dash.fig.ontime", nil), Value: onTime, Note: onTimeNote, Href: inboxHref("business", bizParam, "all", "1", "from", p.From, "to", p.To)},
+		{ID: "fig-open", Label: pr.T("dash.fig.open", nil), Value: strconv.FormatInt(openN, 10), Note: pr.T("dash.fig.open_note", map[string]any{"N": overdueN}), Href: inboxHref("business", bizParam)},
+		{ID: "fig-overdue", Label: pr.T("dash.fig.overdue", nil), Value: strconv.FormatInt(overdueN, 10), Note: pr.T("dash.fig.overdue_note", nil), Href: inboxHref("business", bizParam, "overdue", "1")},
 	}
 	if bizParam != "" {
 		p.Figures[1].Href = inboxHref("business", bizParam, "all", "1", "from", p.From, "to", p.To)
@@ -338,50 +346,50 @@ func (s *server) fillDashboard(ctx context.Context, p *dashboardPage, all, scope
 	for i := range weeks {
 		ws := trendFrom.AddDate(0, 0, 7*i)
 		we := ws.AddDate(0, 0, 6)
-		label := ws.Format("2 Jan")
-		row := dashRow{Label: "Week of " + label, Value: "no reviews", Href: inboxHref("business", bizParam, "all", "1", "from", ws.Format("2006-01-02"), "to", we.Format("2006-01-02"))}
+		label := pr.DayMonth(ws)
+		row := dashRow{Label: pr.T("dash.week_of", map[string]any{"Day": label}), Value: pr.T("dash.no_reviews", nil), Href: inboxHref("business", bizParam, "all", "1", "from", ws.Format("2006-01-02"), "to", we.Format("2006-01-02"))}
 		b := charts.Bar{Label: label, Href: row.Href}
 		if weekN[i] > 0 {
 			avg := weekSum[i] / float64(weekN[i])
 			b.Value, b.Text = avg, fmt.Sprintf("%.1f", avg)
-			row.Value = fmt.Sprintf("%.1f from %d reviews", avg, weekN[i])
+			row.Value = pr.T("dash.week_avg", map[string]any{"Avg": fmt.Sprintf("%.1f", avg), "N": weekN[i]})
 		}
 		b.Hint = row.Label + ": " + row.Value
 		rbars = append(rbars, b)
 		p.Ratings = append(p.Ratings, row)
 	}
-	p.RatingSVG = charts.Vertical(charts.Chart{ID: "chart-rating", Title: "Average star rating per week", Desc: "Weekly average of review stars, 0 to 5, oldest week first; the values are in the table below.", Bars: rbars, Max: 5})
+	p.RatingSVG = charts.Vertical(charts.Chart{ID: "chart-rating", Title: pr.T("dash.chart.rating", nil), Desc: pr.T("dash.chart.rating_desc", nil), Bars: rbars, Max: 5})
 
 	// Mentions and complaints per day.
 	var dbars []charts.Bar
 	for d := from; d.Before(end); d = d.AddDate(0, 0, 1) {
 		key := d.Format("2006-01-02")
-		label := d.Format("2 Jan")
+		label := pr.DayMonth(d)
 		if days <= 7 {
-			label = d.Format("Mon 2")
+			label = pr.T("dash.day_short", map[string]any{"Weekday": pr.Weekday(d), "Day": d.Day()})
 		}
 		href := inboxHref("business", bizParam, "all", "1", "from", key, "to", key)
 		m, c := dayM[key], dayC[key]
 		dbars = append(dbars, charts.Bar{Label: label, Value: float64(max(m, c)), Part: float64(c), Text: strconv.FormatInt(m, 10), Href: href,
-			Hint: fmt.Sprintf("%s: %d mentions, %d complaints", d.Format("Mon 2 Jan"), m, c)})
+			Hint: pr.T("dash.day_hint", map[string]any{"Day": pr.Date(d), "M": m, "C": c})})
 		p.PerDay = append(p.PerDay, struct {
 			Day, Href            string
 			Mentions, Complaints int64
-		}{d.Format("Mon 2 Jan"), href, m, c})
+		}{pr.Date(d), href, m, c})
 	}
-	p.DaysSVG = charts.Vertical(charts.Chart{ID: "chart-days", Title: "Mentions and complaints per day", Desc: "Mentions per day in blue with the complaints among them in red, " + period + "; the values are in the table below.", Bars: dbars})
+	p.DaysSVG = charts.Vertical(charts.Chart{ID: "chart-days", Title: pr.T("dash.chart.days", nil), Desc: pr.T("dash.chart.days_desc", map[string]any{"Period": period}), Bars: dbars})
 
 	// Top issues, this period against the one before.
 	var ibars []charts.Bar
 	for _, is := range issues {
 		href := inboxHref("business", bizParam, "issue", is.Issue, "all", "1", "from", p.From, "to", p.To)
-		move := change(is.This, is.Previous)
+		move := change(pr, is.This, is.Previous)
 		ibars = append(ibars, charts.Bar{Label: is.Issue, Value: float64(is.This), Prev: float64(is.Previous), Text: strconv.FormatInt(is.This, 10), Href: href,
-			Hint: fmt.Sprintf("%s: %d complaints, %s", is.Issue, is.This, move)})
+			Hint: pr.T("dash.issue_hint", map[string]any{"Issue": is.Issue, "N": is.This, "Move": move})})
 		p.Issues = append(p.Issues, dashIssueRow{Issue: is.Issue, Href: href, This: is.This, Previous: is.Previous, Move: move})
 	}
 	if len(ibars) > 0 {
-		p.IssuesSVG = charts.Horizontal(charts.Chart{ID: "chart-issues", Title: "Top issues", Desc: "Complaints per issue in red, " + period + ", with the period before as a thin grey bar; the values are in the table below.", Bars: ibars})
+		p.IssuesSVG = charts.Horizontal(charts.Chart{ID: "chart-issues", Title: pr.T("dash.chart.issues", nil), Desc: pr.T("dash.chart.issues_desc", map[string]any{"Period": period}), Bars: ibars})
 	}
 
 	// Per business (roll-up only).
@@ -415,14 +423,14 @@ func (s *server) fillDashboard(ctx context.Context, p *dashboardPage, all, scope
 	}
 	for _, src := range srcs {
 		row := dashSourceRow{Business: p.Names[src.BusinessID], Name: src.Name, Kind: src.Kind, Failures: src.ConsecutiveFailures,
-			Runs: runBy[src.ID].Runs, Failed: runBy[src.ID].Failed, LastSuccess: "never",
+			Runs: runBy[src.ID].Runs, Failed: runBy[src.ID].Failed, LastSuccess: pr.T("dash.never", nil),
 			Href: inboxHref("business", byID[src.BusinessID].Name, "source", src.Name, "all", "1")}
 		if src.LastSuccessAt != nil {
-			row.LastSuccess = src.LastSuccessAt.UTC().Format("2006-01-02 15:04 UTC")
+			row.LastSuccess = pr.DateTime(*src.LastSuccessAt)
 		}
-		row.Status, row.StatusClass = sourceStatus(src)
+		row.Status, row.StatusClass = sourceStatus(pr, src)
 		if ag, err := s.Store.AggregateRatings(ctx, src.ID, 1); err == nil && len(ag) == 1 && ag[0].Rating != nil {
-			row.Aggregate = fmt.Sprintf("%.1f of 5 from %d reviews", *ag[0].Rating, ag[0].Count)
+			row.Aggregate = pr.T("dash.aggregate", map[string]any{"Avg": fmt.Sprintf("%.1f", *ag[0].Rating), "N": ag[0].Count})
 		}
 		p.Sources = append(p.Sources, row)
 	}
@@ -430,16 +438,16 @@ func (s *server) fillDashboard(ctx context.Context, p *dashboardPage, all, scope
 }
 
 // sourceStatus is how a source is doing, in words and a class.
-func sourceStatus(src models.Source) (string, string) {
+func sourceStatus(pr i18n.Printer, src models.Source) (string, string) {
 	switch {
 	case src.BrokenAlertedAt != nil && src.ConsecutiveFailures > 0:
-		return "broken (" + cmp.Or(src.LastErrorClass, "failing") + ")", "bad"
+		return pr.T("dash.status.broken", map[string]any{"Class": cmp.Or(src.LastErrorClass, "failing")}), "bad"
 	case src.ConsecutiveFailures > 0:
-		return "failing (" + cmp.Or(src.LastErrorClass, "error") + ")", "warn"
+		return pr.T("dash.status.failing", map[string]any{"Class": cmp.Or(src.LastErrorClass, "error")}), "warn"
 	case src.LastRunAt == nil:
-		return "not run yet", "muted"
+		return pr.T("dash.status.not_run", nil), "muted"
 	default:
-		return "ok", "ok"
+		return pr.T("dash.status.ok", nil), "ok"
 	}
 }
 

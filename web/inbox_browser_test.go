@@ -85,6 +85,7 @@ func TestInboxWorkflowInBrowser(t *testing.T) {
 	run("back to the inbox", chromedp.Navigate(f.srv.URL+"/inbox?q=parking"))
 	run("wait for the inbox", chromedp.WaitVisible("#tasks"))
 	list := ids()
+	run("keys ready", chromedp.WaitReady("html[data-keys=ready]"))
 	run("j", chromedp.KeyEvent("j"))
 	run("j", chromedp.KeyEvent("j"))
 	run("k", chromedp.KeyEvent("k"))
@@ -94,6 +95,7 @@ func TestInboxWorkflowInBrowser(t *testing.T) {
 	}
 	run("a", chromedp.KeyEvent("a"))
 	run("wait for the bulk result", chromedp.WaitVisible("#bulk-results"))
+	run("keys ready", chromedp.WaitReady("html[data-keys=ready]"))
 	state := func(id string) models.TaskState {
 		t.Helper()
 		var n int64
@@ -112,6 +114,7 @@ func TestInboxWorkflowInBrowser(t *testing.T) {
 	// The results box is already there from the last action: wait for
 	// the resolved task to leave the list instead.
 	run("wait for the resolved task to go", chromedp.WaitNotPresent(`#tasks tr[data-task="`+list[0]+`"]`))
+	run("keys ready", chromedp.WaitReady("html[data-keys=ready]"))
 	if got := state(list[0]); got != models.TaskResolved {
 		t.Errorf("j e on the first task left it %s", got)
 	}
@@ -122,6 +125,7 @@ func TestInboxWorkflowInBrowser(t *testing.T) {
 	target := list[2]
 	run("open a task", chromedp.Click(`#tasks tr[data-task="`+target+`"] a.open`))
 	run("wait for the composer", chromedp.WaitVisible("#reply-text"))
+	run("keys ready", chromedp.WaitReady("html[data-keys=ready]"))
 	run("r focuses the reply", chromedp.KeyEvent("r"))
 	if focus := eval(`[document.activeElement.id]`); !slices.Equal(focus, []string{"reply-text"}) {
 		t.Errorf("r focused %v", focus)

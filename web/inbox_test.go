@@ -461,6 +461,18 @@ func TestTimesInTheBusinessZone(t *testing.T) {
 	if !strings.Contains(body, "苦情と判断した理由") || strings.Contains(body, "Why it was flagged") {
 		t.Error("the Tokyo business's task page explains the flag in English")
 	}
+	// So does its dashboard, figures, charts and tables alike.
+	_, body = f.get(t, "/dashboard?business=tokyo-ramen")
+	for _, want := range []string{"平均評価", "日ごとの投稿と苦情", "取得元"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the Tokyo business's dashboard lacks %q", want)
+		}
+	}
+	for _, english := range []string{"Average rating", "Rating trend", "Top issues", "Failed runs"} {
+		if strings.Contains(body, english) {
+			t.Errorf("the Tokyo business's dashboard still says %q", english)
+		}
+	}
 }
 
 func mustZone(t *testing.T, name string) *time.Location {

@@ -26,6 +26,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/earshot/earshot/auth"
+	"github.com/earshot/earshot/i18n"
 	"github.com/earshot/earshot/internal/textclean"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/onetap"
@@ -169,6 +170,7 @@ func New(o Options) (http.Handler, error) {
 		},
 		"safeURL": safeURL,
 		"me":      func() string { return "" },
+		"tr":      func(string, ...any) string { return "" },
 		"label":   tasks.Label,
 	}
 	for _, name := range []string{"inbox", "task", "sources", "login", "onetap", "dashboard"} {
@@ -207,7 +209,14 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, page string, sta
 	t, err := s.pages[page].Clone()
 	if err == nil {
 		p, _ := CurrentUser(r)
-		t.Funcs(template.FuncMap{"me": func() string { return p.Name }})
+		pr := s.pagePrinter(r, p, data)
+		t.Funcs(template.FuncMap{"me": func() string { return p.Name }, "tr": func(id string, args ...any) string {
+			d := map[string]any{}
+			for i, a := range args {
+				d[string(rune('A'+i))] = a
+			}
+			return pr.T(id, d)
+		}})
 		err = t.Execute(&buf, data)
 	}
 	if err != nil {
@@ -223,6 +232,27 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, page string, sta
 	// reorder what staff read; the page's own markup has none, so the
 	// whole page is cleaned at this one display boundary.
 	fmt.Fprint(w, textclean.Display(buf.String()))
+}
+
+// worded is page data that knows its locale (the dashboard of one
+// business, say).
+type worded interface{ words() i18n.Printer }
+
+// pagePrinter words a page's labels: in the data's own locale when it
+// has one, else in the locale the signed-in user's businesses share
+// (English when they differ, and before anyone signs in).
+func (s *server) pagePrinter(r *http.Request, p auth.Principal, data any) i18n.Printer {
+	if w, ok := data.(worded); ok {
+		return w.words()
+	}
+	if p.Name == "" {
+		return i18n.For("en", time.UTC)
+	}
+	bs, err := s.visibleBusinesses(r.Context(), p)
+	if err != nil {
+		return i18n.For("en", time.UTC)
+	}
+	return newZones(bs, s.Clock.Now()).L
 }
 
 type taskPage struct {

@@ -93,6 +93,9 @@
     }
     ev.preventDefault();
   });
+  // The keys work from here on; tests wait for this after each page load
+  // (a key pressed before a deferred script runs is lost).
+  document.documentElement.setAttribute("data-keys", "ready");
 
   if (window.location.hash === "#reply-text") {
     var box = document.getElementById("reply-text");
