@@ -152,8 +152,8 @@ func (a *Alerter) escalate(ctx context.Context, tx Tx, t models.Task, s step, no
 	if s.Percent >= 100 {
 		msg.Page, msg.PageLabel = a.overduePage(), p.T("link.overdue", nil)
 	}
-	n, err := msg.notification(models.Notification{BusinessID: t.BusinessID, TaskID: &t.ID, MentionID: &t.MentionID, Kind: notify.KindReminder})
-	if err != nil {
+	base := models.Notification{BusinessID: t.BusinessID, TaskID: &t.ID, MentionID: &t.MentionID, Kind: notify.KindReminder}
+	if _, err := msg.notification(base); err != nil {
 		return err
 	}
 	// Recorded first: of two replicas checking at once, one sends.
@@ -162,7 +162,9 @@ func (a *Alerter) escalate(ctx context.Context, tx Tx, t models.Task, s step, no
 		return err
 	}
 	key := fmt.Sprintf("escalate:%d:%d:%d", t.ID, t.OpenedAt.Unix(), s.Percent)
-	_, err = a.enqueue(ctx, tx, n, key, targets, false)
+	// A reminder to a person of the business acknowledges in one tap from
+	// a phone, as the alert does; a shared mailbox gets the task link.
+	_, err = a.enqueueTaps(ctx, tx, msg, base, key, targets, false, t, p, reminderTaps)
 	return err
 }
 

@@ -69,30 +69,49 @@ func recipientName(ctx context.Context, tx Tx, businessID int64, addr string) (s
 	return "", nil
 }
 
-// oneTaps are the signed one-tap links of task t for one recipient.
-func (a *Alerter) oneTaps(p i18n.Printer, t models.Task, user string, now time.Time) []action {
+// tapLabels are the catalogue keys of the one-tap buttons.
+var tapLabels = map[string]string{onetap.Ack: "link.ack", onetap.AssignMe: "link.assign_me"}
+
+// oneTaps are the signed one-tap links of task t for one recipient, one
+// per action in kinds.
+func (a *Alerter) oneTaps(p i18n.Printer, t models.Task, user string, now time.Time, kinds []string) []action {
 	if a.links == nil || user == "" {
 		return nil
 	}
 	exp := now.Add(onetap.DefaultExpiry)
-	return []action{
-		{Label: p.T("link.ack", nil), URL: a.links.Link(onetap.Ack, t.ID, user, exp)},
-		{Label: p.T("link.assign_me", nil), URL: a.links.Link(onetap.AssignMe, t.ID, user, exp)},
+	out := make([]action, 0, len(kinds))
+	for _, k := range kinds {
+		out = append(out, action{Label: p.T(tapLabels[k], nil), URL: a.links.Link(k, t.ID, user, exp)})
 	}
+	return out
 }
+
+// alertTaps are the one-tap buttons of a complaint alert; a reminder
+// carries only reminderTaps, since the task already has an assignee and
+// the reminder asks for an answer, not an owner.
+var (
+	alertTaps    = []string{onetap.Ack, onetap.AssignMe}
+	reminderTaps = []string{onetap.Ack}
+)
 
 // enqueueAlert writes a complaint alert to each target with the
 // target's own one-tap links: the message is rendered once per
 // recipient because each link names who may tap it.
 func (a *Alerter) enqueueAlert(ctx context.Context, tx Tx, msg message, base models.Notification, keyBase string, targets []target, t models.Task, p i18n.Printer) (int, error) {
+	return a.enqueueTaps(ctx, tx, msg, base, keyBase, targets, true, t, p, alertTaps)
+}
+
+// enqueueTaps is enqueueAlert with the per-hour limit (limited) and the
+// one-tap actions chosen by the caller.
+func (a *Alerter) enqueueTaps(ctx context.Context, tx Tx, msg message, base models.Notification, keyBase string, targets []target, limited bool, t models.Task, p i18n.Printer, kinds []string) (int, error) {
 	now := a.clock.Now()
-	return a.enqueueEach(ctx, tx, keyBase, targets, true, func(tg target) (models.Notification, error) {
+	return a.enqueueEach(ctx, tx, keyBase, targets, limited, func(tg target) (models.Notification, error) {
 		user, err := recipientName(ctx, tx, t.BusinessID, tg.recipient)
 		if err != nil {
 			return models.Notification{}, err
 		}
 		m := msg
-		m.Actions = a.oneTaps(p, t, user, now)
+		m.Actions = a.oneTaps(p, t, user, now, kinds)
 		return m.notification(base)
 	})
 }

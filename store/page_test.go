@@ -90,3 +90,108 @@ func TestTaskPageWalksTheWholeListOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestCountTaskSplitEqualsTwoCounts checks the inbox's one-pass count
+// against the two COUNTs it replaced, on both dialects: the open figure
+// and the overdue one (deadline passed, or follow-up due), with a search
+// in the filter, and that the cap stops the pass.
+func TestCountTaskSplitEqualsTwoCounts(t *testing.T) {
+	for name, s := range openStores(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			src := setup(t, s)
+			base := s.Now().Truncate(time.Second)
+			var ms []models.Mention
+			for i := range 12 {
+				text := "Bad."
+				if i%2 == 0 {
+					text = "Rude waiter."
+				}
+				ms = append(ms, models.Mention{ExternalID: fmt.Sprintf("c%d", i), Author: "A", Text: text})
+			}
+			res, err := s.SaveMentions(ctx, src, ms)
+			if err != nil {
+				t.Fatal(err)
+			}
+			states := []models.TaskState{models.TaskOpen, models.TaskAcknowledged, models.TaskReplied, models.TaskFollowUpDue, models.TaskResolved}
+			for i, id := range res.NewIDs {
+				task := models.Task{BusinessID: src.BusinessID, MentionID: id, Kind: models.TaskApology, State: states[i%len(states)],
+					DedupKey: fmt.Sprintf("apology:%d", id), DueAt: base.Add(time.Duration(i%4-2) * time.Hour)}
+				if _, err := s.CreateTask(ctx, &task); err != nil {
+					t.Fatal(err)
+				}
+			}
+			waiting := []models.TaskState{models.TaskOpen, models.TaskAcknowledged, models.TaskFollowUpDue}
+			sub := []string{string(models.TaskOpen), string(models.TaskAcknowledged), string(models.TaskFollowUpDue)}
+			active := append(slices.Clone(waiting), models.TaskReplied)
+			for _, c := range []struct {
+				name string
+				f    store.TaskFilter
+				// open are the states counted as open: f's own unless
+				// f has none (the inbox's "all" lists count the active).
+				open []models.TaskState
+			}{
+				{"all, search", store.TaskFilter{BusinessID: src.BusinessID, Search: "rude"}, active},
+				{"active", store.TaskFilter{BusinessID: src.BusinessID, States: active}, nil},
+				{"active search", store.TaskFilter{BusinessID: src.BusinessID, States: active, Search: "rude"}, nil},
+				{"one state", store.TaskFilter{BusinessID: src.BusinessID, States: []models.TaskState{models.TaskOpen}}, nil},
+			} {
+				t.Run(c.name, func(t *testing.T) {
+					if c.open == nil {
+						c.open = c.f.States
+					}
+					counted := c.f
+					counted.States = c.open
+					wantAll, err := s.CountTaskFilter(ctx, counted, 0)
+					if err != nil {
+						t.Fatal(err)
+					}
+					late := c.f
+					late.States, late.OverdueAt = waiting, base
+					if len(c.f.States) == 1 {
+						late.States = c.f.States
+					}
+					wantLate, err := s.CountTaskFilter(ctx, late, 0)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if wantAll == 0 || wantLate == 0 {
+						t.Fatalf("fixture too small: %d open, %d overdue", wantAll, wantLate)
+					}
+					all, gotLate, err := s.CountTaskSplit(ctx, counted, sub, base, 100)
+					if err != nil || all != wantAll || gotLate != wantLate {
+						t.Errorf("one pass: %d open, %d overdue (%v); two counts: %d, %d", all, gotLate, err, wantAll, wantLate)
+					}
+					if capped, _, err := s.CountTaskSplit(ctx, counted, sub, base, 1); err != nil || capped != 1 {
+						t.Errorf("count up to 1: %d (%v), want 1", capped, err)
+					}
+					// The first page with both figures from the same query:
+					// the page TaskPage gives and the counts above, also
+					// when the page holds fewer tasks than match.
+					wantPage, wantNext, err := s.TaskPage(ctx, c.f, store.TaskCursor{}, 2)
+					if err != nil {
+						t.Fatal(err)
+					}
+					open := make([]string, len(c.open))
+					for i, st := range c.open {
+						open[i] = string(st)
+					}
+					page, next, pAll, pLate, err := s.TaskPageSplit(ctx, c.f, 2, open, sub, base)
+					if err != nil {
+						t.Fatal(err)
+					}
+					var got, want []int64
+					for i := range page {
+						got = append(got, page[i].ID)
+					}
+					for i := range wantPage {
+						want = append(want, wantPage[i].ID)
+					}
+					if !slices.Equal(got, want) || next != wantNext || pAll != wantAll || pLate != wantLate {
+						t.Errorf("page with counts: %v next %v, %d open, %d overdue; want %v next %v, %d, %d", got, next, pAll, pLate, want, wantNext, wantAll, wantLate)
+					}
+				})
+			}
+		})
+	}
+}

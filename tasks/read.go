@@ -51,6 +51,11 @@ type ListOptions struct {
 	// NoTotal leaves Page.Total unset, for a caller that counts with
 	// Count anyway (the inbox): one COUNT less per page.
 	NoTotal bool
+	// WithCounts fills Page.Counts when the page can count for free: the
+	// first page of a search, whose sort reads every match anyway, so its
+	// counts come from the page query instead of a second run of the
+	// search. Otherwise Page.Counts stays nil and the caller uses Count.
+	WithCounts bool
 }
 
 // Page sizes of task lists.
@@ -69,6 +74,9 @@ type Page struct {
 	// database, up to CountCap; More says the list has more than that.
 	Total int64
 	More  bool
+	// Counts are Count's figures when ListOptions.WithCounts could
+	// provide them, else nil.
+	Counts *Counts
 }
 
 // CountCap is where list counts stop counting ("10000+"): beyond it an
@@ -111,8 +119,17 @@ func (s *Service) Page(ctx context.Context, now time.Time, o ListOptions) (Page,
 	if err != nil {
 		return Page{}, fmt.Errorf("tasks: list tasks: %w", err)
 	}
-	ts, next, err := st.TaskPage(ctx, f, after, limit)
-	if err != nil {
+	var ts []models.Task
+	var next store.TaskCursor
+	var counts *Counts
+	if o.WithCounts && after.IsZero() && strings.TrimSpace(o.Search) != "" {
+		open, sub := countStates(f, o)
+		var all, late int64
+		if ts, next, all, late, err = st.TaskPageSplit(ctx, f, limit, open, sub, now); err != nil {
+			return Page{}, fmt.Errorf("tasks: list tasks: %w", err)
+		}
+		counts = &Counts{Open: min(all, CountCap), OpenMore: all > CountCap, Overdue: min(late, CountCap), OverdueMore: late > CountCap}
+	} else if ts, next, err = st.TaskPage(ctx, f, after, limit); err != nil {
 		return Page{}, fmt.Errorf("tasks: list tasks: %w", err)
 	}
 	var total int64
@@ -132,7 +149,7 @@ func (s *Service) Page(ctx context.Context, now time.Time, o ListOptions) (Page,
 		return Page{}, fmt.Errorf("tasks: list tasks: %w", err)
 	}
 	names := map[int64]string{}
-	out := Page{Tasks: make([]TaskView, 0, len(ts)), Next: next.String(), Total: total, More: more}
+	out := Page{Tasks: make([]TaskView, 0, len(ts)), Next: next.String(), Total: total, More: more, Counts: counts}
 	for _, t := range ts {
 		m, ok := mentions[t.MentionID]
 		if !ok {
@@ -189,28 +206,56 @@ func (s *Service) Count(ctx context.Context, now time.Time, o ListOptions) (Coun
 	}
 	var c Counts
 	open := f
-	if len(open.States) == 0 {
-		open.States = Active
+	open.States = nil
+	states, sub := countStates(f, o)
+	for _, st := range states {
+		open.States = append(open.States, TaskState(st))
 	}
-	if c.Open, err = s.st.CountTaskFilter(ctx, open, CountCap+1); err != nil {
+	if c.Open, c.Overdue, err = s.st.CountTaskSplit(ctx, open, sub, now, CountCap+1); err != nil {
 		return Counts{}, fmt.Errorf("tasks: count tasks: %w", err)
 	}
 	c.OpenMore, c.Open = c.Open > CountCap, min(c.Open, CountCap)
+	if !c.OpenMore {
+		return c, nil
+	}
+	// Past the cap the single pass stopped early; count the overdue alone.
 	late := f
-	late.States, late.OverdueAt = unanswered, now
-	if o.State != "" {
-		// Overdue within the chosen state: none when it is not a
-		// waiting one (an impossible state matches nothing).
-		late.States = []TaskState{"-"}
-		if slices.Contains(unanswered, o.State) {
-			late.States = []TaskState{o.State}
-		}
+	late.States, late.OverdueAt = nil, now
+	for _, st := range sub {
+		late.States = append(late.States, TaskState(st))
 	}
 	if c.Overdue, err = s.st.CountTaskFilter(ctx, late, CountCap+1); err != nil {
 		return Counts{}, fmt.Errorf("tasks: count tasks: %w", err)
 	}
 	c.OverdueMore, c.Overdue = c.Overdue > CountCap, min(c.Overdue, CountCap)
 	return c, nil
+}
+
+// countStates are the states of a list's two counts: open, the list's
+// own states (the active ones when it has none), and sub, the waiting
+// states among them that can be overdue (none when the list is of one
+// state that cannot wait: an impossible state matches nothing). The
+// overdue tasks are always some of the open ones, so one pass counts
+// both.
+func countStates(f store.TaskFilter, o ListOptions) (open, sub []string) {
+	states := f.States
+	if len(states) == 0 {
+		states = Active
+	}
+	late := unanswered
+	if o.State != "" {
+		late = []TaskState{"-"}
+		if slices.Contains(unanswered, o.State) {
+			late = []TaskState{o.State}
+		}
+	}
+	for _, st := range states {
+		open = append(open, string(st))
+	}
+	for _, st := range late {
+		sub = append(sub, string(st))
+	}
+	return open, sub
 }
 
 // List returns the first page of tasks (see Page).

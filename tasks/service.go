@@ -40,6 +40,8 @@ type Store interface {
 	TaskEvents(ctx context.Context, taskID int64) ([]models.TaskEvent, error)
 	TaskPage(ctx context.Context, f store.TaskFilter, after store.TaskCursor, limit int) ([]models.Task, store.TaskCursor, error)
 	CountTaskFilter(ctx context.Context, f store.TaskFilter, upTo int64) (int64, error)
+	TaskPageSplit(ctx context.Context, f store.TaskFilter, limit int, open, sub []string, at time.Time) ([]models.Task, store.TaskCursor, int64, int64, error)
+	CountTaskSplit(ctx context.Context, f store.TaskFilter, sub []string, at time.Time, upTo int64) (all, late int64, err error)
 	Tx(ctx context.Context, fn func(tx *store.Store) error) error
 	// Posting a reply: the installation secret its idempotency key is
 	// keyed with, and giving a posting claim back.

@@ -38,6 +38,10 @@ var apiRoutes = []apiRoute{
 	{"POST", "/api/v1/tasks/{id}/assign", (*server).apiAct},
 	{"POST", "/api/v1/tasks/{id}/resolve", (*server).apiAct},
 	{"POST", "/api/v1/tasks/{id}/reply", (*server).apiAct},
+	{"POST", "/api/v1/tasks/{id}/draft", (*server).apiAct},
+	{"POST", "/api/v1/tasks/{id}/suggest", (*server).apiAct},
+	{"POST", "/api/v1/tasks/{id}/approve", (*server).apiAct},
+	{"POST", "/api/v1/tasks/{id}/send-back", (*server).apiAct},
 	{"GET", "/api/v1/mentions", (*server).apiMentions},
 	{"GET", "/api/v1/sources", (*server).apiSources},
 	{"GET", "/api/v1/stats", (*server).apiStats},
@@ -317,7 +321,7 @@ func (s *server) apiTasks(w http.ResponseWriter, r *http.Request, p auth.Princip
 	case !ok1 || !ok2:
 		msg = "overdue and all take true or false"
 	case state != "" && !slices.Contains([]models.TaskState{models.TaskOpen, models.TaskAcknowledged, models.TaskAwaitingApproval, models.TaskReplied, models.TaskFollowUpDue, models.TaskResolved}, models.TaskState(state)):
-		msg = "state must be open, acknowledged, replied, follow_up_due or resolved"
+		msg = "state must be open, acknowledged, awaiting_approval, replied, follow_up_due or resolved"
 	}
 	if msg != "" {
 		s.apiError(w, http.StatusBadRequest, msg)
@@ -385,6 +389,9 @@ func (s *server) apiAct(w http.ResponseWriter, r *http.Request, p auth.Principal
 		User string `json:"user"`
 		Note string `json:"note"`
 		Text string `json:"text"`
+		// Post asks approve to publish the reply on the source where
+		// earshot can (as the web form's "post" box does).
+		Post bool `json:"post"`
 	}
 	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, apiMaxBody))
 	if err != nil {
@@ -402,7 +409,9 @@ func (s *server) apiAct(w http.ResponseWriter, r *http.Request, p auth.Principal
 		s.apiFail(w, err)
 		return
 	}
-	if action == "reply" {
+	// The web form's checks: approving and sending back need a manager
+	// or owner, and so does replying where replies need approval.
+	if action == "reply" || action == "approve" || action == "send-back" {
 		if refused, err := s.refuseReply(ctx, p, id, action); err != nil {
 			s.apiFail(w, err)
 			return
@@ -424,6 +433,14 @@ func (s *server) apiAct(w http.ResponseWriter, r *http.Request, p auth.Principal
 		_, err = s.Tasks.Resolve(ctx, id, p.Name, body.Note)
 	case "reply":
 		_, err = s.Tasks.Reply(ctx, id, tasks.ReplyOptions{Text: body.Text, Actor: p.Name})
+	case "draft":
+		_, err = s.Tasks.EditDraft(ctx, id, body.Text, p.Name)
+	case "suggest":
+		_, err = s.Tasks.Suggest(ctx, id, body.Text, p.Name)
+	case "approve":
+		_, err = s.Tasks.Approve(ctx, id, tasks.ReplyOptions{Text: body.Text, Post: body.Post, Actor: p.Name})
+	case "send-back":
+		_, err = s.Tasks.SendBack(ctx, id, p.Name, body.Note)
 	}
 	if err != nil {
 		s.Logger.Info("task action refused", "task", id, "action", action, "user", p.Name, "via", p.Via, "err", err)

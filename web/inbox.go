@@ -93,7 +93,7 @@ func (iq inboxQuery) options() tasks.ListOptions {
 	}
 	return tasks.ListOptions{Issue: iq.Issue, OpenedFrom: from, OpenedBefore: before, Business: iq.Business, Assignee: iq.Assignee, Overdue: iq.Overdue, All: iq.All, Source: iq.Source,
 		MinSeverity: iq.MinSeverity, State: models.TaskState(iq.State), Language: iq.Lang, Search: iq.Search, Sort: sort,
-		Limit: inboxPageSize, Cursor: iq.After, NoTotal: true}
+		Limit: inboxPageSize, Cursor: iq.After, NoTotal: true, WithCounts: true}
 }
 
 // option is one choice of a filter menu.
@@ -242,7 +242,9 @@ func (s *server) inboxView(ctx context.Context, r *http.Request, iq inboxQuery) 
 	if err != nil {
 		return p, 0, err
 	}
-	if p.Counts, err = s.Tasks.Count(ctx, now, o); err != nil {
+	if page.Counts != nil {
+		p.Counts = *page.Counts
+	} else if p.Counts, err = s.Tasks.Count(ctx, now, o); err != nil {
 		return p, 0, err
 	}
 	p.Tasks = page.Tasks

@@ -385,6 +385,57 @@ func TestApprovalStep(t *testing.T) {
 			t.Errorf("staff replying through the API at a business needing approval: %d, want 403", res.status)
 		}
 	})
+
+	// The same step through the JSON API, with the web pages' role
+	// checks: staff draft and suggest, only a manager approves or sends
+	// back, and another business's staff get 404.
+	t.Run("api approval", func(t *testing.T) {
+		other := f.taskOf(t, "tokyo-ramen")
+		tokOf := func(name string) string {
+			a, err := f.app.Store.AccountByName(ctx, name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return f.token(t, a)
+		}
+		keiTok, kazTok, hanaTok := tokOf("kei"), tokOf("kaz"), tokOf("hana")
+		path := "/api/v1/tasks/" + itoa(other.ID) + "/"
+		now := func() models.Task {
+			t.Helper()
+			got, err := f.app.Store.Task(ctx, other.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		for _, c := range []struct {
+			name, token, action, body string
+			status                    int
+			state                     models.TaskState
+		}{
+			{"staff saves a draft", keiTok, "draft", `{"text":"Kei's draft"}`, 200, ""},
+			{"staff suggests", keiTok, "suggest", `{"text":"Kei's <b>suggestion</b>"}`, 200, models.TaskAwaitingApproval},
+			{"staff cannot approve", keiTok, "approve", "", 403, models.TaskAwaitingApproval},
+			{"staff cannot send back", keiTok, "send-back", `{"note":"no"}`, 403, models.TaskAwaitingApproval},
+			{"another business's staff", hanaTok, "approve", "", 404, models.TaskAwaitingApproval},
+			{"manager sends back", kazTok, "send-back", `{"note":"name the refund"}`, 200, models.TaskAcknowledged},
+			{"staff suggests again", keiTok, "suggest", `{"text":"We refunded you."}`, 200, models.TaskAwaitingApproval},
+			{"manager approves", kazTok, "approve", `{"text":"We refunded you, sorry."}`, 200, models.TaskReplied},
+			{"nothing left to approve", kazTok, "approve", "", 409, models.TaskReplied},
+		} {
+			res := f.api(t, c.token, "POST", path+c.action, c.body)
+			got := now()
+			if res.status != c.status || (c.state != "" && got.State != c.state) {
+				t.Errorf("%s: %d, task %s; want %d, %s: %s", c.name, res.status, got.State, c.status, c.state, res.body)
+			}
+		}
+		got := now()
+		events, _ := f.app.Store.TaskEvents(ctx, other.ID)
+		last := events[len(events)-1]
+		if got.ReplyText != "We refunded you, sorry." || last.Action != "approved" || last.Actor != "kaz" {
+			t.Errorf("after approval through the API: reply %q, last event %+v", got.ReplyText, last)
+		}
+	})
 }
 
 // TestTimesInTheBusinessZone: the inbox and the task page write each
