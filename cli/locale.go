@@ -73,8 +73,8 @@ func remaining(p i18n.Printer, v tasks.TaskView, now time.Time) string {
 // state, kind and action name a task's state, kind and history events in
 // the printer's locale; the English catalogue keeps the machine words.
 func state(p i18n.Printer, s models.TaskState) string { return word(p, "state.", string(s)) }
-func kind(p i18n.Printer, k string) string           { return word(p, "kind.", k) }
-func action(p i18n.Printer, a string) string         { return word(p, "event.", a) }
+func kind(p i18n.Printer, k string) string            { return word(p, "kind.", k) }
+func action(p i18n.Printer, a string) string          { return word(p, "event.", a) }
 
 func word(p i18n.Printer, prefix, w string) string {
 	if s := p.T(prefix+w, nil); s != prefix+w {
