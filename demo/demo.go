@@ -75,6 +75,9 @@ func configYAML(dir, siteBase, listen, smtp, disabled, head string) string {
   path: %[2]s
 server:
   listen: %[8]s
+  # The demo's emails link here: where serve listens with the config the
+  # demo leaves behind, so their task and one-tap links open its inbox.
+  base_url: http://127.0.0.1:8080
 scraping:
   user_agent: "earshot-demo/1.0"
   request_delay: 100ms
