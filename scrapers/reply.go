@@ -14,7 +14,7 @@ import (
 // it returns a URL or ID of the published reply when the platform gives
 // one. A kind with a reply API implements it next to its Source (for
 // example scrapers/mastodon/post.go) and names its constructor in its
-// registry row; alerts/post is the only caller.
+// registry row; tasks/post is the only caller.
 type Poster interface {
 	Reply(ctx context.Context, m models.Mention, text string) (string, error)
 }

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/earshot/earshot/alerts/post"
+	"github.com/earshot/earshot/tasks/post"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/scrapers"
