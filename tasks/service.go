@@ -9,11 +9,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/earshot/earshot/tasks/post"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/scrapers"
 	"github.com/earshot/earshot/store"
+	"github.com/earshot/earshot/tasks/post"
 	"github.com/jonboulle/clockwork"
 )
 
