@@ -127,24 +127,39 @@ func (b *rollupBuffer) write(ctx context.Context, tx *Store) error {
 	return tx.writeResolved(ctx, b.resolved)
 }
 
+// delta is a change to one rollup row that adds to another of its kind.
+type delta[D any] interface {
+	*D
+	plus(o *D)
+}
+
+// mergeDeltas adds src's changes into dst, row by row.
+func mergeDeltas[K comparable, D any, P delta[D]](dst, src map[K]*D) {
+	for k, d := range src {
+		cur := dst[k]
+		if cur == nil {
+			cur = new(D)
+			dst[k] = cur
+		}
+		P(cur).plus(d)
+	}
+}
+
+func (d *rollupDelta) plus(o *rollupDelta) {
+	d.mentions += o.mentions
+	d.rated += o.rated
+	d.ratingSum += o.ratingSum
+	d.analyzed += o.analyzed
+	d.negative += o.negative
+	d.positive += o.positive
+	d.complaint += o.complaint
+}
+
 func (b *rollupBuffer) add(rows map[rollupKey]*rollupDelta, aspects map[aspectKey]int64) {
 	if b.rows == nil {
 		b.rows, b.aspects = map[rollupKey]*rollupDelta{}, map[aspectKey]int64{}
 	}
-	for k, d := range rows {
-		cur := b.rows[k]
-		if cur == nil {
-			cur = &rollupDelta{}
-			b.rows[k] = cur
-		}
-		cur.mentions += d.mentions
-		cur.rated += d.rated
-		cur.ratingSum += d.ratingSum
-		cur.analyzed += d.analyzed
-		cur.negative += d.negative
-		cur.positive += d.positive
-		cur.complaint += d.complaint
-	}
+	mergeDeltas(b.rows, rows)
 	for k, n := range aspects {
 		b.aspects[k] += n
 	}

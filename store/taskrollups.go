@@ -91,18 +91,15 @@ func (b *rollupBuffer) addTasks(rows map[taskRollupKey]*taskRollupDelta) {
 	if b.tasks == nil {
 		b.tasks = map[taskRollupKey]*taskRollupDelta{}
 	}
-	for k, d := range rows {
-		cur := b.tasks[k]
-		if cur == nil {
-			cur = &taskRollupDelta{}
-			b.tasks[k] = cur
-		}
-		cur.opened += d.opened
-		cur.due += d.due
-		cur.onTime += d.onTime
-		cur.followUpsDue += d.followUpsDue
-		cur.followUpsDone += d.followUpsDone
-	}
+	mergeDeltas(b.tasks, rows)
+}
+
+func (d *taskRollupDelta) plus(o *taskRollupDelta) {
+	d.opened += o.opened
+	d.due += o.due
+	d.onTime += o.onTime
+	d.followUpsDue += o.followUpsDue
+	d.followUpsDone += o.followUpsDone
 }
 
 // writeTaskRollups upserts the rows in key order.
