@@ -53,6 +53,9 @@ func ConfigYAML(dir, siteBase string, smtpPort int) string {
 	return configYAML(dir, siteBase, "127.0.0.1:0", smtp, "", "")
 }
 
+// serveListen is where `earshot serve` listens with the saved config.
+const serveListen = "127.0.0.1:8080"
+
 // SavedConfigYAML is the config the demo leaves in its folder for the
 // other commands. The demo's site and SMTP server stop when the demo
 // ends, so it must not point at their ports: email goes to the mailbox
@@ -66,7 +69,7 @@ func SavedConfigYAML(dir, siteBase string) string {
 # they collected stays in the database). Point a source at a real page and
 # remove "disabled: true" to scrape it; set smtp.host to send real email.
 `
-	return configYAML(dir, siteBase, "127.0.0.1:8080", "", "        disabled: true\n", head)
+	return configYAML(dir, siteBase, serveListen, "", "        disabled: true\n", head)
 }
 
 func configYAML(dir, siteBase, listen, smtp, disabled, head string) string {
@@ -75,9 +78,6 @@ func configYAML(dir, siteBase, listen, smtp, disabled, head string) string {
   path: %[2]s
 server:
   listen: %[8]s
-  # The demo's emails link here: where serve listens with the config the
-  # demo leaves behind, so their task and one-tap links open its inbox.
-  base_url: http://127.0.0.1:8080
 scraping:
   user_agent: "earshot-demo/1.0"
   request_delay: 100ms
@@ -153,7 +153,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 
 	// The demo runs against its live site and SMTP server; the file it
 	// leaves behind uses neither (see SavedConfigYAML).
-	yml := ConfigYAML(dir, site.URL(""), sink.Port())
+	// Its emails link to where serve listens with the saved config, so
+	// their task and one-tap links open that inbox.
+	yml := strings.Replace(ConfigYAML(dir, site.URL(""), sink.Port()), "server:\n", "server:\n  base_url: http://"+serveListen+"\n", 1)
 	if err := os.WriteFile(res.ConfigPath, []byte(SavedConfigYAML(dir, site.URL(""))), 0o644); err != nil {
 		return nil, fmt.Errorf("demo: write config: %w", err)
 	}
