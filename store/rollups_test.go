@@ -134,6 +134,25 @@ func cut(s string) (string, string, bool) {
 	return s, "", false
 }
 
+// nyBounds is where the rollup tests compare rollups with scans: from,
+// a Monday in New York (a zone with an offset and a DST change), the
+// days of its fifth week and n whole weeks from it.
+func nyBounds(t *testing.T, n int) (from time.Time, days, weeks []time.Time) {
+	t.Helper()
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip("no time zone data")
+	}
+	from = time.Date(2026, 10, 5, 0, 0, 0, 0, ny)
+	for i := 0; i <= 7; i++ {
+		days = append(days, from.AddDate(0, 0, 28+i))
+	}
+	for i := 0; i <= n; i++ {
+		weeks = append(weeks, from.AddDate(0, 0, 7*i))
+	}
+	return from, days, weeks
+}
+
 // TestDigestRollupsEqualScan: on a seeded database the digest's figures
 // from the rollups (kept current by every write, then rebuilt) equal the
 // figures from scanning the mentions, for the days of a week and for
@@ -146,19 +165,8 @@ func TestDigestRollupsEqualScan(t *testing.T) {
 				t.Fatal(err)
 			}
 			src := setup(t, s)
-			ny, err := time.LoadLocation("America/New_York")
-			if err != nil {
-				t.Skip("no time zone data")
-			}
-			from := time.Date(2026, 10, 5, 0, 0, 0, 0, ny)
+			from, days, weeks := nyBounds(t, 5)
 			seedDigest(t, s, src, from)
-			var days, weeks []time.Time
-			for i := 0; i <= 7; i++ {
-				days = append(days, from.AddDate(0, 0, 28+i))
-			}
-			for i := 0; i <= 5; i++ {
-				weeks = append(weeks, from.AddDate(0, 0, 7*i))
-			}
 			check := func(when string) {
 				for _, bounds := range [][]time.Time{days, weeks} {
 					want, err := s.DigestActivityScan(ctx, src.BusinessID, bounds, rankers()...)

@@ -158,19 +158,8 @@ func TestDigestTaskRollupsEqualScan(t *testing.T) {
 				t.Fatal(err)
 			}
 			src := setup(t, s)
-			ny, err := time.LoadLocation("America/New_York")
-			if err != nil {
-				t.Skip("no time zone data")
-			}
-			from := time.Date(2026, 10, 5, 0, 0, 0, 0, ny)
+			from, days, weeks := nyBounds(t, 6)
 			seedTasks(t, s, src, from)
-			var days, weeks []time.Time
-			for i := 0; i <= 7; i++ {
-				days = append(days, from.AddDate(0, 0, 28+i))
-			}
-			for i := 0; i <= 6; i++ {
-				weeks = append(weeks, from.AddDate(0, 0, 7*i))
-			}
 			check := func(when string) {
 				var all store.DigestTaskCounts
 				var resolved []string
