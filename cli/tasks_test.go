@@ -89,12 +89,7 @@ func TestTasksCommand(t *testing.T) {
 	cfg, ids := seedTasks(t)
 	env := map[string]string{"USER": "sam"}
 	id := fmt.Sprint(ids[0])
-	steps := []struct {
-		args     []string
-		code     int
-		want     []string
-		unwanted []string
-	}{
+	steps := []cliStep{
 		{[]string{"tasks", "list"}, 0, []string{"ID", "DEADLINE", "open", "due in", "Sam", "Cold food"}, []string{"\x1b"}},
 		{[]string{"tasks", "show", id}, 0, []string{"Draft reply:", "Hi Dana", "History:", "opened", "Answer at the link above"}, []string{"\x1b"}},
 		{[]string{"tasks", "ack", id, "--as", "Sam"}, 0, []string{"acknowledged by Sam"}, nil},
@@ -109,6 +104,21 @@ func TestTasksCommand(t *testing.T) {
 		{[]string{"tasks", "show", "abc"}, 2, []string{"not a task ID"}, nil},
 		{[]string{"tasks", "frobnicate"}, 2, []string{"unknown tasks command"}, nil},
 	}
+	runSteps(t, env, cfg, steps)
+}
+
+// cliStep is one command of a scripted CLI session: its arguments, the
+// exit code and what its output must and must not contain.
+type cliStep struct {
+	args     []string
+	code     int
+	want     []string
+	unwanted []string
+}
+
+// runSteps runs the steps in order against cfg, each as a subtest.
+func runSteps(t *testing.T, env map[string]string, cfg string, steps []cliStep) {
+	t.Helper()
 	for _, s := range steps {
 		t.Run(strings.Join(s.args, " "), func(t *testing.T) {
 			r := run(t, env, append([]string{"-config", cfg}, s.args...)...)
@@ -134,33 +144,16 @@ func TestTasksCorrectionsAndAnalyzeBusiness(t *testing.T) {
 	cfg, ids := seedTasks(t)
 	env := map[string]string{"USER": "sam"}
 	id := fmt.Sprint(ids[1])
-	steps := []struct {
-		args []string
-		code int
-		want []string
-	}{
-		{[]string{"tasks", "not-complaint", id, "--as", "Sam"}, 0, []string{"closed as not a complaint (Sam)"}},
-		{[]string{"tasks", "show", id}, 0, []string{"resolved", "not_complaint", "closed: not a complaint (corrected by Sam)"}},
-		{[]string{"tasks", "not-complaint", id}, 1, []string{"cannot mark not a complaint", "resolved"}},
-		{[]string{"tasks", "complaint", "abc"}, 2, []string{"not a mention ID"}},
+	steps := []cliStep{
+		{[]string{"tasks", "not-complaint", id, "--as", "Sam"}, 0, []string{"closed as not a complaint (Sam)"}, nil},
+		{[]string{"tasks", "show", id}, 0, []string{"resolved", "not_complaint", "closed: not a complaint (corrected by Sam)"}, nil},
+		{[]string{"tasks", "not-complaint", id}, 1, []string{"cannot mark not a complaint", "resolved"}, nil},
+		{[]string{"tasks", "complaint", "abc"}, 2, []string{"not a mention ID"}, nil},
 		{[]string{"analyze", "--business", "rosies", "--source", "mastodon", "Rosie's Diner lost my booking and nobody called back"}, 0,
-			[]string{`relevant: names "Rosie's Diner"`}},
+			[]string{`relevant: names "Rosie's Diner"`}, nil},
 		{[]string{"analyze", "--business", "rosies", "--source", "hackernews", "Java at Netflix is a disaster, the build is broken"}, 0,
-			[]string{"not about the business: no name, handle or keyword", "complaint:  no"}},
-		{[]string{"analyze", "--business", "nobody", "some text"}, 1, []string{"nobody"}},
+			[]string{"not about the business: no name, handle or keyword", "complaint:  no"}, nil},
+		{[]string{"analyze", "--business", "nobody", "some text"}, 1, []string{"nobody"}, nil},
 	}
-	for _, s := range steps {
-		t.Run(strings.Join(s.args, " "), func(t *testing.T) {
-			r := run(t, env, append([]string{"-config", cfg}, s.args...)...)
-			if r.code != s.code {
-				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, s.code, r.stdout, r.stderr)
-			}
-			all := r.stdout + r.stderr
-			for _, w := range s.want {
-				if !strings.Contains(all, w) {
-					t.Errorf("output lacks %q:\n%s", w, all)
-				}
-			}
-		})
-	}
+	runSteps(t, env, cfg, steps)
 }
