@@ -3,6 +3,7 @@ package sentiment
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/sentiment/internal/nlp"
@@ -25,10 +26,12 @@ func (a *Analyzer) complaint(w *work, in Input, rating float64, hasRating bool, 
 		if c.kind == cueComplaint && severeText(w.cues, c.text) {
 			continue // said once, under its graver name
 		}
-		r := fmt.Sprintf("%s: %q", cueNames[c.kind], c.text)
-		if !seen[r] {
-			seen[r] = true
-			out.Reasons = append(out.Reasons, r)
+		// A review's title often repeats a phrase of its text ("Allergic
+		// reaction" … "an allergic reaction"): name the cue once.
+		key := cueNames[c.kind] + "\x00" + strings.ToLower(c.text)
+		if !seen[key] {
+			seen[key] = true
+			out.Reasons = append(out.Reasons, fmt.Sprintf("%s: %q", cueNames[c.kind], c.text))
 		}
 	}
 	severe := kinds[cueHealth] || kinds[cueLegal] || kinds[cueDiscrimination] || kinds[cueFraud]

@@ -366,3 +366,20 @@ func mustTokens(s string) []nlp.Token {
 	toks, _ := nlp.Tokenize(s, nil, nil)
 	return toks
 }
+
+// A title that repeats a phrase of the text must not list the same cue
+// twice in the reasons an owner reads in the alert.
+func TestCueNamedOnceAcrossTitleAndText(t *testing.T) {
+	one := 1.0
+	got := analyzer(t).Analyze(context.Background(), Input{SourceKind: "jsonld", Rating: &one,
+		Title: "Allergic reaction", Text: "The dessert had nuts and my daughter had an allergic reaction."})
+	n := 0
+	for _, r := range got.Reasons {
+		if strings.HasPrefix(r, "health and safety:") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("health and safety named %d times, want once: %q", n, got.Reasons)
+	}
+}
