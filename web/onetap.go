@@ -4,6 +4,10 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"time"
+
+	"github.com/earshot/earshot/i18n"
+	"github.com/earshot/earshot/models"
 
 	"github.com/earshot/earshot/auth"
 	"github.com/earshot/earshot/onetap"
@@ -16,36 +20,52 @@ import (
 type oneTapPage struct {
 	Title   string
 	Token   string
-	Verb    string // "Acknowledge" or "Assign to me"
+	Verb    string // "Acknowledge" or "Assign to me", in the page's words
 	Task    *tasks.TaskView
 	User    string
-	Done    string
+	Done    string // the message key of what was done
 	Problem string
+	// State and Remaining are the task's, in the page's words.
+	State, Remaining string
+	// pr words the page in the task's business's locale: whoever taps
+	// the link is not signed in, so no account's settings apply.
+	pr i18n.Printer
 }
 
-var oneTapVerbs = map[string]string{onetap.Ack: "Acknowledge", onetap.AssignMe: "Assign to me"}
+func (p oneTapPage) words() i18n.Printer { return p.pr }
+
+// oneTapActions are the message keys of each action's button and result.
+var oneTapActions = map[string]struct{ verb, done string }{
+	onetap.Ack:      {"onetap.verb.ack", "onetap.done.ack"},
+	onetap.AssignMe: {"onetap.verb.assign_me", "onetap.done.assign_me"},
+}
 
 // checkLink verifies a link and who it is for. It returns the page to
 // show on a problem, with its status.
 func (s *server) checkLink(ctx context.Context, token string) (onetap.Claims, auth.Principal, tasks.TaskDetail, int, oneTapPage) {
-	page := oneTapPage{Title: "Task link", Token: token}
+	page := oneTapPage{Token: token, pr: s.anonPrinter(ctx)}
 	c, err := s.links.Parse(token)
+	if err == nil || errors.Is(err, onetap.ErrExpired) {
+		page.pr = s.taskPrinter(ctx, c.TaskID, page.pr)
+	}
+	pr := page.pr
+	page.Title = pr.T("onetap.title", nil)
 	switch {
 	case errors.Is(err, onetap.ErrExpired):
-		page.Problem = "This link has expired. Sign in to the inbox to work on the task."
+		page.Problem = pr.T("onetap.expired", nil)
 		page.Task = &tasks.TaskView{}
 		page.Task.ID = c.TaskID
 		return c, auth.Principal{}, tasks.TaskDetail{}, http.StatusGone, page
 	case err != nil:
-		page.Problem = "This link is not valid: it may have been cut short by your mail program. Open the inbox instead."
+		page.Problem = pr.T("onetap.invalid", nil)
 		return c, auth.Principal{}, tasks.TaskDetail{}, http.StatusBadRequest, page
 	}
-	page.Verb, page.User = oneTapVerbs[c.Action], c.User
+	page.Verb, page.User = pr.T(oneTapActions[c.Action].verb, nil), c.User
 	if at, used, err := s.Store.LinkUsed(ctx, c.Nonce); err != nil {
-		page.Problem = "The database did not answer; try again in a minute."
+		page.Problem = pr.T("onetap.db", nil)
 		return c, auth.Principal{}, tasks.TaskDetail{}, http.StatusInternalServerError, page
 	} else if used {
-		page.Problem = "This link was already used (" + at.UTC().Format("2006-01-02 15:04 UTC") + "); each link works once. Sign in to the inbox to do more."
+		page.Problem = pr.T("onetap.used_at", map[string]any{"At": pr.DateTime(at)})
 		page.Task = &tasks.TaskView{}
 		page.Task.ID = c.TaskID
 		return c, auth.Principal{}, tasks.TaskDetail{}, http.StatusGone, page
@@ -55,15 +75,15 @@ func (s *server) checkLink(ctx context.Context, token string) (onetap.Claims, au
 		_, err = s.authorizeTask(ctx, p, c.TaskID, auth.Work)
 	}
 	if err != nil {
-		page.Problem = "This link no longer works: " + c.User + " may not change this task any more."
+		page.Problem = pr.T("onetap.forbidden", map[string]any{"User": c.User})
 		return c, p, tasks.TaskDetail{}, http.StatusForbidden, page
 	}
 	d, err := s.Tasks.Show(ctx, s.Clock.Now().UTC(), c.TaskID)
 	if err != nil {
-		page.Problem = "This task no longer exists."
+		page.Problem = pr.T("onetap.gone", nil)
 		return c, p, d, http.StatusNotFound, page
 	}
-	page.Task = &d.TaskView
+	page.show(d.TaskView, s.Clock.Now())
 	return c, p, d, http.StatusOK, page
 }
 
@@ -101,20 +121,47 @@ func (s *server) oneTapAct(w http.ResponseWriter, r *http.Request) {
 		return err
 	})
 	if errors.Is(err, store.ErrLinkUsed) {
-		page.Problem = "This link was already used; each link works once. Sign in to the inbox to do more."
+		page.Problem = page.pr.T("onetap.used", nil)
 		s.render(w, r, "onetap", http.StatusGone, page)
 		return
 	}
 	if err != nil {
 		s.Logger.Info("one-tap action refused", "task", c.TaskID, "action", c.Action, "user", p.Name, "err", err)
-		page.Problem = "Nothing was changed: " + err.Error()
+		page.Problem = page.pr.T("onetap.refused", map[string]any{"Reason": err.Error()})
 		s.render(w, r, "onetap", http.StatusConflict, page)
 		return
 	}
 	s.Logger.Info("task action", "task", c.TaskID, "action", c.Action, "user", p.Name, "via", "link")
 	if d, err := s.Tasks.Show(ctx, s.Clock.Now().UTC(), c.TaskID); err == nil {
-		page.Task = &d.TaskView
+		page.show(d.TaskView, s.Clock.Now())
 	}
-	page.Done = map[string]string{onetap.Ack: "acknowledged", onetap.AssignMe: "assigned to you"}[c.Action]
+	page.Done = oneTapActions[c.Action].done
 	s.render(w, r, "onetap", http.StatusOK, page)
+}
+
+// show puts the task on the page with its state and time left in the
+// page's words.
+func (p *oneTapPage) show(t tasks.TaskView, now time.Time) {
+	p.Task = &t
+	p.State = p.pr.T("state."+string(t.State), nil)
+	p.Remaining = p.pr.Remaining(now, t.NextAt)
+}
+
+// taskPrinter is the printer of a task's business, or fallback when the
+// task cannot be read.
+func (s *server) taskPrinter(ctx context.Context, taskID int64, fallback i18n.Printer) i18n.Printer {
+	t, err := s.Store.Task(ctx, taskID)
+	if err != nil {
+		return fallback
+	}
+	bs, err := s.Store.Businesses(ctx)
+	if err != nil {
+		return fallback
+	}
+	for _, b := range bs {
+		if b.ID == t.BusinessID {
+			return newZones([]models.Business{b}, s.Clock.Now()).P(b.ID)
+		}
+	}
+	return fallback
 }

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -110,4 +111,53 @@ func TestOneTapLinks(t *testing.T) {
 			t.Errorf("cross-site POST of a link: %d", resp.StatusCode)
 		}
 	})
+}
+
+// TestOneTapPageInTheBusinessLocale: whoever taps a link from an alert
+// is not signed in, so the page speaks the language of the task's
+// business (Japanese for the Tokyo business), used links included.
+func TestOneTapPageInTheBusinessLocale(t *testing.T) {
+	f := newFixture(t, "")
+	ctx := context.Background()
+	signer, err := onetap.New(ctx, f.app.Store, f.srv.URL, f.app.Clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	phone := noRedirect(nil)
+	tokyo := f.taskOf(t, "tokyo-ramen")
+	link := signer.Link(onetap.Ack, tokyo.ID, "Kei", f.app.Clock.Now().Add(onetap.DefaultExpiry))
+	steps := []struct {
+		name      string
+		act       func() (int, string)
+		want, not []string
+	}{
+		{"confirmation", func() (int, string) { return getWith(t, phone, link) },
+			[]string{"確認済みにする", "Keiとして"}, []string{"Acknowledge", "As Kei"}},
+		{"done", func() (int, string) {
+			resp, err := phone.Post(link, "application/x-www-form-urlencoded", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return resp.StatusCode, string(b)
+		}, []string{"完了", "確認済みにしました"}, []string{"Done", "acknowledged."}},
+		{"used", func() (int, string) { return getWith(t, phone, link) },
+			[]string{"このリンクは使用済みです", " JST"}, []string{"already used", "UTC"}},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			code, body := s.act()
+			for _, w := range s.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("%d: page lacks %q\n%s", code, w, body)
+				}
+			}
+			for _, n := range s.not {
+				if strings.Contains(body, n) {
+					t.Errorf("page still says %q", n)
+				}
+			}
+		})
+	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/earshot/earshot/auth"
+	"github.com/earshot/earshot/i18n"
 	"github.com/earshot/earshot/models"
 	"github.com/earshot/earshot/store"
 )
@@ -119,6 +120,25 @@ type loginPage struct {
 	Error    string
 	Notice   string
 	Accounts bool
+	pr       i18n.Printer
+}
+
+func (p loginPage) words() i18n.Printer { return p.pr }
+
+// anonPrinter words pages shown before anyone signs in: in the locale
+// every business shares (a Tokyo café's staff read Japanese at the
+// sign-in form too), English when they differ.
+func (s *server) anonPrinter(ctx context.Context) i18n.Printer {
+	bs, err := s.Store.Businesses(ctx)
+	if err != nil {
+		return i18n.For("en", time.UTC)
+	}
+	return newZones(bs, s.Clock.Now()).L
+}
+
+func (s *server) newLoginPage(ctx context.Context, name, next string) loginPage {
+	pr := s.anonPrinter(ctx)
+	return loginPage{Title: pr.T("login.title", nil), Name: name, Next: safeNext(next), Accounts: true, pr: pr}
 }
 
 func (s *server) loginForm(w http.ResponseWriter, r *http.Request) {
@@ -126,9 +146,9 @@ func (s *server) loginForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return
 	}
-	p := loginPage{Title: "Sign in", Next: safeNext(r.URL.Query().Get("next")), Accounts: true}
+	p := s.newLoginPage(r.Context(), "", r.URL.Query().Get("next"))
 	if r.URL.Query().Get("out") == "1" {
-		p.Notice = "You are signed out."
+		p.Notice = p.pr.T("login.signed_out", nil)
 	}
 	if n, err := s.Store.CountAccounts(r.Context()); err == nil && n == 0 {
 		p.Accounts = false
@@ -143,7 +163,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	name := strings.TrimSpace(r.PostForm.Get("name"))
-	p := loginPage{Title: "Sign in", Name: name, Next: safeNext(r.PostForm.Get("next")), Accounts: true}
+	p := s.newLoginPage(ctx, name, r.PostForm.Get("next"))
 	addr := clientAddr(r)
 	acctKey, addrKey := strings.ToLower(name)+"|"+addr, "addr|"+addr
 	okA, waitA := s.limiter.Allow(acctKey)
@@ -152,7 +172,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 		wait := max(waitA, waitB)
 		s.Logger.Warn("sign-in refused: too many failures", "user", name, "addr", addr)
 		w.Header().Set("Retry-After", itoa(int64(wait.Seconds())+1))
-		p.Error = "Too many failed sign-ins. Try again in " + minutes(wait) + "."
+		p.Error = p.pr.T("login.too_many", map[string]any{"Wait": p.pr.Duration(wait.Truncate(time.Minute) + time.Minute)})
 		s.render(w, r, "login", http.StatusTooManyRequests, p)
 		return
 	}
@@ -165,9 +185,9 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 		s.limiter.Fail(acctKey)
 		s.addrLimiter.Fail(addrKey)
 		s.Logger.Info("sign-in failed", "user", name, "addr", addr, "reason", err.Error())
-		p.Error = "Wrong name or password."
+		p.Error = p.pr.T("login.wrong", nil)
 		if errors.Is(err, auth.ErrDisabled) {
-			p.Error = "This account is disabled; ask an owner to enable it."
+			p.Error = p.pr.T("login.disabled", nil)
 		}
 		s.render(w, r, "login", http.StatusUnauthorized, p)
 		return
@@ -220,14 +240,6 @@ func clientAddr(r *http.Request) string {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
-func minutes(d time.Duration) string {
-	m := int64((d + time.Minute - 1) / time.Minute)
-	if m <= 1 {
-		return "a minute"
-	}
-	return itoa(m) + " minutes"
-}
 
 // bootstrap handles a first run: with server.password_env set and no
 // account yet, it creates the owner account "admin" of every business
