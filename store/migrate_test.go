@@ -4,9 +4,11 @@ import (
 	"context"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/pressly/goose/v3"
 )
 
@@ -84,5 +86,75 @@ func TestMigrationFollowUpKeepsDates(t *testing.T) {
 		case c.followUp != nil && (got.FollowUpAt == nil || !got.FollowUpAt.Equal(*c.followUp)):
 			t.Errorf("%s: follow-up %v, want %v", c.key, got.FollowUpAt, c.followUp)
 		}
+	}
+}
+
+// Migration 00280 (PostgreSQL) copies each mention's words onto its
+// tasks for search: tasks stored before it are found by their mention's
+// title, text and author once it has run, and by nothing else.
+func TestMigrationTaskSearchFillsExistingTasks(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, Options{Driver: "postgres", DSN: testutil.FreshPostgres(t), NoMigrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	sqlDB, _ := s.db.DB()
+	fsys, _ := fs.Sub(migrations, "migrations/postgres")
+	p, err := goose.NewProvider(goose.DialectPostgres, sqlDB, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, 260); err != nil {
+		t.Fatal(err)
+	}
+	posted := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	for _, q := range []string{
+		`INSERT INTO businesses (id, name) VALUES (1, 'rosies')`,
+		`INSERT INTO sources (id, business_id, name, kind, target) VALUES (1, 1, 'site', 'jsonld', 'http://127.0.0.1/r')`,
+	} {
+		if err := s.db.Exec(q).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, m := range []struct{ ext, author, title, text string }{
+		{"a", "Ana", "Cold soup", "The waiter was rude."},
+		{"b", "Kenji", "", "Charged twice."},
+	} {
+		if err := s.db.Exec(`INSERT INTO mentions (id, business_id, source_id, source_kind, external_id, author, title, text, posted_at, content_hash)
+			VALUES (?, 1, 1, 'jsonld', ?, ?, ?, ?, ?, ?)`, i+1, m.ext, m.author, m.title, m.text, posted, m.ext).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := s.db.Exec(`INSERT INTO tasks (business_id, mention_id, kind, state, dedup_key, due_at, opened_at)
+			VALUES (1, ?, 'apology', 'open', ?, ?, ?)`, i+1, "apology:"+m.ext, posted.Add(time.Duration(i)*time.Hour), posted).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := p.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		q    string
+		want []string
+	}{
+		{"soup rude", []string{"apology:a"}},
+		{"ana", []string{"apology:a"}},
+		{"kenji twice", []string{"apology:b"}},
+		{"charged", []string{"apology:b"}},
+		{"soup twice", nil},
+	} {
+		t.Run(c.q, func(t *testing.T) {
+			page, _, err := s.TaskPage(ctx, TaskFilter{Search: c.q}, TaskCursor{}, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, task := range page {
+				got = append(got, task.DedupKey)
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("search %q after the migration = %v, want %v", c.q, got, c.want)
+			}
+		})
 	}
 }
