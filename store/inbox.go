@@ -161,11 +161,6 @@ func (c TaskCursor) after() (string, []any) {
 	return "(" + nextAt + " > ? OR (" + nextAt + " = ? AND id > ?))", []any{at, at, c.ID}
 }
 
-// mentionSearchVector is the text search looks in on PostgreSQL; the
-// GIN index idx_mentions_fts is on exactly this expression (migration
-// 00220), which is what lets the planner use it.
-const mentionSearchVector = "to_tsvector('simple', title || ' ' || text || ' ' || author)"
-
 // searchClause is the condition keeping tasks whose mention matches
 // every word of q, and its one argument; ok is false for a query with no
 // words. The words are passed as a bound parameter, never spliced into
@@ -178,7 +173,12 @@ func (s *Store) searchClause(q string) (string, any, bool) {
 		return "", nil, false
 	}
 	if s.driver == "postgres" {
-		return "mention_id IN (SELECT id FROM mentions WHERE " + mentionSearchVector + " @@ plainto_tsquery('simple', ?))", strings.Join(words, " "), true
+		// The task's own copy of its mention's words (migration 00280,
+		// kept by triggers): its GIN index is ANDed with the tasks'
+		// state, business or order index, where matching the mentions'
+		// index and joining the matches to the tasks cost 80–170 ms at
+		// 1,000,000 mentions (BENCHMARKS.md, inbox run 6).
+		return "search_vector @@ plainto_tsquery('simple', ?)", strings.Join(words, " "), true
 	}
 	quoted := make([]string, len(words))
 	for i, w := range words {

@@ -12,10 +12,11 @@ import (
 )
 
 // TestTaskSearch searches tasks by their mention's words on SQLite
-// (FTS5) and PostgreSQL (tsvector 'simple'): every word must match, in
-// title, text or author, regardless of case; an edited review is found
-// by its new words and no longer by its old ones; query syntax typed by
-// a user is searched for as words, never run.
+// (FTS5) and PostgreSQL (tsvector 'simple', copied onto the task): every
+// word must match, in title, text or author, regardless of case; an
+// edited review is found by its new words and no longer by its old ones;
+// query syntax typed by a user (FTS5's or tsquery's) is searched for as
+// words, never run, and never an error.
 func TestTaskSearch(t *testing.T) {
 	for name, s := range openStores(t) {
 		t.Run(name, func(t *testing.T) {
@@ -71,6 +72,11 @@ func TestTaskSearch(t *testing.T) {
 				{`OR`, []string{"s4"}},
 				{`" * ( NEAR`, []string{"s4"}},
 				{`"><script>`, nil},
+				{"ラーメン", []string{"s3"}},
+				{`'&|!:*()`, []string{"s1", "s2", "s3", "s4"}},
+				{`rude'&|!:*()`, []string{"s1"}},
+				{`soup:* | twice`, nil},
+				{`!card & (twice <-> charged)`, []string{"s2"}},
 				{"   ", []string{"s1", "s2", "s3", "s4"}},
 			} {
 				t.Run(c.q, func(t *testing.T) {
@@ -79,16 +85,27 @@ func TestTaskSearch(t *testing.T) {
 					}
 				})
 			}
-			edited := ms[1]
+			edited, retitled := ms[1], ms[2]
 			edited.Text = "Refunded after all, thanks."
-			if _, err := s.SaveMentions(ctx, src, []models.Mention{edited}); err != nil {
+			retitled.Title = "Ramen night"
+			if _, err := s.SaveMentions(ctx, src, []models.Mention{edited, retitled}); err != nil {
 				t.Fatal(err)
 			}
-			if got := search("refunded"); !slices.Equal(got, []string{"s2"}) {
-				t.Errorf("after the edit, search refunded = %v", got)
-			}
-			if got := search("card"); got != nil {
-				t.Errorf("after the edit, search for the old word still finds %v", got)
+			for _, c := range []struct {
+				q    string
+				want []string
+			}{
+				{"refunded", []string{"s2"}},
+				{"card", nil},
+				{"ramen", []string{"s3"}},
+				{"ラーメン", nil},
+				{"冷たい", []string{"s3"}},
+			} {
+				t.Run("after the edit/"+c.q, func(t *testing.T) {
+					if got := search(c.q); !slices.Equal(got, c.want) {
+						t.Errorf("search %q = %v, want %v", c.q, got, c.want)
+					}
+				})
 			}
 			n, err := s.CountTaskFilter(ctx, store.TaskFilter{BusinessID: src.BusinessID, Search: "soup"}, 0)
 			if err != nil || n != 1 {
