@@ -1,0 +1,191 @@
+-- +goose Up
+-- The dashboard's task figures per business and UTC day of opening (the
+-- days mention_days and the dashboard use): tasks opened, replied,
+-- replied by the deadline, and a histogram of reply times (replied_at -
+-- opened_at) in 49 log-spaced buckets: r00 under a minute, r<i> from
+-- 60 s * 2^((i-1)/3) to 60 s * 2^(i/3) (rounded to the second), r48 from
+-- 36 days on; the median and 90th percentile come from it. A 90-day
+-- roll-up of ten locations reads 900 rows instead of every task of the
+-- period. CreateTask and UpdateTask keep them current in their
+-- transaction, `earshot rollups rebuild` recomputes them with the same
+-- queries as below (store/taskdays.go), and they are filled here from the
+-- tasks, so they are complete as soon as the upgrade is.
+CREATE TABLE dashboard_task_days (
+    business_id INTEGER NOT NULL,
+    day TEXT NOT NULL,
+    opened INTEGER NOT NULL DEFAULT 0,
+    replied INTEGER NOT NULL DEFAULT 0,
+    on_time INTEGER NOT NULL DEFAULT 0,
+    r00 INTEGER NOT NULL DEFAULT 0,
+    r01 INTEGER NOT NULL DEFAULT 0,
+    r02 INTEGER NOT NULL DEFAULT 0,
+    r03 INTEGER NOT NULL DEFAULT 0,
+    r04 INTEGER NOT NULL DEFAULT 0,
+    r05 INTEGER NOT NULL DEFAULT 0,
+    r06 INTEGER NOT NULL DEFAULT 0,
+    r07 INTEGER NOT NULL DEFAULT 0,
+    r08 INTEGER NOT NULL DEFAULT 0,
+    r09 INTEGER NOT NULL DEFAULT 0,
+    r10 INTEGER NOT NULL DEFAULT 0,
+    r11 INTEGER NOT NULL DEFAULT 0,
+    r12 INTEGER NOT NULL DEFAULT 0,
+    r13 INTEGER NOT NULL DEFAULT 0,
+    r14 INTEGER NOT NULL DEFAULT 0,
+    r15 INTEGER NOT NULL DEFAULT 0,
+    r16 INTEGER NOT NULL DEFAULT 0,
+    r17 INTEGER NOT NULL DEFAULT 0,
+    r18 INTEGER NOT NULL DEFAULT 0,
+    r19 INTEGER NOT NULL DEFAULT 0,
+    r20 INTEGER NOT NULL DEFAULT 0,
+    r21 INTEGER NOT NULL DEFAULT 0,
+    r22 INTEGER NOT NULL DEFAULT 0,
+    r23 INTEGER NOT NULL DEFAULT 0,
+    r24 INTEGER NOT NULL DEFAULT 0,
+    r25 INTEGER NOT NULL DEFAULT 0,
+    r26 INTEGER NOT NULL DEFAULT 0,
+    r27 INTEGER NOT NULL DEFAULT 0,
+    r28 INTEGER NOT NULL DEFAULT 0,
+    r29 INTEGER NOT NULL DEFAULT 0,
+    r30 INTEGER NOT NULL DEFAULT 0,
+    r31 INTEGER NOT NULL DEFAULT 0,
+    r32 INTEGER NOT NULL DEFAULT 0,
+    r33 INTEGER NOT NULL DEFAULT 0,
+    r34 INTEGER NOT NULL DEFAULT 0,
+    r35 INTEGER NOT NULL DEFAULT 0,
+    r36 INTEGER NOT NULL DEFAULT 0,
+    r37 INTEGER NOT NULL DEFAULT 0,
+    r38 INTEGER NOT NULL DEFAULT 0,
+    r39 INTEGER NOT NULL DEFAULT 0,
+    r40 INTEGER NOT NULL DEFAULT 0,
+    r41 INTEGER NOT NULL DEFAULT 0,
+    r42 INTEGER NOT NULL DEFAULT 0,
+    r43 INTEGER NOT NULL DEFAULT 0,
+    r44 INTEGER NOT NULL DEFAULT 0,
+    r45 INTEGER NOT NULL DEFAULT 0,
+    r46 INTEGER NOT NULL DEFAULT 0,
+    r47 INTEGER NOT NULL DEFAULT 0,
+    r48 INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (business_id, day)
+);
+INSERT INTO dashboard_task_days (business_id, day, opened, replied, on_time, r00, r01, r02, r03, r04, r05, r06, r07, r08, r09, r10, r11, r12, r13, r14, r15, r16, r17, r18, r19, r20, r21, r22, r23, r24, r25, r26, r27, r28, r29, r30, r31, r32, r33, r34, r35, r36, r37, r38, r39, r40, r41, r42, r43, r44, r45, r46, r47, r48)
+SELECT business_id, day, COUNT(*) AS opened, COUNT(bucket) AS replied, COALESCE(SUM(on_time), 0) AS on_time,
+	COALESCE(SUM(CASE WHEN bucket = 0 THEN 1 ELSE 0 END), 0) AS r00,
+	COALESCE(SUM(CASE WHEN bucket = 1 THEN 1 ELSE 0 END), 0) AS r01,
+	COALESCE(SUM(CASE WHEN bucket = 2 THEN 1 ELSE 0 END), 0) AS r02,
+	COALESCE(SUM(CASE WHEN bucket = 3 THEN 1 ELSE 0 END), 0) AS r03,
+	COALESCE(SUM(CASE WHEN bucket = 4 THEN 1 ELSE 0 END), 0) AS r04,
+	COALESCE(SUM(CASE WHEN bucket = 5 THEN 1 ELSE 0 END), 0) AS r05,
+	COALESCE(SUM(CASE WHEN bucket = 6 THEN 1 ELSE 0 END), 0) AS r06,
+	COALESCE(SUM(CASE WHEN bucket = 7 THEN 1 ELSE 0 END), 0) AS r07,
+	COALESCE(SUM(CASE WHEN bucket = 8 THEN 1 ELSE 0 END), 0) AS r08,
+	COALESCE(SUM(CASE WHEN bucket = 9 THEN 1 ELSE 0 END), 0) AS r09,
+	COALESCE(SUM(CASE WHEN bucket = 10 THEN 1 ELSE 0 END), 0) AS r10,
+	COALESCE(SUM(CASE WHEN bucket = 11 THEN 1 ELSE 0 END), 0) AS r11,
+	COALESCE(SUM(CASE WHEN bucket = 12 THEN 1 ELSE 0 END), 0) AS r12,
+	COALESCE(SUM(CASE WHEN bucket = 13 THEN 1 ELSE 0 END), 0) AS r13,
+	COALESCE(SUM(CASE WHEN bucket = 14 THEN 1 ELSE 0 END), 0) AS r14,
+	COALESCE(SUM(CASE WHEN bucket = 15 THEN 1 ELSE 0 END), 0) AS r15,
+	COALESCE(SUM(CASE WHEN bucket = 16 THEN 1 ELSE 0 END), 0) AS r16,
+	COALESCE(SUM(CASE WHEN bucket = 17 THEN 1 ELSE 0 END), 0) AS r17,
+	COALESCE(SUM(CASE WHEN bucket = 18 THEN 1 ELSE 0 END), 0) AS r18,
+	COALESCE(SUM(CASE WHEN bucket = 19 THEN 1 ELSE 0 END), 0) AS r19,
+	COALESCE(SUM(CASE WHEN bucket = 20 THEN 1 ELSE 0 END), 0) AS r20,
+	COALESCE(SUM(CASE WHEN bucket = 21 THEN 1 ELSE 0 END), 0) AS r21,
+	COALESCE(SUM(CASE WHEN bucket = 22 THEN 1 ELSE 0 END), 0) AS r22,
+	COALESCE(SUM(CASE WHEN bucket = 23 THEN 1 ELSE 0 END), 0) AS r23,
+	COALESCE(SUM(CASE WHEN bucket = 24 THEN 1 ELSE 0 END), 0) AS r24,
+	COALESCE(SUM(CASE WHEN bucket = 25 THEN 1 ELSE 0 END), 0) AS r25,
+	COALESCE(SUM(CASE WHEN bucket = 26 THEN 1 ELSE 0 END), 0) AS r26,
+	COALESCE(SUM(CASE WHEN bucket = 27 THEN 1 ELSE 0 END), 0) AS r27,
+	COALESCE(SUM(CASE WHEN bucket = 28 THEN 1 ELSE 0 END), 0) AS r28,
+	COALESCE(SUM(CASE WHEN bucket = 29 THEN 1 ELSE 0 END), 0) AS r29,
+	COALESCE(SUM(CASE WHEN bucket = 30 THEN 1 ELSE 0 END), 0) AS r30,
+	COALESCE(SUM(CASE WHEN bucket = 31 THEN 1 ELSE 0 END), 0) AS r31,
+	COALESCE(SUM(CASE WHEN bucket = 32 THEN 1 ELSE 0 END), 0) AS r32,
+	COALESCE(SUM(CASE WHEN bucket = 33 THEN 1 ELSE 0 END), 0) AS r33,
+	COALESCE(SUM(CASE WHEN bucket = 34 THEN 1 ELSE 0 END), 0) AS r34,
+	COALESCE(SUM(CASE WHEN bucket = 35 THEN 1 ELSE 0 END), 0) AS r35,
+	COALESCE(SUM(CASE WHEN bucket = 36 THEN 1 ELSE 0 END), 0) AS r36,
+	COALESCE(SUM(CASE WHEN bucket = 37 THEN 1 ELSE 0 END), 0) AS r37,
+	COALESCE(SUM(CASE WHEN bucket = 38 THEN 1 ELSE 0 END), 0) AS r38,
+	COALESCE(SUM(CASE WHEN bucket = 39 THEN 1 ELSE 0 END), 0) AS r39,
+	COALESCE(SUM(CASE WHEN bucket = 40 THEN 1 ELSE 0 END), 0) AS r40,
+	COALESCE(SUM(CASE WHEN bucket = 41 THEN 1 ELSE 0 END), 0) AS r41,
+	COALESCE(SUM(CASE WHEN bucket = 42 THEN 1 ELSE 0 END), 0) AS r42,
+	COALESCE(SUM(CASE WHEN bucket = 43 THEN 1 ELSE 0 END), 0) AS r43,
+	COALESCE(SUM(CASE WHEN bucket = 44 THEN 1 ELSE 0 END), 0) AS r44,
+	COALESCE(SUM(CASE WHEN bucket = 45 THEN 1 ELSE 0 END), 0) AS r45,
+	COALESCE(SUM(CASE WHEN bucket = 46 THEN 1 ELSE 0 END), 0) AS r46,
+	COALESCE(SUM(CASE WHEN bucket = 47 THEN 1 ELSE 0 END), 0) AS r47,
+	COALESCE(SUM(CASE WHEN bucket = 48 THEN 1 ELSE 0 END), 0) AS r48
+FROM (SELECT business_id, day, on_time, CASE WHEN ms IS NULL THEN NULL
+		WHEN ms < 60000 THEN 0
+		WHEN ms < 76000 THEN 1
+		WHEN ms < 95000 THEN 2
+		WHEN ms < 120000 THEN 3
+		WHEN ms < 151000 THEN 4
+		WHEN ms < 190000 THEN 5
+		WHEN ms < 240000 THEN 6
+		WHEN ms < 302000 THEN 7
+		WHEN ms < 381000 THEN 8
+		WHEN ms < 480000 THEN 9
+		WHEN ms < 605000 THEN 10
+		WHEN ms < 762000 THEN 11
+		WHEN ms < 960000 THEN 12
+		WHEN ms < 1210000 THEN 13
+		WHEN ms < 1524000 THEN 14
+		WHEN ms < 1920000 THEN 15
+		WHEN ms < 2419000 THEN 16
+		WHEN ms < 3048000 THEN 17
+		WHEN ms < 3840000 THEN 18
+		WHEN ms < 4838000 THEN 19
+		WHEN ms < 6096000 THEN 20
+		WHEN ms < 7680000 THEN 21
+		WHEN ms < 9676000 THEN 22
+		WHEN ms < 12191000 THEN 23
+		WHEN ms < 15360000 THEN 24
+		WHEN ms < 19352000 THEN 25
+		WHEN ms < 24382000 THEN 26
+		WHEN ms < 30720000 THEN 27
+		WHEN ms < 38705000 THEN 28
+		WHEN ms < 48765000 THEN 29
+		WHEN ms < 61440000 THEN 30
+		WHEN ms < 77410000 THEN 31
+		WHEN ms < 97530000 THEN 32
+		WHEN ms < 122880000 THEN 33
+		WHEN ms < 154819000 THEN 34
+		WHEN ms < 195060000 THEN 35
+		WHEN ms < 245760000 THEN 36
+		WHEN ms < 309638000 THEN 37
+		WHEN ms < 390120000 THEN 38
+		WHEN ms < 491520000 THEN 39
+		WHEN ms < 619276000 THEN 40
+		WHEN ms < 780239000 THEN 41
+		WHEN ms < 983040000 THEN 42
+		WHEN ms < 1238553000 THEN 43
+		WHEN ms < 1560479000 THEN 44
+		WHEN ms < 1966080000 THEN 45
+		WHEN ms < 2477106000 THEN 46
+		WHEN ms < 3120957000 THEN 47
+		ELSE 48 END AS bucket
+	FROM (SELECT business_id, substr(opened_at, 1, 10) AS day,
+		CASE WHEN replied_at IS NOT NULL AND replied_at <= due_at THEN 1 ELSE 0 END AS on_time,
+		CASE WHEN replied_at IS NOT NULL THEN ROUND((julianday(replied_at) - julianday(opened_at)) * 86400000) END AS ms
+		FROM tasks WHERE opened_at IS NOT NULL) AS m) AS t
+GROUP BY business_id, day;
+-- Tasks opened per business, UTC day and issue, for the top issues and
+-- how they move.
+CREATE TABLE dashboard_issue_days (
+    business_id INTEGER NOT NULL,
+    day TEXT NOT NULL,
+    issue TEXT NOT NULL,
+    tasks INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (business_id, day, issue)
+);
+INSERT INTO dashboard_issue_days (business_id, day, issue, tasks)
+SELECT business_id, substr(opened_at, 1, 10) AS day, issue, COUNT(*) AS tasks
+FROM tasks WHERE opened_at IS NOT NULL AND issue <> '' GROUP BY business_id, substr(opened_at, 1, 10), issue;
+
+-- +goose Down
+DROP TABLE dashboard_issue_days;
+DROP TABLE dashboard_task_days;
