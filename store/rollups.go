@@ -269,7 +269,9 @@ func (s *Store) RollupsReady(ctx context.Context) (bool, error) {
 // RollupReport says what RebuildRollups wrote.
 type RollupReport struct {
 	Rows, AspectRows, TaskRows int64
-	Took                       time.Duration
+	// TaskDayRows counts the dashboard's daily task rows.
+	TaskDayRows int64
+	Took        time.Duration
 }
 
 // RebuildRollups recomputes every digest rollup (and each mention's
@@ -322,6 +324,9 @@ func (s *Store) RebuildRollups(ctx context.Context) (RollupReport, error) {
 			return err
 		}
 		rep.TaskRows = n
+		if rep.TaskDayRows, err = tx.rebuildTaskDays(ctx); err != nil {
+			return err
+		}
 		if err := tx.q(ctx).Exec(`UPDATE mentions SET compound = (SELECT a.compound FROM analyses AS a
 			WHERE a.mention_id = mentions.id AND a.mention_version = mentions.analyzed_version)`).Error; err != nil {
 			return fmt.Errorf("store: rebuild quoted sentiment: %w", err)

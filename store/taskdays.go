@@ -231,7 +231,7 @@ func (s *Store) taskReplies(where string) string {
 		ladder[i] = fmt.Sprintf("WHEN ms < %d THEN %d", b.Milliseconds(), i)
 	}
 	return `(SELECT business_id, day, on_time, CASE WHEN ms IS NULL THEN NULL
-		` + strings.Join(ladder, "\n\t\t") + `
+		` + joinLines(ladder, " ", 6, "\n\t\t") + `
 		ELSE ` + strconv.Itoa(ReplyBuckets-1) + ` END AS bucket
 	FROM (SELECT business_id, ` + s.dayExpr("opened_at") + ` AS day,
 		CASE WHEN replied_at IS NOT NULL AND replied_at <= due_at THEN 1 ELSE 0 END AS on_time,
@@ -247,7 +247,16 @@ func taskTotals() string {
 	for i, c := range cols {
 		sums[i] = fmt.Sprintf("COALESCE(SUM(CASE WHEN bucket = %d THEN 1 ELSE 0 END), 0) AS %s", i, c)
 	}
-	return "COUNT(*) AS opened, COUNT(bucket) AS replied, COALESCE(SUM(on_time), 0) AS on_time,\n\t" + strings.Join(sums, ",\n\t")
+	return "COUNT(*) AS opened, COUNT(bucket) AS replied, COALESCE(SUM(on_time), 0) AS on_time,\n\t" + joinLines(sums, ", ", 3, ",\n\t")
+}
+
+// joinLines joins parts with sep, n to a line, lines joined by nl.
+func joinLines(parts []string, sep string, n int, nl string) string {
+	var lines []string
+	for c := range slices.Chunk(parts, n) {
+		lines = append(lines, strings.Join(c, sep))
+	}
+	return strings.Join(lines, nl)
 }
 
 // taskDaySelect computes every dashboard_task_days row from the tasks;
@@ -265,17 +274,19 @@ FROM tasks WHERE opened_at IS NOT NULL AND issue <> '' GROUP BY business_id, ` +
 }
 
 // rebuildTaskDays recomputes the daily task rollups inside
-// RebuildRollups' transaction.
-func (tx *Store) rebuildTaskDays(ctx context.Context) error {
-	cols := "business_id, day, opened, replied, on_time, " + strings.Join(replyColumns(), ", ")
+// RebuildRollups' transaction, and reports the day rows written.
+func (tx *Store) rebuildTaskDays(ctx context.Context) (int64, error) {
 	for _, q := range []string{"DELETE FROM dashboard_task_days", "DELETE FROM dashboard_issue_days",
-		"INSERT INTO dashboard_task_days (" + cols + ") " + tx.taskDaySelect(),
 		"INSERT INTO dashboard_issue_days (business_id, day, issue, tasks) " + tx.issueDaySelect()} {
 		if err := tx.q(ctx).Exec(q).Error; err != nil {
-			return fmt.Errorf("store: rebuild dashboard task rollups: %w", err)
+			return 0, fmt.Errorf("store: rebuild dashboard task rollups: %w", err)
 		}
 	}
-	return nil
+	r := tx.q(ctx).Exec("INSERT INTO dashboard_task_days (business_id, day, opened, replied, on_time, " + strings.Join(replyColumns(), ", ") + ") " + tx.taskDaySelect())
+	if r.Error != nil {
+		return 0, fmt.Errorf("store: rebuild dashboard task rollups: %w", r.Error)
+	}
+	return r.RowsAffected, nil
 }
 
 // wholeDays reports whether every bound is at a UTC midnight, so the

@@ -221,7 +221,7 @@ func (tx *Store) rebuildTaskRollups(ctx context.Context, hour string) (int64, er
 	if r.Error != nil {
 		return 0, fmt.Errorf("store: rebuild task rollups: %w", r.Error)
 	}
-	return r.RowsAffected, tx.rebuildTaskDays(ctx)
+	return r.RowsAffected, nil
 }
 
 // digestTaskStatsRollups is DigestTaskStats from the task rollups.
