@@ -230,13 +230,21 @@ func (s *Store) taskReplies(where string) string {
 	for i, b := range replyBounds {
 		ladder[i] = fmt.Sprintf("WHEN ms < %d THEN %d", b.Milliseconds(), i)
 	}
+	// Each level is fenced (OFFSET 0): flattened into the outer query,
+	// the reply time would be computed again for every bucket it is
+	// compared with and every bucket for every column summed, 2,000
+	// times a task (a minute for 100,000 tasks instead of half a second).
+	fence := " LIMIT -1 OFFSET 0"
+	if s.driver == "postgres" {
+		fence = " OFFSET 0"
+	}
 	return `(SELECT business_id, day, on_time, CASE WHEN ms IS NULL THEN NULL
 		` + joinLines(ladder, " ", 6, "\n\t\t") + `
 		ELSE ` + strconv.Itoa(ReplyBuckets-1) + ` END AS bucket
 	FROM (SELECT business_id, ` + s.dayExpr("opened_at") + ` AS day,
 		CASE WHEN replied_at IS NOT NULL AND replied_at <= due_at THEN 1 ELSE 0 END AS on_time,
 		CASE WHEN replied_at IS NOT NULL THEN ` + s.replyMillis() + ` END AS ms
-		FROM tasks WHERE ` + where + `) AS m) AS t`
+		FROM tasks WHERE ` + where + fence + `) AS m` + fence + `) AS t`
 }
 
 // taskTotals is the SQL summing taskReplies' rows into the columns of

@@ -57,7 +57,7 @@ FROM (SELECT business_id, day, on_time, CASE WHEN ms IS NULL THEN NULL
 	FROM (SELECT business_id, to_char(opened_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
 		CASE WHEN replied_at IS NOT NULL AND replied_at <= due_at THEN 1 ELSE 0 END AS on_time,
 		CASE WHEN replied_at IS NOT NULL THEN EXTRACT(EPOCH FROM replied_at - opened_at) * 1000 END AS ms
-		FROM tasks WHERE opened_at IS NOT NULL) AS m) AS t
+		FROM tasks WHERE opened_at IS NOT NULL OFFSET 0) AS m OFFSET 0) AS t
 GROUP BY business_id, day;
 -- Tasks opened per business, UTC day and issue, for the top issues and
 -- how they move.

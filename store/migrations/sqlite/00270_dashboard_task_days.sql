@@ -57,7 +57,7 @@ FROM (SELECT business_id, day, on_time, CASE WHEN ms IS NULL THEN NULL
 	FROM (SELECT business_id, substr(opened_at, 1, 10) AS day,
 		CASE WHEN replied_at IS NOT NULL AND replied_at <= due_at THEN 1 ELSE 0 END AS on_time,
 		CASE WHEN replied_at IS NOT NULL THEN ROUND((julianday(replied_at) - julianday(opened_at)) * 86400000) END AS ms
-		FROM tasks WHERE opened_at IS NOT NULL) AS m) AS t
+		FROM tasks WHERE opened_at IS NOT NULL LIMIT -1 OFFSET 0) AS m LIMIT -1 OFFSET 0) AS t
 GROUP BY business_id, day;
 -- Tasks opened per business, UTC day and issue, for the top issues and
 -- how they move. Both tables are stored in key order (WITHOUT ROWID): a
