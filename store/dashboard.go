@@ -6,15 +6,16 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/models"
-	"gorm.io/gorm"
 )
 
 // The dashboard's figures are aggregates computed in the database: every
 // query is COUNT/SUM ... GROUP BY over an index range of (business_id,
 // time) and returns at most a row per business and day, so a page over
-// a million stored mentions reads a few hundred rows. Days are UTC
-// calendar days. The SQL text is fixed by the code; every value is a
-// bound parameter.
+// a million stored mentions reads a few hundred rows: the mention counts
+// from mention_days, the task figures from dashboard_task_days and
+// dashboard_issue_days (taskdays.go), counted from the tasks only for
+// bounds that are not whole days. Days are UTC calendar days. The SQL
+// text is fixed by the code; every value is a bound parameter.
 
 // DashDay is one business's activity on one UTC day.
 type DashDay struct {
@@ -52,9 +53,8 @@ type DashResponse struct {
 	// answered by the deadline.
 	Due    int64
 	OnTime int64
-	// Median is the median time from opening to reply of the replied
-	// ones; zero when none.
-	Median time.Duration
+	// Replies counts the replied ones by time from opening to reply.
+	Replies ReplyHistogram
 }
 
 // DashOpen is a business's tasks still waiting, and those past due.
@@ -109,17 +109,34 @@ func (s *Store) DashMentionDays(ctx context.Context, businessIDs []int64, from, 
 	return out, nil
 }
 
-// DashTaskDays counts the tasks opened in [from, to) per business and day.
+// DashTaskDays counts the tasks opened in [from, to) per business and
+// day, from dashboard_task_days when the bounds are whole UTC days.
 func (s *Store) DashTaskDays(ctx context.Context, businessIDs []int64, from, to time.Time) ([]DashTaskDay, error) {
+	return s.dashTaskDays(ctx, businessIDs, from, to, !wholeDays(from, to))
+}
+
+// DashTaskDaysScan is DashTaskDays counted from the tasks.
+func (s *Store) DashTaskDaysScan(ctx context.Context, businessIDs []int64, from, to time.Time) ([]DashTaskDay, error) {
+	return s.dashTaskDays(ctx, businessIDs, from, to, true)
+}
+
+func (s *Store) dashTaskDays(ctx context.Context, businessIDs []int64, from, to time.Time, scan bool) ([]DashTaskDay, error) {
 	if err := checkDashScope("dashboard complaints per day", businessIDs, from, to); err != nil {
 		return nil, err
 	}
-	day := s.dayExpr("opened_at")
 	var out []DashTaskDay
-	err := s.q(ctx).Model(&models.Task{}).
-		Select("business_id, "+day+" AS day, COUNT(*) AS tasks").
-		Where("business_id IN ? AND opened_at >= ? AND opened_at < ?", businessIDs, from.UTC(), to.UTC()).
-		Group("business_id, " + day).Order("day").Scan(&out).Error
+	var err error
+	if scan {
+		day := s.dayExpr("opened_at")
+		err = s.q(ctx).Model(&models.Task{}).
+			Select("business_id, "+day+" AS day, COUNT(*) AS tasks").
+			Where("business_id IN ? AND opened_at >= ? AND opened_at < ?", businessIDs, from.UTC(), to.UTC()).
+			Group("business_id, " + day).Order("day, business_id").Scan(&out).Error
+	} else {
+		err = s.q(ctx).Table("dashboard_task_days").Select("business_id, day, opened AS tasks").
+			Where("business_id IN ? AND day >= ? AND day < ? AND opened > 0", businessIDs, dayOf(from), dayOf(to)).
+			Order("day, business_id").Scan(&out).Error
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: dashboard complaints per day: %w", err)
 	}
@@ -127,17 +144,36 @@ func (s *Store) DashTaskDays(ctx context.Context, businessIDs []int64, from, to 
 }
 
 // DashIssues counts tasks per issue opened in [from, to) and in the
-// period of the same length before, most frequent first, at most limit.
+// period of the same length before, most frequent first, at most limit;
+// from dashboard_issue_days when the bounds are whole UTC days.
 func (s *Store) DashIssues(ctx context.Context, businessIDs []int64, from, to time.Time, limit int) ([]DashIssue, error) {
+	return s.dashIssues(ctx, businessIDs, from, to, limit, !wholeDays(from, to))
+}
+
+// DashIssuesScan is DashIssues counted from the tasks.
+func (s *Store) DashIssuesScan(ctx context.Context, businessIDs []int64, from, to time.Time, limit int) ([]DashIssue, error) {
+	return s.dashIssues(ctx, businessIDs, from, to, limit, true)
+}
+
+func (s *Store) dashIssues(ctx context.Context, businessIDs []int64, from, to time.Time, limit int, scan bool) ([]DashIssue, error) {
 	if err := checkDashScope("dashboard issues", businessIDs, from, to); err != nil {
 		return nil, err
 	}
 	prev := from.Add(-to.Sub(from))
 	var out []DashIssue
-	err := s.q(ctx).Model(&models.Task{}).
-		Select("issue, SUM(CASE WHEN opened_at >= ? THEN 1 ELSE 0 END) AS this, SUM(CASE WHEN opened_at < ? THEN 1 ELSE 0 END) AS previous", from.UTC(), from.UTC()).
-		Where("business_id IN ? AND issue <> '' AND opened_at >= ? AND opened_at < ?", businessIDs, prev.UTC(), to.UTC()).
-		Group("issue").Order("this DESC, previous DESC, issue").Limit(limit).Scan(&out).Error
+	var err error
+	if scan {
+		err = s.q(ctx).Model(&models.Task{}).
+			Select("issue, SUM(CASE WHEN opened_at >= ? THEN 1 ELSE 0 END) AS this, SUM(CASE WHEN opened_at < ? THEN 1 ELSE 0 END) AS previous", from.UTC(), from.UTC()).
+			Where("business_id IN ? AND issue <> '' AND opened_at >= ? AND opened_at < ?", businessIDs, prev.UTC(), to.UTC()).
+			Group("issue").Order("this DESC, previous DESC, issue").Limit(limit).Scan(&out).Error
+	} else {
+		fromDay := dayOf(from)
+		err = s.q(ctx).Table("dashboard_issue_days").
+			Select("issue, SUM(CASE WHEN day >= ? THEN tasks ELSE 0 END) AS this, SUM(CASE WHEN day < ? THEN tasks ELSE 0 END) AS previous", fromDay, fromDay).
+			Where("business_id IN ? AND day >= ? AND day < ?", businessIDs, dayOf(prev), dayOf(to)).
+			Group("issue").Having("SUM(tasks) > 0").Order("this DESC, previous DESC, issue").Limit(limit).Scan(&out).Error
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: dashboard issues: %w", err)
 	}
@@ -145,41 +181,43 @@ func (s *Store) DashIssues(ctx context.Context, businessIDs []int64, from, to ti
 }
 
 // DashResponse measures the answers to tasks opened in [from, to): how
-// many were replied, the median time to reply, and how many of those
-// whose deadline passed before now were answered in time. The median is
-// one ordered read of the replied tasks' reply times at the middle
-// offset, not a load of them all.
+// many were replied, their reply times as a histogram (for the median
+// and the 90th percentile), and how many of those whose deadline passed
+// before now were answered in time. The counts come from
+// dashboard_task_days when the bounds are whole UTC days; only the
+// tasks not replied and not yet due are counted from the tasks, an index
+// range of deadlines after now.
 func (s *Store) DashResponse(ctx context.Context, businessIDs []int64, from, to, now time.Time) (DashResponse, error) {
+	return s.dashResponse(ctx, businessIDs, from, to, now, false)
+}
+
+// DashResponseScan is DashResponse counted from the tasks.
+func (s *Store) DashResponseScan(ctx context.Context, businessIDs []int64, from, to, now time.Time) (DashResponse, error) {
+	return s.dashResponse(ctx, businessIDs, from, to, now, true)
+}
+
+func (s *Store) dashResponse(ctx context.Context, businessIDs []int64, from, to, now time.Time, scan bool) (DashResponse, error) {
 	var r DashResponse
 	if err := checkDashScope("dashboard response time", businessIDs, from, to); err != nil {
 		return r, err
 	}
-	scope := func() *gorm.DB {
-		return s.q(ctx).Model(&models.Task{}).Where("business_id IN ? AND opened_at >= ? AND opened_at < ?", businessIDs, from.UTC(), to.UTC())
+	t, err := s.dashTaskTotals(ctx, businessIDs, from, to, scan)
+	if err != nil {
+		return r, err
 	}
-	err := scope().Select(`COUNT(*) AS opened, COUNT(replied_at) AS replied,
-		COALESCE(SUM(CASE WHEN replied_at IS NOT NULL OR due_at <= ? THEN 1 ELSE 0 END), 0) AS due,
-		COALESCE(SUM(CASE WHEN replied_at IS NOT NULL AND replied_at <= due_at THEN 1 ELSE 0 END), 0) AS on_time`, now.UTC()).
-		Scan(&r).Error
+	table := "tasks"
+	if s.driver == "sqlite" {
+		// The deadlines after now are few; the planner would otherwise
+		// read the period's tasks by opening time.
+		table = "tasks INDEXED BY idx_tasks_digest_due"
+	}
+	var notDue int64
+	err = s.q(ctx).Table(table).Where("business_id IN ? AND due_at > ? AND replied_at IS NULL AND opened_at >= ? AND opened_at < ?",
+		businessIDs, now.UTC(), from.UTC(), to.UTC()).Count(&notDue).Error
 	if err != nil {
 		return r, fmt.Errorf("store: dashboard response time: %w", err)
 	}
-	if r.Replied == 0 {
-		return r, nil
-	}
-	secs := "(julianday(replied_at) - julianday(opened_at)) * 86400.0"
-	if s.driver == "postgres" {
-		secs = "EXTRACT(EPOCH FROM replied_at - opened_at)"
-	}
-	var med []float64
-	err = scope().Where("replied_at IS NOT NULL").Order(secs).Offset(int((r.Replied-1)/2)).Limit(1).Pluck(secs, &med).Error
-	if err != nil {
-		return r, fmt.Errorf("store: dashboard median reply time: %w", err)
-	}
-	if len(med) == 1 {
-		r.Median = time.Duration(med[0] * float64(time.Second)).Round(time.Second)
-	}
-	return r, nil
+	return DashResponse{Opened: t.Opened, Replied: t.Replied, Due: t.Opened - notDue, OnTime: t.OnTime, Replies: t.Replies}, nil
 }
 
 // DashOpenTasks counts each business's tasks not resolved, and those

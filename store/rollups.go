@@ -95,7 +95,7 @@ func (s *Store) applyRollups(ctx context.Context, rows map[rollupKey]*rollupDelt
 type rollupBuffer struct {
 	rows     map[rollupKey]*rollupDelta
 	aspects  map[aspectKey]int64
-	tasks    map[taskRollupKey]*taskRollupDelta
+	tasks    taskChange
 	resolved map[resolvedKey]int64
 	// commit holds the AtCommit hooks; parent is the enclosing
 	// transaction's buffer (nil at the outermost).
@@ -106,7 +106,7 @@ type rollupBuffer struct {
 // merge hands a nested transaction's changes to the enclosing one.
 func (b *rollupBuffer) merge(o *rollupBuffer) {
 	b.add(o.rows, o.aspects)
-	b.addTasks(o.tasks)
+	b.tasks.merge(&o.tasks)
 	b.addResolved(o.resolved)
 	for k, fn := range o.commit {
 		if b.commit == nil {
@@ -121,7 +121,7 @@ func (b *rollupBuffer) write(ctx context.Context, tx *Store) error {
 	if err := tx.writeRollups(ctx, b.rows, b.aspects); err != nil {
 		return err
 	}
-	if err := tx.writeTaskRollups(ctx, b.tasks); err != nil {
+	if err := tx.writeTaskChange(ctx, &b.tasks); err != nil {
 		return err
 	}
 	return tx.writeResolved(ctx, b.resolved)
@@ -269,7 +269,9 @@ func (s *Store) RollupsReady(ctx context.Context) (bool, error) {
 // RollupReport says what RebuildRollups wrote.
 type RollupReport struct {
 	Rows, AspectRows, TaskRows int64
-	Took                       time.Duration
+	// TaskDayRows counts the dashboard's daily task rows.
+	TaskDayRows int64
+	Took        time.Duration
 }
 
 // RebuildRollups recomputes every digest rollup (and each mention's
@@ -287,7 +289,7 @@ func (s *Store) RebuildRollups(ctx context.Context) (RollupReport, error) {
 			// Writers that save analyses meanwhile wait for the rebuild
 			// to commit, then add their change to the rebuilt rows (a
 			// mention they had not committed is not in the rebuild).
-			if err := tx.q(ctx).Exec("LOCK TABLE digest_rollups, digest_aspect_rollups, digest_task_rollups, digest_resolved_rollups IN EXCLUSIVE MODE").Error; err != nil {
+			if err := tx.q(ctx).Exec("LOCK TABLE digest_rollups, digest_aspect_rollups, digest_task_rollups, digest_resolved_rollups, dashboard_task_days, dashboard_issue_days IN EXCLUSIVE MODE").Error; err != nil {
 				return fmt.Errorf("store: rebuild rollups: %w", err)
 			}
 		}
@@ -322,6 +324,9 @@ func (s *Store) RebuildRollups(ctx context.Context) (RollupReport, error) {
 			return err
 		}
 		rep.TaskRows = n
+		if rep.TaskDayRows, err = tx.rebuildTaskDays(ctx); err != nil {
+			return err
+		}
 		if err := tx.q(ctx).Exec(`UPDATE mentions SET compound = (SELECT a.compound FROM analyses AS a
 			WHERE a.mention_id = mentions.id AND a.mention_version = mentions.analyzed_version)`).Error; err != nil {
 			return fmt.Errorf("store: rebuild quoted sentiment: %w", err)

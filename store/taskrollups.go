@@ -40,7 +40,7 @@ func (a taskRollupKey) compare(b taskRollupKey) int {
 
 // taskRollupColumns are the task columns its contribution depends on; an
 // update of other columns leaves the rollups alone.
-var taskRollupColumns = []string{"kind", "opened_at", "due_at", "replied_at", "follow_up_at", "resolved_at", "state", "mention_id", "business_id"}
+var taskRollupColumns = []string{"kind", "opened_at", "due_at", "replied_at", "follow_up_at", "resolved_at", "state", "mention_id", "business_id", "issue"}
 
 // addTaskRollup adds (sign 1) or takes out (sign -1) a task's
 // contribution, the Go side of taskRollupSelect.
@@ -78,20 +78,57 @@ func addTaskRollup(rows map[taskRollupKey]*taskRollupDelta, t *models.Task, sign
 	}
 }
 
-// applyTaskRollups is applyRollups for the task rollups.
-func (s *Store) applyTaskRollups(ctx context.Context, rows map[taskRollupKey]*taskRollupDelta) error {
-	if s.rollups != nil {
-		s.rollups.addTasks(rows)
-		return nil
-	}
-	return s.writeTaskRollups(ctx, rows)
+// taskChange is a task write's change to the task rollups: the digest's
+// hourly rows and the dashboard's daily ones (taskdays.go), gathered
+// and written together.
+type taskChange struct {
+	hours  map[taskRollupKey]*taskRollupDelta
+	days   map[taskDayKey]*taskDayDelta
+	issues map[issueDayKey]int64
 }
 
-func (b *rollupBuffer) addTasks(rows map[taskRollupKey]*taskRollupDelta) {
-	if b.tasks == nil {
-		b.tasks = map[taskRollupKey]*taskRollupDelta{}
+// addTask adds (sign 1) or takes out (sign -1) a task's contribution to
+// every task rollup.
+func (s *Store) addTask(c *taskChange, t *models.Task, sign int64) {
+	c.init()
+	addTaskRollup(c.hours, t, sign)
+	addTaskDay(c.days, c.issues, t, sign, s.timePrecision)
+}
+
+func (c *taskChange) init() {
+	if c.hours == nil {
+		c.hours, c.days, c.issues = map[taskRollupKey]*taskRollupDelta{}, map[taskDayKey]*taskDayDelta{}, map[issueDayKey]int64{}
 	}
-	mergeDeltas(b.tasks, rows)
+}
+
+// merge adds o's changes into c.
+func (c *taskChange) merge(o *taskChange) {
+	if o.hours == nil {
+		return
+	}
+	c.init()
+	mergeDeltas(c.hours, o.hours)
+	mergeDeltas(c.days, o.days)
+	for k, n := range o.issues {
+		c.issues[k] += n
+	}
+}
+
+// applyTaskRollups is applyRollups for the task rollups.
+func (s *Store) applyTaskRollups(ctx context.Context, c *taskChange) error {
+	if s.rollups != nil {
+		s.rollups.tasks.merge(c)
+		return nil
+	}
+	return s.writeTaskChange(ctx, c)
+}
+
+// writeTaskChange writes every task rollup's rows.
+func (s *Store) writeTaskChange(ctx context.Context, c *taskChange) error {
+	if err := s.writeTaskRollups(ctx, c.hours); err != nil {
+		return err
+	}
+	return s.writeTaskDays(ctx, c.days, c.issues)
 }
 
 func (d *taskRollupDelta) plus(o *taskRollupDelta) {

@@ -38,9 +38,9 @@ func (s *Store) CreateTask(ctx context.Context, t *models.Task) (bool, error) {
 		return false, fmt.Errorf("store: create task %s: %w", t.DedupKey, r.Error)
 	}
 	if r.RowsAffected > 0 {
-		rows := map[taskRollupKey]*taskRollupDelta{}
-		addTaskRollup(rows, t, 1)
-		if err := s.applyTaskRollups(ctx, rows); err != nil {
+		var ch taskChange
+		s.addTask(&ch, t, 1)
+		if err := s.applyTaskRollups(ctx, &ch); err != nil {
 			return false, err
 		}
 		resolved, err := s.resolvedChange(ctx, nil, t)
@@ -100,10 +100,10 @@ func (s *Store) UpdateTask(ctx context.Context, t models.Task, fromState models.
 			if err != nil {
 				return err
 			}
-			rows := map[taskRollupKey]*taskRollupDelta{}
-			addTaskRollup(rows, &old, -1)
-			addTaskRollup(rows, &cur, 1)
-			if err := tx.applyTaskRollups(ctx, rows); err != nil {
+			var ch taskChange
+			tx.addTask(&ch, &old, -1)
+			tx.addTask(&ch, &cur, 1)
+			if err := tx.applyTaskRollups(ctx, &ch); err != nil {
 				return err
 			}
 			resolved, err := tx.resolvedChange(ctx, &old, &cur)

@@ -17,6 +17,7 @@ import (
 	"github.com/earshot/earshot/demo"
 	"github.com/earshot/earshot/internal/browsertest"
 	"github.com/earshot/earshot/models"
+	"github.com/earshot/earshot/store"
 )
 
 // TestDashboardVisibilityAndLinks checks who sees what on /dashboard:
@@ -227,6 +228,41 @@ func checkAxe(t *testing.T, ctx context.Context, axe, page string, width int) {
 			t.Errorf("%s at %d px: axe %s (%s): %s at %v", page, width, v.ID, v.Impact, v.Help, v.Nodes)
 		} else {
 			t.Logf("%s: axe %s (%s): %s", page, v.ID, v.Impact, v.Help)
+		}
+	}
+}
+
+// TestDashboardReplyTimeIsAnEstimate: the median time to reply comes
+// from the reply-time histogram, so the page words it as an estimate
+// ("about 3h"), with the time within which 9 in 10 replies came, after
+// staff replied to the demo's complaints three hours after each opened.
+func TestDashboardReplyTimeIsAnEstimate(t *testing.T) {
+	f := newFixture(t, "")
+	ctx := context.Background()
+	st := f.app.Store
+	biz, err := st.BusinessByName(ctx, demo.BusinessName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tasks, err := st.Tasks(ctx, store.TaskFilter{BusinessID: biz.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tasks) == 0 {
+		t.Fatal("the demo opened no tasks")
+	}
+	for _, tk := range tasks {
+		replied := tk.OpenedAt.Add(3 * time.Hour)
+		tk.RepliedAt, tk.State = &replied, models.TaskReplied
+		if err := st.UpdateTask(ctx, tk, "", "state", "replied_at"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, body := f.get(t, "/dashboard?business="+demo.BusinessName+"&days=90")
+	fig := regexp.MustCompile(`id="fig-median".*?</li>`).FindString(body)
+	for _, want := range []string{`<div class="v">about 3h</div>`, fmt.Sprintf("over %d of %d complaints replied; 9 in 10 within about 3h", len(tasks), len(tasks))} {
+		if !strings.Contains(fig, want) {
+			t.Errorf("median figure lacks %q: %s", want, fig)
 		}
 	}
 }
