@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -357,27 +358,43 @@ func (a *App) analyzeTx(ctx context.Context, ms []models.Mention, as []models.An
 	return batch, err
 }
 
-// saveAnalyses judges (relevance, corrections), saves and alerts on each
-// analysis inside tx.
+// saveAnalyses judges (relevance, corrections) the batch, saves it with
+// multi-row statements (store.SaveAnalyses), then hands each analysis
+// saved to the alerter in the batch's order, inside tx. An analysis the
+// alerter would do nothing with (history read by a backfill: complaints
+// before the alert window) is not handed over (alerts.Silent).
 func (a *App) saveAnalyses(ctx context.Context, tx *store.Store, ms []models.Mention, as []models.Analysis) (AnalyzeReport, error) {
 	var batch AnalyzeReport
-	for i := range as {
-		an := as[i] // a failed attempt must not leave IDs behind
-		if err := a.Alerter.Judge(ctx, tx, ms[i], &an); err != nil {
-			return batch, err
-		}
-		saved, err := tx.SaveAnalysis(ctx, &an)
-		if err != nil {
-			return batch, err
-		}
-		if !saved {
+	// A failed attempt must not leave IDs or judgements behind: the
+	// batch may be split and retried from as.
+	ans := slices.Clone(as)
+	for i := range ans {
+		ans[i].Aspects = slices.Clone(as[i].Aspects)
+		ans[i].Reasons = slices.Clip(ans[i].Reasons)
+	}
+	if err := a.Alerter.JudgeAll(ctx, tx, ms, ans); err != nil {
+		return batch, err
+	}
+	saved, err := tx.SaveAnalyses(ctx, ms, ans)
+	if err != nil {
+		return batch, err
+	}
+	silent, err := a.Alerter.Silent(ctx, tx, ms, ans)
+	if err != nil {
+		return batch, err
+	}
+	for i := range ans {
+		if !saved[i] {
 			continue
 		}
 		batch.Analyzed++
-		if an.Complaint {
+		if ans[i].Complaint {
 			batch.Complaints++
 		}
-		if err := a.Alerter.OnAnalysis(ctx, tx, ms[i], an); err != nil {
+		if silent[i] {
+			continue
+		}
+		if err := a.Alerter.OnAnalysis(ctx, tx, ms[i], ans[i]); err != nil {
 			return batch, fmt.Errorf("app: alert on mention %d: %w", ms[i].ID, err)
 		}
 	}
