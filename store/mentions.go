@@ -353,8 +353,16 @@ func (s *Store) MentionVersions(ctx context.Context, mentionID int64) ([]models.
 // PendingAnalysis returns up to limit mentions whose current version has
 // not been analyzed, oldest first.
 func (s *Store) PendingAnalysis(ctx context.Context, limit int) ([]models.Mention, error) {
+	return s.PendingAnalysisAfter(ctx, 0, limit)
+}
+
+// PendingAnalysisAfter is PendingAnalysis from the mention after afterID
+// on: a pass over a backlog reads each batch from where the last one
+// ended (a range of the primary key) instead of walking the mentions
+// already analysed from the start every time.
+func (s *Store) PendingAnalysisAfter(ctx context.Context, afterID int64, limit int) ([]models.Mention, error) {
 	var out []models.Mention
-	if err := s.q(ctx).Where("analyzed_version < version").Order("id").Limit(limit).Find(&out).Error; err != nil {
+	if err := s.q(ctx).Where("id > ? AND analyzed_version < version", afterID).Order("id").Limit(limit).Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("store: pending analysis: %w", err)
 	}
 	return out, nil
