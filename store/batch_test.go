@@ -96,18 +96,9 @@ func inBatches(t *testing.T, s *store.Store, ms []models.Mention, as []models.An
 func analysisHistory(t *testing.T, s *store.Store, src models.Source, from time.Time, save saver) {
 	t.Helper()
 	ctx := context.Background()
-	rng := rand.New(rand.NewPCG(3, 4))
-	var ms []models.Mention
-	for i := range 300 {
-		m := models.Mention{ExternalID: fmt.Sprintf("b%d", i), Author: "A", Text: fmt.Sprintf("text %d", i),
-			PostedAt: from.Add(time.Duration(rng.Int64N(int64(35 * 24 * time.Hour))))}
-		if i%5 == 0 {
-			m.PostedAt = from.Add(time.Duration(i/5) * time.Hour) // several in one hour
-		}
-		if rng.IntN(4) > 0 {
-			m.Rating = rating(float64(1+rng.IntN(9)) / 2)
-		}
-		ms = append(ms, m)
+	ms := historyMentions(rand.New(rand.NewPCG(3, 4)), 300, "b", from)
+	for i := 0; i < len(ms); i += 5 {
+		ms[i].PostedAt = from.Add(time.Duration(i/50) * time.Hour) // several in one hour
 	}
 	res, err := s.SaveMentions(ctx, src, ms)
 	if err != nil {
@@ -157,15 +148,11 @@ func analysisHistory(t *testing.T, s *store.Store, src models.Source, from time.
 			t.Fatal(err)
 		}
 	}
-	var edits []models.Mention
 	var edited []int64
 	for i := 0; i < len(ms); i += 7 {
-		e := ms[i]
-		e.Text += " (edited)"
-		e.Rating = rating(1)
-		edits, edited = append(edits, e), append(edited, res.NewIDs[i])
+		edited = append(edited, res.NewIDs[i])
 	}
-	if _, err := s.SaveMentions(ctx, src, edits); err != nil {
+	if _, err := s.SaveMentions(ctx, src, editsOf(ms, 7)); err != nil {
 		t.Fatal(err)
 	}
 	again := read(edited)
