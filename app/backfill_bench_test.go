@@ -180,7 +180,7 @@ func backfillPages(sources, pages, perPage int, author func(i int) string, now t
 			}
 			ld, err := json.Marshal(map[string]any{"@context": "https://schema.org", "@type": "Restaurant", "name": fmt.Sprintf("Bistro %d", s),
 				"aggregateRating": map[string]any{"@type": "AggregateRating", "ratingValue": "3.3", "reviewCount": fmt.Sprint(pages * perPage)},
-				"review": reviews})
+				"review":          reviews})
 			if err != nil {
 				panic(err)
 			}
