@@ -76,7 +76,9 @@ type analysisKey struct {
 // SaveAnalysis's path, which reads the row. saved[i] reports whether
 // as[i] was stored; a mention version already analysed is not, and
 // nothing else of it is written, so a rerun does not double its aspects
-// or rollups.
+// or rollups. Call it inside a transaction (Tx): its statements commit
+// together only there, and there the rollups are written once, at
+// commit.
 func (s *Store) SaveAnalyses(ctx context.Context, ms []models.Mention, as []models.Analysis) ([]bool, error) {
 	if len(ms) != len(as) {
 		return nil, fmt.Errorf("store: save analyses: %d mentions for %d analyses", len(ms), len(as))
