@@ -363,16 +363,77 @@ type JudgeTx interface {
 // Judge applies the business's relevance and corrections to an analysis
 // before it is stored (see Signal).
 func (a *Alerter) Judge(ctx context.Context, tx JudgeTx, m models.Mention, an *models.Analysis) error {
-	biz, err := tx.Business(ctx, m.BusinessID)
-	if err != nil {
-		return fmt.Errorf("alerts: judge mention %d: %w", m.ID, err)
+	ans := []models.Analysis{*an}
+	err := a.JudgeAll(ctx, tx, []models.Mention{m}, ans)
+	*an = ans[0]
+	return err
+}
+
+// JudgeAll is Judge for a batch (ans[i] made from ms[i]): each business's
+// corrections are read, and its Signal built, once per batch rather than
+// once per mention. It judges ans in place.
+func (a *Alerter) JudgeAll(ctx context.Context, tx JudgeTx, ms []models.Mention, ans []models.Analysis) error {
+	signals := map[int64]*Signal{}
+	for i, m := range ms {
+		sig := signals[m.BusinessID]
+		if sig == nil {
+			biz, err := tx.Business(ctx, m.BusinessID)
+			if err != nil {
+				return fmt.Errorf("alerts: judge mention %d: %w", m.ID, err)
+			}
+			cs, err := tx.Corrections(ctx, biz.ID)
+			if err != nil {
+				return fmt.Errorf("alerts: judge mention %d: %w", m.ID, err)
+			}
+			sig = NewSignal(biz, cs)
+			signals[m.BusinessID] = sig
+		}
+		sig.Judge(m, &ans[i])
 	}
-	cs, err := tx.Corrections(ctx, biz.ID)
-	if err != nil {
-		return fmt.Errorf("alerts: judge mention %d: %w", m.ID, err)
-	}
-	NewSignal(biz, cs).Judge(m, an)
 	return nil
+}
+
+// SilentTx is what Silent reads.
+type SilentTx interface {
+	ExistingDedupKeys(ctx context.Context, keys []string) (map[string]bool, error)
+}
+
+// Silent reports, for each analysis of a batch (ans[i] made from ms[i]),
+// whether OnAnalysis would do nothing with it, so a backfill of history
+// need not call it 20,000 times: a complaint held back (answered on the
+// site, or posted before the alert window) that opens no follow-up and
+// whose mention has no apology task yet to reopen. One query per batch
+// looks for those tasks. Anything else is not silent.
+func (a *Alerter) Silent(ctx context.Context, tx SilentTx, ms []models.Mention, ans []models.Analysis) ([]bool, error) {
+	out, whys := make([]bool, len(ms)), make([]string, len(ms))
+	var keys []string
+	for i, m := range ms {
+		if !ans[i].Complaint {
+			continue
+		}
+		why, held := a.held(m)
+		whys[i] = why
+		if _, old := a.Old(m); !held || (!old && a.cfg.Alerts.FollowUpAnswered) {
+			continue
+		}
+		out[i] = true
+		keys = append(keys, dedupKey(m.ID))
+	}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	tasked, err := tx.ExistingDedupKeys(ctx, keys)
+	if err != nil {
+		return nil, fmt.Errorf("alerts: tasks of %d complaints: %w", len(keys), err)
+	}
+	for i, m := range ms {
+		if out[i] && tasked[dedupKey(m.ID)] {
+			out[i] = false
+		} else if out[i] {
+			a.log.Debug("complaint opens no task", "mention", m.ID, "why", whys[i])
+		}
+	}
+	return out, nil
 }
 
 // held says why a mention, although a complaint, opens no apology task:

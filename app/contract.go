@@ -16,10 +16,13 @@ type Alerter interface {
 	// owner's alert. It must be idempotent: the same analysis processed
 	// twice opens one task.
 	OnAnalysis(ctx context.Context, tx alerts.Tx, m models.Mention, a models.Analysis) error
-	// Judge applies the business's relevance (social kinds) and its
-	// staff's corrections to an analysis before it is stored, adding the
-	// reasons.
-	Judge(ctx context.Context, tx alerts.JudgeTx, m models.Mention, a *models.Analysis) error
+	// JudgeAll applies the business's relevance (social kinds) and its
+	// staff's corrections to a batch of analyses (as[i] made from ms[i])
+	// before they are stored, adding the reasons.
+	JudgeAll(ctx context.Context, tx alerts.JudgeTx, ms []models.Mention, as []models.Analysis) error
+	// Silent reports which analyses of a batch OnAnalysis would do
+	// nothing with, so the pipeline need not call it for them.
+	Silent(ctx context.Context, tx alerts.SilentTx, ms []models.Mention, as []models.Analysis) ([]bool, error)
 	// OnImport is told what a first import or a backfill read and the
 	// tasks it opened; when it held history back it sends the owner one
 	// summary in place of those tasks' alerts.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -242,45 +243,94 @@ const analyzeBatch = 200
 // rest. On PostgreSQL the batch is claimed inside that transaction
 // (SELECT … FOR UPDATE SKIP LOCKED), so replicas analyse different
 // batches at once; a replica that dies mid-batch rolls back and its
-// mentions are free again. A batch that fails is split in two and each
-// half retried; a mention that fails on its own is set aside with the
-// reason (logged, counted in earshot_mentions_skipped_total and by
-// `earshot sources`), so one bad mention never blocks the others.
+// mentions are free again. On SQLite the next batch is read and scored
+// while the current one is saved (readAhead), so scoring runs on one core
+// while the database writes on another. A batch that fails is split in
+// two and each half retried; a mention that fails on its own is set
+// aside with the reason (logged, counted in
+// earshot_mentions_skipped_total and by `earshot sources`), so one bad
+// mention never blocks the others.
 func (a *App) AnalyzePending(ctx context.Context) (AnalyzeReport, error) {
 	var rep AnalyzeReport
-	claim := a.Store.Driver() == "postgres"
+	add := func(batch AnalyzeReport) {
+		rep.Analyzed += batch.Analyzed
+		rep.Complaints += batch.Complaints
+		a.Metrics.analyzed.Add(float64(batch.Analyzed))
+	}
+	if a.Store.Driver() != "postgres" {
+		return rep, a.analyzeLocal(ctx, add)
+	}
 	for {
-		var ms []models.Mention
-		var batch AnalyzeReport
-		var err error
-		if claim {
-			// The first try claims and saves in one transaction; only if
-			// it fails are the claimed mentions split and retried.
-			var read int
-			batch, read, ms, err = a.analyzeClaimed(ctx)
-			if err == nil && read == 0 {
-				return rep, nil // nothing left that another replica has not claimed
-			}
-			if err != nil && ctx.Err() == nil && len(ms) > 0 {
-				batch, err = a.analyzeSplit(ctx, ms, a.analyzeAll(ctx, ms))
-			}
-		} else {
-			if ms, err = a.Store.PendingAnalysis(ctx, analyzeBatch); err != nil {
-				return rep, err
-			}
-			if len(ms) == 0 {
-				return rep, nil
-			}
+		// The first try claims and saves in one transaction; only if it
+		// fails are the claimed mentions split and retried.
+		batch, read, ms, err := a.analyzeClaimed(ctx)
+		if err == nil && read == 0 {
+			return rep, nil // nothing left that another replica has not claimed
+		}
+		if err != nil && ctx.Err() == nil && len(ms) > 0 {
 			batch, err = a.analyzeSplit(ctx, ms, a.analyzeAll(ctx, ms))
 		}
 		if err != nil {
 			return rep, err
 		}
-		rep.Analyzed += batch.Analyzed
-		rep.Complaints += batch.Complaints
-		a.Metrics.analyzed.Add(float64(batch.Analyzed))
 		// A batch analysed by nobody here was taken by another replica;
 		// its rows are no longer pending on the next read.
+		add(batch)
+	}
+}
+
+// scoredBatch is a batch of pending mentions with their analyses.
+type scoredBatch struct {
+	ms  []models.Mention
+	as  []models.Analysis
+	err error
+}
+
+// readAhead reads the batch of pending mentions after afterID and scores
+// it, in its own goroutine. The batch saved meanwhile holds only
+// mentions up to afterID, so what is read is what that batch leaves; a
+// row changed in between is caught by SaveAnalyses, which checks each
+// mention's analysed version as it marks it.
+func (a *App) readAhead(ctx context.Context, afterID int64) <-chan scoredBatch {
+	out := make(chan scoredBatch, 1) // the goroutine never waits for a reader that gave up
+	go func() {
+		ms, err := a.Store.PendingAnalysisAfter(ctx, afterID, analyzeBatch)
+		if err != nil || len(ms) == 0 {
+			out <- scoredBatch{err: err}
+			return
+		}
+		out <- scoredBatch{ms: ms, as: a.analyzeAll(ctx, ms)}
+	}()
+	return out
+}
+
+// analyzeLocal is AnalyzePending on SQLite, one writer: batches in ID
+// order, each scored while the one before is saved. When the pass
+// reaches the end it starts once more from the first mention, for
+// versions stored behind it meanwhile (a scrape running beside it).
+func (a *App) analyzeLocal(ctx context.Context, add func(AnalyzeReport)) error {
+	after := int64(0)
+	next := a.readAhead(ctx, after)
+	for {
+		b := <-next
+		if b.err != nil {
+			return b.err
+		}
+		if len(b.ms) == 0 {
+			if after == 0 {
+				return nil
+			}
+			after = 0
+			next = a.readAhead(ctx, after)
+			continue
+		}
+		after = b.ms[len(b.ms)-1].ID
+		next = a.readAhead(ctx, after)
+		batch, err := a.analyzeSplit(ctx, b.ms, b.as)
+		if err != nil {
+			return err
+		}
+		add(batch)
 	}
 }
 
@@ -357,27 +407,43 @@ func (a *App) analyzeTx(ctx context.Context, ms []models.Mention, as []models.An
 	return batch, err
 }
 
-// saveAnalyses judges (relevance, corrections), saves and alerts on each
-// analysis inside tx.
+// saveAnalyses judges (relevance, corrections) the batch, saves it with
+// multi-row statements (store.SaveAnalyses), then hands each analysis
+// saved to the alerter in the batch's order, inside tx. An analysis the
+// alerter would do nothing with (history read by a backfill: complaints
+// before the alert window) is not handed over (alerts.Silent).
 func (a *App) saveAnalyses(ctx context.Context, tx *store.Store, ms []models.Mention, as []models.Analysis) (AnalyzeReport, error) {
 	var batch AnalyzeReport
-	for i := range as {
-		an := as[i] // a failed attempt must not leave IDs behind
-		if err := a.Alerter.Judge(ctx, tx, ms[i], &an); err != nil {
-			return batch, err
-		}
-		saved, err := tx.SaveAnalysis(ctx, &an)
-		if err != nil {
-			return batch, err
-		}
-		if !saved {
+	// A failed attempt must not leave IDs or judgements behind: the
+	// batch may be split and retried from as.
+	ans := slices.Clone(as)
+	for i := range ans {
+		ans[i].Aspects = slices.Clone(as[i].Aspects)
+		ans[i].Reasons = slices.Clip(ans[i].Reasons)
+	}
+	if err := a.Alerter.JudgeAll(ctx, tx, ms, ans); err != nil {
+		return batch, err
+	}
+	saved, err := tx.SaveAnalyses(ctx, ms, ans)
+	if err != nil {
+		return batch, err
+	}
+	silent, err := a.Alerter.Silent(ctx, tx, ms, ans)
+	if err != nil {
+		return batch, err
+	}
+	for i := range ans {
+		if !saved[i] {
 			continue
 		}
 		batch.Analyzed++
-		if an.Complaint {
+		if ans[i].Complaint {
 			batch.Complaints++
 		}
-		if err := a.Alerter.OnAnalysis(ctx, tx, ms[i], an); err != nil {
+		if silent[i] {
+			continue
+		}
+		if err := a.Alerter.OnAnalysis(ctx, tx, ms[i], ans[i]); err != nil {
 			return batch, fmt.Errorf("app: alert on mention %d: %w", ms[i].ID, err)
 		}
 	}

@@ -28,7 +28,7 @@ func benchConfig(b testing.TB, db, site string, sources, perBiz int, interval st
 	if !strings.HasPrefix(db, "postgres") {
 		database = fmt.Sprintf("database: {path: %q}\n", db)
 	}
-	fmt.Fprintf(&y, database+"scraping: {min_interval: 1s, ignore_robots: true}\n"+
+	fmt.Fprintf(&y, database+"scraping: {min_interval: 1s, request_delay: 1ms, ignore_robots: true}\n"+
 		"smtp: {mailbox: %s}\nalerts: {max_per_recipient_per_hour: 1000000, burst: {threshold: 1000000}}\n"+
 		"channels: [{name: owner-email, type: email, to: [\"owner@example.com\"]}]\nbusinesses:\n", filepath.Join(b.TempDir(), "mailbox"))
 	for bz := 0; bz*perBiz < sources; bz++ {

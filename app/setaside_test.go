@@ -32,8 +32,11 @@ func (o *oneBadMention) OnAnalysis(ctx context.Context, tx alerts.Tx, m models.M
 func (o *oneBadMention) OnReplies(context.Context, alerts.Tx, []int64) error            { return nil }
 func (o *oneBadMention) OnSourceBroken(context.Context, alerts.Tx, models.Source) error { return nil }
 func (o *oneBadMention) CheckDeadlines(context.Context) error                           { return nil }
-func (o *oneBadMention) Judge(context.Context, alerts.JudgeTx, models.Mention, *models.Analysis) error {
+func (o *oneBadMention) JudgeAll(context.Context, alerts.JudgeTx, []models.Mention, []models.Analysis) error {
 	return nil
+}
+func (o *oneBadMention) Silent(_ context.Context, _ alerts.SilentTx, ms []models.Mention, _ []models.Analysis) ([]bool, error) {
+	return make([]bool, len(ms)), nil
 }
 func (o *oneBadMention) OnSourceQuiet(context.Context, alerts.Tx, models.Source) error {
 	return nil

@@ -353,8 +353,16 @@ func (s *Store) MentionVersions(ctx context.Context, mentionID int64) ([]models.
 // PendingAnalysis returns up to limit mentions whose current version has
 // not been analyzed, oldest first.
 func (s *Store) PendingAnalysis(ctx context.Context, limit int) ([]models.Mention, error) {
+	return s.PendingAnalysisAfter(ctx, 0, limit)
+}
+
+// PendingAnalysisAfter is PendingAnalysis from the mention after afterID
+// on: a pass over a backlog reads each batch from where the last one
+// ended (a range of the primary key) instead of walking the mentions
+// already analysed from the start every time.
+func (s *Store) PendingAnalysisAfter(ctx context.Context, afterID int64, limit int) ([]models.Mention, error) {
 	var out []models.Mention
-	if err := s.q(ctx).Where("analyzed_version < version").Order("id").Limit(limit).Find(&out).Error; err != nil {
+	if err := s.q(ctx).Where("id > ? AND analyzed_version < version", afterID).Order("id").Limit(limit).Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("store: pending analysis: %w", err)
 	}
 	return out, nil
@@ -380,45 +388,44 @@ func (s *Store) SaveAnalysis(ctx context.Context, a *models.Analysis) (bool, err
 			return false, fmt.Errorf("store: save aspects of mention %d: %w", a.MentionID, err)
 		}
 	}
+	if err := s.finishAnalysis(ctx, a); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// finishAnalysis marks the mention of a stored analysis analysed (unless
+// a newer version already is) and moves it in the digest rollups, reading
+// the mention's row for what the rollups need.
+func (s *Store) finishAnalysis(ctx context.Context, a *models.Analysis) error {
 	mr, err := s.mentionRollupRow(ctx, a.MentionID)
 	if err != nil {
-		return false, err
+		return err
 	}
 	if mr.ResolvedTasks > 0 {
 		resolved, err := s.resolvedOnAnalysis(ctx, a)
 		if err != nil {
-			return false, err
+			return err
 		}
 		if err := s.applyResolved(ctx, resolved); err != nil {
-			return false, err
+			return err
 		}
 	}
 	// The mention's current sentiment is copied for the digest's quotes.
 	r := s.q(ctx).Exec("UPDATE mentions SET analyzed_version = ?, compound = ? WHERE id = ? AND analyzed_version < ?",
 		a.MentionVersion, a.Compound, a.MentionID, a.MentionVersion)
 	if r.Error != nil {
-		return false, fmt.Errorf("store: mark mention %d analyzed: %w", a.MentionID, r.Error)
+		return fmt.Errorf("store: mark mention %d analyzed: %w", a.MentionID, r.Error)
 	}
-	if r.RowsAffected > 0 && !mr.PostedAt.IsZero() {
-		// This analysis replaces the current one in the digest's rollups.
-		rows := map[rollupKey]*rollupDelta{}
-		aspects := map[aspectKey]int64{}
-		if err := s.retractAnalysis(ctx, mr, rows, aspects); err != nil {
-			return false, err
-		}
-		k := rollupKey{mr.BusinessID, mr.SourceID, hourOf(mr.PostedAt)}
-		if rows[k] == nil {
-			rows[k] = &rollupDelta{}
-		}
-		rows[k].addAnalysis(a, 1)
-		for g := range aspectGroups(a) {
-			aspects[aspectKey{mr.BusinessID, k.hour, g[0], g[1], g[2]}]++
-		}
-		if err := s.applyRollups(ctx, rows, aspects); err != nil {
-			return false, err
-		}
+	if r.RowsAffected == 0 {
+		return nil
 	}
-	return true, nil
+	// This analysis replaces the current one in the digest's rollups.
+	rows, aspects := map[rollupKey]*rollupDelta{}, map[aspectKey]int64{}
+	if err := s.addToRollups(ctx, mr, a, rows, aspects); err != nil {
+		return err
+	}
+	return s.applyRollups(ctx, rows, aspects)
 }
 
 // insertAnalysis inserts the analysis row (not its aspects) unless the

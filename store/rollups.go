@@ -174,39 +174,58 @@ func (a aspectKey) compare(b aspectKey) int {
 		cmp.Compare(a.category, b.category), cmp.Compare(a.polarity, b.polarity), cmp.Compare(a.term, b.term))
 }
 
-// writeRollups upserts the rows in key order.
+// writeRollups upserts the rows in key order, many rows a statement
+// (rowChunks): a batch of 200 analyses posted over two years touches
+// about as many hourly rows. The order of a statement's VALUES is the
+// order PostgreSQL locks the rows in, so concurrent writers still take
+// them in one order.
 func (s *Store) writeRollups(ctx context.Context, rows map[rollupKey]*rollupDelta, aspects map[aspectKey]int64) error {
-	keys := slices.SortedFunc(maps.Keys(rows), rollupKey.compare)
-	for _, k := range keys {
-		d := rows[k]
-		if *d == (rollupDelta{}) {
-			continue
+	var keys []rollupKey
+	for _, k := range slices.SortedFunc(maps.Keys(rows), rollupKey.compare) {
+		if *rows[k] != (rollupDelta{}) {
+			keys = append(keys, k)
+		}
+	}
+	err := eachChunk(len(keys), func(from, to int) error {
+		args := make([]any, 0, (to-from)*10)
+		for _, k := range keys[from:to] {
+			d := rows[k]
+			args = append(args, k.business, k.hour, k.source, d.mentions, d.rated, d.ratingSum, d.analyzed, d.negative, d.positive, d.complaint)
 		}
 		err := s.q(ctx).Exec(`INSERT INTO digest_rollups (business_id, hour, source_id, mentions, rated, rating_sum, analyzed, negative, positive, complaints)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			VALUES `+valuesList(to-from, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")+`
 			ON CONFLICT (business_id, hour, source_id) DO UPDATE SET
 			mentions = digest_rollups.mentions + excluded.mentions, rated = digest_rollups.rated + excluded.rated,
 			rating_sum = digest_rollups.rating_sum + excluded.rating_sum, analyzed = digest_rollups.analyzed + excluded.analyzed,
 			negative = digest_rollups.negative + excluded.negative, positive = digest_rollups.positive + excluded.positive,
-			complaints = digest_rollups.complaints + excluded.complaints`,
-			k.business, k.hour, k.source, d.mentions, d.rated, d.ratingSum, d.analyzed, d.negative, d.positive, d.complaint).Error
+			complaints = digest_rollups.complaints + excluded.complaints`, args...).Error
 		if err != nil {
-			return fmt.Errorf("store: update digest rollup of business %d: %w", k.business, err)
+			return fmt.Errorf("store: update %d digest rollups of business %d: %w", to-from, keys[from].business, err)
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
+	var akeys []aspectKey
 	for _, k := range slices.SortedFunc(maps.Keys(aspects), aspectKey.compare) {
-		n := aspects[k]
-		if n == 0 {
-			continue
-		}
-		err := s.q(ctx).Exec(`INSERT INTO digest_aspect_rollups (business_id, hour, category, polarity, term, mentions) VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT (business_id, hour, category, polarity, term) DO UPDATE SET mentions = digest_aspect_rollups.mentions + excluded.mentions`,
-			k.business, k.hour, k.category, k.polarity, k.term, n).Error
-		if err != nil {
-			return fmt.Errorf("store: update digest issue rollup of business %d: %w", k.business, err)
+		if aspects[k] != 0 {
+			akeys = append(akeys, k)
 		}
 	}
-	return nil
+	return eachChunk(len(akeys), func(from, to int) error {
+		args := make([]any, 0, (to-from)*6)
+		for _, k := range akeys[from:to] {
+			args = append(args, k.business, k.hour, k.category, k.polarity, k.term, aspects[k])
+		}
+		err := s.q(ctx).Exec(`INSERT INTO digest_aspect_rollups (business_id, hour, category, polarity, term, mentions)
+			VALUES `+valuesList(to-from, "(?, ?, ?, ?, ?, ?)")+`
+			ON CONFLICT (business_id, hour, category, polarity, term) DO UPDATE SET mentions = digest_aspect_rollups.mentions + excluded.mentions`, args...).Error
+		if err != nil {
+			return fmt.Errorf("store: update %d digest issue rollups of business %d: %w", to-from, akeys[from].business, err)
+		}
+		return nil
+	})
 }
 
 // mentionRollupRow is what the rollups need of a stored mention.

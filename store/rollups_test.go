@@ -64,15 +64,7 @@ func seedDigest(t *testing.T, s *store.Store, src models.Source, from time.Time)
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(7, 9))
 	terms := []string{"food/cold food", "service/slow service", "service/friendly staff", "price/expensive", "food/tasty"}
-	var ms []models.Mention
-	for i := range 600 {
-		m := models.Mention{ExternalID: fmt.Sprintf("d%d", i), Author: "A", Text: fmt.Sprintf("text %d", i),
-			PostedAt: from.Add(time.Duration(rng.Int64N(int64(35 * 24 * time.Hour))))}
-		if rng.IntN(4) > 0 {
-			m.Rating = rating(float64(1+rng.IntN(9)) / 2)
-		}
-		ms = append(ms, m)
-	}
+	ms := historyMentions(rng, 600, "d", from)
 	res, err := s.SaveMentions(ctx, src, ms)
 	if err != nil {
 		t.Fatal(err)
@@ -99,14 +91,7 @@ func seedDigest(t *testing.T, s *store.Store, src models.Source, from time.Time)
 		}
 	}
 	// Edits: a new rating and text; most are analysed again.
-	var edits []models.Mention
-	for i := 0; i < len(ms); i += 7 {
-		e := ms[i]
-		e.Text += " (edited)"
-		e.Rating = rating(1)
-		edits = append(edits, e)
-	}
-	if _, err := s.SaveMentions(ctx, src, edits); err != nil {
+	if _, err := s.SaveMentions(ctx, src, editsOf(ms, 7)); err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < len(ms); i += 7 {
@@ -123,6 +108,33 @@ func seedDigest(t *testing.T, s *store.Store, src models.Source, from time.Time)
 			analyse(m.ID, m.Version)
 		}
 	}
+}
+
+// historyMentions are n mentions posted over the five weeks from from,
+// three in four rated (halves from 0.5 to 4.5, with ties).
+func historyMentions(rng *rand.Rand, n int, prefix string, from time.Time) []models.Mention {
+	var ms []models.Mention
+	for i := range n {
+		m := models.Mention{ExternalID: fmt.Sprintf("%s%d", prefix, i), Author: "A", Text: fmt.Sprintf("text %d", i),
+			PostedAt: from.Add(time.Duration(rng.Int64N(int64(35 * 24 * time.Hour))))}
+		if rng.IntN(4) > 0 {
+			m.Rating = rating(float64(1+rng.IntN(9)) / 2)
+		}
+		ms = append(ms, m)
+	}
+	return ms
+}
+
+// editsOf is every nth of ms edited: new text and a one-star rating.
+func editsOf(ms []models.Mention, nth int) []models.Mention {
+	var out []models.Mention
+	for i := 0; i < len(ms); i += nth {
+		e := ms[i]
+		e.Text += " (edited)"
+		e.Rating = rating(1)
+		out = append(out, e)
+	}
+	return out
 }
 
 func cut(s string) (string, string, bool) {

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -100,6 +101,13 @@ func CPUTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// ResetPeakRSS starts PeakRSS over from the current resident set (Linux:
+// clear_refs 5), so one benchmark case's peak is not an earlier case's.
+func ResetPeakRSS() {
+	runtime.GC()
+	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
 }
 
 // PeakRSS is the process's peak resident set (VmHWM) in bytes, or 0 where
