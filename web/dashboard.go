@@ -373,14 +373,14 @@ func (s *server) fillDashboard(ctx context.Context, p *dashboardPage, all, scope
 		}
 		href := inboxHref("business", bizParam, "all", "1", "from", key, "to", key)
 		m, c := dayM[key], dayC[key]
-		dbars = append(dbars, charts.Bar{Label: label, Value: float64(max(m, c)), Part: float64(c), Text: strconv.FormatInt(m, 10), Href: href,
+		dbars = append(dbars, charts.Bar{Label: label, Value: float64(m), Part: float64(c), Text: strconv.FormatInt(m, 10), Href: href,
 			Hint: pr.T("dash.day_hint", map[string]any{"Day": pr.Date(d), "M": m, "C": c})})
 		p.PerDay = append(p.PerDay, struct {
 			Day, Href            string
 			Mentions, Complaints int64
 		}{pr.Date(d), href, m, c})
 	}
-	p.DaysSVG = charts.Vertical(charts.Chart{ID: "chart-days", Title: pr.T("dash.chart.days", nil), Desc: pr.T("dash.chart.days_desc", map[string]any{"Period": period}), Bars: dbars})
+	p.DaysSVG = charts.Vertical(charts.Chart{ID: "chart-days", Title: pr.T("dash.chart.days", nil), Desc: pr.T("dash.chart.days_desc", map[string]any{"Period": period}), Bars: dbars, Beside: true})
 
 	// Top issues, this period against the one before.
 	var ibars []charts.Bar

@@ -46,6 +46,11 @@ type Chart struct {
 	Bars  []Bar
 	// Max is the top of the scale; 0 means the largest value.
 	Max float64
+	// Beside draws each bar's Part as a bar of its own next to Value's,
+	// for two series counted on different clocks (mentions by the day
+	// they were posted, tasks by the day they were opened), where Part
+	// is not a share of Value and can exceed it.
+	Beside bool
 }
 
 // Colours.
@@ -87,7 +92,7 @@ func (c Chart) peak() float64 {
 	p := c.Max
 	if p <= 0 {
 		for _, b := range c.Bars {
-			p = math.Max(p, math.Max(b.Value, b.Prev))
+			p = math.Max(p, math.Max(b.Value, math.Max(b.Prev, b.Part)))
 		}
 	}
 	if p <= 0 {
@@ -134,13 +139,26 @@ func Vertical(c Chart) template.HTML {
 		if b.Value > 0 {
 			bh = math.Max(bh, 1.5)
 		}
-		ph := math.Min(bh, plotH*b.Part/peak)
 		var body strings.Builder
 		// A transparent full-height target keeps small bars tappable.
 		fmt.Fprintf(&body, `<rect x="%.1f" y="%d" width="%.1f" height="%.1f" fill="transparent"/>`, x, top, barW, plotH)
-		fmt.Fprintf(&body, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, x, float64(h-bottom)-bh, barW, bh-ph, colBar)
-		if ph > 0 {
-			fmt.Fprintf(&body, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, x, float64(h-bottom)-ph, barW, ph, colAccent)
+		if c.Beside {
+			half := barW / 2
+			ph := plotH * b.Part / peak
+			if b.Part > 0 {
+				ph = math.Max(ph, 1.5)
+			}
+			fmt.Fprintf(&body, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, x, float64(h-bottom)-bh, half, bh, colBar)
+			if ph > 0 {
+				fmt.Fprintf(&body, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, x+half, float64(h-bottom)-ph, half, ph, colAccent)
+			}
+			bh = math.Max(bh, ph)
+		} else {
+			ph := math.Min(bh, plotH*b.Part/peak)
+			fmt.Fprintf(&body, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, x, float64(h-bottom)-bh, barW, bh-ph, colBar)
+			if ph > 0 {
+				fmt.Fprintf(&body, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, x, float64(h-bottom)-ph, barW, ph, colAccent)
+			}
 		}
 		if b.Text != "" && n <= 14 {
 			fmt.Fprintf(&body, `<text x="%.1f" y="%.1f" text-anchor="middle" fill="%s">%s</text>`, x+barW/2, float64(h-bottom)-bh-4, colText, esc(b.Text))

@@ -38,3 +38,44 @@ func TestChartsTextLinksAndEscaping(t *testing.T) {
 		t.Errorf("a long label is cut in the horizontal chart")
 	}
 }
+
+// TestVerticalBarsHeights checks the drawn heights a reader compares:
+// stacked, the red part is a share of its bar; beside, two series counted
+// on different clocks each keep their own height, so a day with more
+// tasks opened than mentions posted (a late import) is not drawn as if
+// every mention were a complaint.
+func TestVerticalBarsHeights(t *testing.T) {
+	bars := []Bar{{Label: "1", Value: 4, Part: 2}, {Label: "2", Value: 4, Part: 8}}
+	heights := func(svg, fill string) []string {
+		var hs []string
+		for _, r := range strings.Split(svg, "<rect ")[1:] {
+			if strings.Contains(r, `fill="`+fill+`"`) {
+				h := r[strings.Index(r, `height="`)+8:]
+				hs = append(hs, h[:strings.Index(h, `"`)])
+			}
+		}
+		return hs
+	}
+	cases := []struct {
+		name      string
+		beside    bool
+		blue, red []string
+	}{
+		// Scale top 8 (130 px); stacked, a part never rises above its
+		// bar: 4 with 2 red → 32.5 blue over 32.5 red; 4 with "8" → all red.
+		{"stacked", false, []string{"32.5", "0.0"}, []string{"32.5", "65.0"}},
+		// Scale top 8: mentions 4 → 65 px, tasks 2 → 32.5 px, 8 → 130 px.
+		{"beside", true, []string{"65.0", "65.0"}, []string{"32.5", "130.0"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out := string(Vertical(Chart{ID: "d", Bars: bars, Beside: c.beside}))
+			if got := heights(out, colBar); strings.Join(got, " ") != strings.Join(c.blue, " ") {
+				t.Errorf("blue heights %v, want %v", got, c.blue)
+			}
+			if got := heights(out, colAccent); strings.Join(got, " ") != strings.Join(c.red, " ") {
+				t.Errorf("red heights %v, want %v", got, c.red)
+			}
+		})
+	}
+}
