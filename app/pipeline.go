@@ -310,6 +310,7 @@ func (a *App) readAhead(ctx context.Context, afterID int64) <-chan scoredBatch {
 // versions stored behind it meanwhile (a scrape running beside it).
 func (a *App) analyzeLocal(ctx context.Context, add func(AnalyzeReport)) error {
 	after := int64(0)
+	restarted := false
 	next := a.readAhead(ctx, after)
 	for {
 		b := <-next
@@ -317,10 +318,12 @@ func (a *App) analyzeLocal(ctx context.Context, add func(AnalyzeReport)) error {
 			return b.err
 		}
 		if len(b.ms) == 0 {
-			if after == 0 {
+			// Once only: a mention that somehow stayed pending must not
+			// keep the pass going round; the next pass picks it up.
+			if after == 0 || restarted {
 				return nil
 			}
-			after = 0
+			after, restarted = 0, true
 			next = a.readAhead(ctx, after)
 			continue
 		}
