@@ -45,8 +45,8 @@ func (a *Alerter) OnAnalysis(ctx context.Context, tx Tx, m models.Mention, an mo
 	case !errors.Is(err, store.ErrNotFound):
 		return fmt.Errorf("alerts: complaint %d: %w", m.ID, err)
 	}
-	if why, ok := a.held(m); ok {
-		if _, old := a.Old(m); !old && a.cfg.Alerts.FollowUpAnswered {
+	if why, held, followUp := a.withoutApology(m); held {
+		if followUp {
 			return a.followUpAnswered(ctx, tx, biz, m, an)
 		}
 		a.log.Debug("complaint opens no task", "mention", m.ID, "why", why)

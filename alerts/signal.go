@@ -411,9 +411,9 @@ func (a *Alerter) Silent(ctx context.Context, tx SilentTx, ms []models.Mention, 
 		if !ans[i].Complaint {
 			continue
 		}
-		why, held := a.held(m)
+		why, held, followUp := a.withoutApology(m)
 		whys[i] = why
-		if _, old := a.Old(m); !held || (!old && a.cfg.Alerts.FollowUpAnswered) {
+		if !held || followUp {
 			continue
 		}
 		out[i] = true
@@ -434,6 +434,20 @@ func (a *Alerter) Silent(ctx context.Context, tx SilentTx, ms []models.Mention, 
 		}
 	}
 	return out, nil
+}
+
+// withoutApology is how a complaint whose mention has no task yet is
+// handled when it is held back (held, with why): it opens nothing, or,
+// when it was answered on the site within the alert window and the
+// policy wants it, a follow-up (followUp). OnAnalysis acts on it and
+// Silent predicts it, from this one rule.
+func (a *Alerter) withoutApology(m models.Mention) (why string, held, followUp bool) {
+	why, held = a.held(m)
+	if !held {
+		return "", false, false
+	}
+	_, old := a.Old(m)
+	return why, true, !old && a.cfg.Alerts.FollowUpAnswered
 }
 
 // held says why a mention, although a complaint, opens no apology task:

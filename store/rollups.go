@@ -133,6 +133,13 @@ type delta[D any] interface {
 	plus(o *D)
 }
 
+// addCounts adds src's counts into dst.
+func addCounts[K comparable](dst, src map[K]int64) {
+	for k, n := range src {
+		dst[k] += n
+	}
+}
+
 // mergeDeltas adds src's changes into dst, row by row.
 func mergeDeltas[K comparable, D any, P delta[D]](dst, src map[K]*D) {
 	for k, d := range src {
@@ -160,9 +167,7 @@ func (b *rollupBuffer) add(rows map[rollupKey]*rollupDelta, aspects map[aspectKe
 		b.rows, b.aspects = map[rollupKey]*rollupDelta{}, map[aspectKey]int64{}
 	}
 	mergeDeltas(b.rows, rows)
-	for k, n := range aspects {
-		b.aspects[k] += n
-	}
+	addCounts(b.aspects, aspects)
 }
 
 func (a rollupKey) compare(b rollupKey) int {

@@ -109,9 +109,7 @@ func (c *taskChange) merge(o *taskChange) {
 	c.init()
 	mergeDeltas(c.hours, o.hours)
 	mergeDeltas(c.days, o.days)
-	for k, n := range o.issues {
-		c.issues[k] += n
-	}
+	addCounts(c.issues, o.issues)
 }
 
 // applyTaskRollups is applyRollups for the task rollups.
@@ -361,9 +359,7 @@ func (b *rollupBuffer) addResolved(rows map[resolvedKey]int64) {
 	if b.resolved == nil {
 		b.resolved = map[resolvedKey]int64{}
 	}
-	for k, n := range rows {
-		b.resolved[k] += n
-	}
+	addCounts(b.resolved, rows)
 }
 
 func (s *Store) writeResolved(ctx context.Context, rows map[resolvedKey]int64) error {

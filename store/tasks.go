@@ -487,3 +487,20 @@ func (s *Store) ReleaseTaskPost(ctx context.Context, id int64, by string, settle
 	}
 	return nil
 }
+
+// ExistingDedupKeys reports which of keys name a task, a few statements
+// for a whole batch (rowChunks) instead of a lookup per key.
+func (s *Store) ExistingDedupKeys(ctx context.Context, keys []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	err := eachChunk(len(keys), func(from, to int) error {
+		var found []string
+		if err := s.q(ctx).Model(&models.Task{}).Where("dedup_key IN ?", keys[from:to]).Pluck("dedup_key", &found).Error; err != nil {
+			return fmt.Errorf("store: tasks of %d keys: %w", to-from, err)
+		}
+		for _, k := range found {
+			out[k] = true
+		}
+		return nil
+	})
+	return out, err
+}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/i18n"
-	"github.com/earshot/earshot/models"
 
 	"github.com/earshot/earshot/auth"
 	"github.com/earshot/earshot/onetap"
@@ -43,12 +42,13 @@ var oneTapActions = map[string]struct{ verb, done string }{
 // checkLink verifies a link and who it is for. It returns the page to
 // show on a problem, with its status.
 func (s *server) checkLink(ctx context.Context, token string) (onetap.Claims, auth.Principal, tasks.TaskDetail, int, oneTapPage) {
-	page := oneTapPage{Token: token, pr: s.anonPrinter(ctx)}
 	c, err := s.links.Parse(token)
+	var named int64 // the task a genuine link names, expired or not
 	if err == nil || errors.Is(err, onetap.ErrExpired) {
-		page.pr = s.taskPrinter(ctx, c.TaskID, page.pr)
+		named = c.TaskID
 	}
-	pr := page.pr
+	pr := s.anonPrinter(ctx, named)
+	page := oneTapPage{Token: token, pr: pr}
 	page.Title = pr.T("onetap.title", nil)
 	switch {
 	case errors.Is(err, onetap.ErrExpired):
@@ -145,23 +145,4 @@ func (p *oneTapPage) show(t tasks.TaskView, now time.Time) {
 	p.Task = &t
 	p.State = p.pr.T("state."+string(t.State), nil)
 	p.Remaining = p.pr.Remaining(now, t.NextAt)
-}
-
-// taskPrinter is the printer of a task's business, or fallback when the
-// task cannot be read.
-func (s *server) taskPrinter(ctx context.Context, taskID int64, fallback i18n.Printer) i18n.Printer {
-	t, err := s.Store.Task(ctx, taskID)
-	if err != nil {
-		return fallback
-	}
-	bs, err := s.Store.Businesses(ctx)
-	if err != nil {
-		return fallback
-	}
-	for _, b := range bs {
-		if b.ID == t.BusinessID {
-			return newZones([]models.Business{b}, s.Clock.Now()).P(b.ID)
-		}
-	}
-	return fallback
 }

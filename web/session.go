@@ -123,21 +123,26 @@ type loginPage struct {
 	pr       i18n.Printer
 }
 
-func (p loginPage) words() i18n.Printer { return p.pr }
-
-// anonPrinter words pages shown before anyone signs in: in the locale
-// every business shares (a Tokyo café's staff read Japanese at the
-// sign-in form too), English when they differ.
-func (s *server) anonPrinter(ctx context.Context) i18n.Printer {
+// anonPrinter words pages shown to someone not signed in: a one-tap
+// link's page in the locale of its task's business (taskID, 0 for none),
+// any other in the locale every business shares (a Tokyo café's staff
+// read Japanese at the sign-in form too), English when they differ.
+func (s *server) anonPrinter(ctx context.Context, taskID int64) i18n.Printer {
 	bs, err := s.Store.Businesses(ctx)
 	if err != nil {
 		return i18n.For("en", time.UTC)
 	}
-	return newZones(bs, s.Clock.Now()).L
+	z := newZones(bs, s.Clock.Now())
+	if taskID != 0 {
+		if t, err := s.Store.Task(ctx, taskID); err == nil {
+			return z.P(t.BusinessID)
+		}
+	}
+	return z.L
 }
 
 func (s *server) newLoginPage(ctx context.Context, name, next string) loginPage {
-	pr := s.anonPrinter(ctx)
+	pr := s.anonPrinter(ctx, 0)
 	return loginPage{Title: pr.T("login.title", nil), Name: name, Next: safeNext(next), Accounts: true, pr: pr}
 }
 

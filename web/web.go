@@ -239,14 +239,15 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, page string, sta
 type worded interface{ words() i18n.Printer }
 
 // pagePrinter words a page's labels: in the data's own locale when it
-// has one, else in the locale the signed-in user's businesses share
-// (English when they differ, and before anyone signs in).
+// has one, else in the locale the signed-in user's businesses share, or
+// before anyone signs in the one every business shares (English when
+// they differ).
 func (s *server) pagePrinter(r *http.Request, p auth.Principal, data any) i18n.Printer {
 	if w, ok := data.(worded); ok {
 		return w.words()
 	}
 	if p.Name == "" {
-		return i18n.For("en", time.UTC)
+		return s.anonPrinter(r.Context(), 0)
 	}
 	bs, err := s.visibleBusinesses(r.Context(), p)
 	if err != nil {
