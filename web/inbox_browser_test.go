@@ -63,7 +63,12 @@ func TestInboxWorkflowInBrowser(t *testing.T) {
 	run("type a search", chromedp.SendKeys("#q", "parking"))
 	run("choose the business", chromedp.SetValue("#f-business", "tokyo-ramen"))
 	run("sort by severity", chromedp.SetValue("#f-sort", "severity"))
+	// The page being left has a #next too: mark it, so the waits below
+	// are for the page the click loads, not for the one it replaces.
+	leave := func() { eval(`document.documentElement.dataset.stale = "yes", []`) }
+	leave()
 	run("apply", chromedp.Click("#apply"))
+	run("wait for the results page", chromedp.WaitNotPresent("html[data-stale]"))
 	run("wait for the results", chromedp.WaitVisible("#next"))
 	loc, _ := chromedp.Run(ctx, chromedp.Location())
 	if !strings.Contains(loc, "q=parking") || !strings.Contains(loc, "sort=severity") || !strings.Contains(loc, "business=tokyo-ramen") {
@@ -74,7 +79,9 @@ func TestInboxWorkflowInBrowser(t *testing.T) {
 	if !slices.IsSortedFunc(sev, func(a, b string) int { return strings.Compare(b, a) }) {
 		t.Errorf("most severe first shows severities %v", sev)
 	}
+	leave()
 	run("next page", chromedp.Click("#next"))
+	run("wait for the second page", chromedp.WaitNotPresent("html[data-stale]"))
 	run("wait for the first-page link", chromedp.WaitVisible("#pages"))
 	second := ids()
 	if len(second) == 0 || slices.ContainsFunc(second, func(id string) bool { return slices.Contains(first, id) }) {
